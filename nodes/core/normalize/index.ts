@@ -1,0 +1,6 @@
+export * from './hash';
+export * from './fields';
+export * from './dob';
+export * from './userData';
+export * from './audience';
+export { countryCodeOf, callingCodeOf } from './countries';
