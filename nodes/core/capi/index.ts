@@ -1,0 +1,6 @@
+export * from './types';
+export * from './time';
+export * from './validate';
+export * from './build';
+export * from './batch';
+export * from './bisect';
