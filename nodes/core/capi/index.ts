@@ -4,3 +4,4 @@ export * from './validate';
 export * from './build';
 export * from './batch';
 export * from './bisect';
+export * from './appSecretProof';

@@ -1,0 +1,52 @@
+import {
+	NodeConnectionTypes,
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import * as send from './actions/event/send.operation';
+import { router } from './actions/router';
+
+export class MetaConversionsApi implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Meta Conversions API (Relay)',
+		documentationUrl: 'https://github.com/conversion-relay/n8n-nodes-conversion-relay#meta-conversions-api',
+		name: 'metaConversionsApi',
+		icon: { light: 'file:meta.svg', dark: 'file:meta.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["eventName"] === "__custom" ? $parameter["customEventName"] : $parameter["eventName"]}}',
+		description: 'Send server events to the Meta Conversions API, normalized and hashed as Meta specifies',
+		defaults: { name: 'Meta Conversions API' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'metaConversionRelayApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Event', value: 'event' }],
+				default: 'event',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['event'] } },
+				options: [{ name: 'Send', value: 'send', action: 'Send events', description: 'Send events in batches of up to 1,000' }],
+				default: 'send',
+			},
+			...updateDisplayOptions({ show: { resource: ['event'], operation: ['send'] } }, send.description),
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,4 @@
+export * from './types';
+export * from './graph';
+export * from './hubspot';
+export * from './shopify';

@@ -1,0 +1,132 @@
+import { createHash, createHmac } from 'node:crypto';
+import nock from 'nock';
+import { MetaConversionsApi } from '../../nodes/MetaConversionsApi/MetaConversionsApi.node';
+import { executeContext } from '../support/executeContext';
+
+const GRAPH = 'https://graph.test';
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const NOW = Math.floor(Date.now() / 1000);
+
+const customers = [
+	{ email: 'John_Smith@gmail.com', phone: '(650)555-1212', country: 'US', order: '1001', value: 29.99 },
+	{ email: 'mary@example.com', phone: '', country: 'GB', order: '1002', value: 10 },
+	{ email: 'bad@example.com', phone: '+44 7700 900123', country: 'GB', order: 'bad', value: 5 },
+];
+
+function context(extra: { continueOnFail?: boolean; appSecret?: string; params?: Record<string, unknown> } = {}) {
+	return executeContext({
+		items: customers.map((c) => ({ json: c })),
+		credentials: { accessToken: 'TOKEN', apiVersion: 'v25.0', baseUrl: `${GRAPH}/`, appSecret: extra.appSecret ?? '' },
+		continueOnFail: extra.continueOnFail,
+		params: {
+			resource: 'event',
+			operation: 'send',
+			pixelId: '123456',
+			eventName: 'Purchase',
+			actionSource: 'system_generated',
+			eventTime: String(NOW),
+			eventId: (i: number) => customers[i].order,
+			eventSourceUrl: '',
+			userData: (i: number) => ({ email: customers[i].email, phone: customers[i].phone, country: customers[i].country }),
+			customData: (i: number) => ({ value: customers[i].value, currency: 'usd' }),
+			options: {},
+			...extra.params,
+		},
+	});
+}
+
+function expectedEvent(i: number) {
+	const c = customers[i];
+	const phones: Record<string, string> = { '(650)555-1212': '16505551212', '+44 7700 900123': '447700900123' };
+	return {
+		event_name: 'Purchase',
+		event_time: NOW,
+		action_source: 'system_generated',
+		user_data: { em: [sha(c.email.toLowerCase())], ...(c.phone ? { ph: [sha(phones[c.phone])] } : {}), country: [sha(c.country.toLowerCase())] },
+		event_id: c.order,
+		custom_data: { value: c.value, currency: 'USD' },
+	};
+}
+
+afterEach(() => nock.cleanAll());
+beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
+
+describe('Meta Conversions API node → POST /{pixel}/events', () => {
+	it('sends all items in one request with the exact hashed body and reports per item', async () => {
+		const scope = nock(GRAPH, { reqheaders: { authorization: 'Bearer TOKEN' } })
+			.post('/v25.0/123456/events', { data: [expectedEvent(0), expectedEvent(1), expectedEvent(2)] })
+			.reply(200, { events_received: 3, messages: [], fbtrace_id: 'TRACE1' });
+		const ctx = context();
+		const [out] = await new MetaConversionsApi().execute.call(ctx);
+		expect(scope.isDone()).toBe(true);
+		expect(out).toHaveLength(3);
+		expect(out[0]).toEqual({
+			json: { events_received: 3, fbtrace_id: 'TRACE1', messages: [], event_name: 'Purchase', event_id: '1001', event_time: NOW, user_data: expectedEvent(0).user_data },
+			pairedItem: { item: 0 },
+		});
+		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		// The access token travels in a header only, never in the URL.
+		expect(ctx.requests[0].options.url).not.toContain('TOKEN');
+	});
+
+	it('adds appsecret_proof when the credential has an app secret', async () => {
+		const proof = createHmac('sha256', 'APPSECRET').update('TOKEN').digest('hex');
+		const scope = nock(GRAPH)
+			.post('/v25.0/123456/events', (body) => body.appsecret_proof === proof && body.data.length === 3)
+			.reply(200, { events_received: 3, fbtrace_id: 'T' });
+		await new MetaConversionsApi().execute.call(context({ appSecret: 'APPSECRET' }));
+		expect(scope.isDone()).toBe(true);
+	});
+
+	it('bisects a rejected batch so only the invalid event fails, with Meta’s message', async () => {
+		const bodies: string[][] = [];
+		nock(GRAPH)
+			.post('/v25.0/123456/events')
+			.times(10)
+			.reply((_uri, body) => {
+				const ids = (body as { data: Array<{ event_id: string }> }).data.map((e) => e.event_id);
+				bodies.push(ids);
+				if (ids.includes('bad')) {
+					return [400, { error: { message: 'Invalid parameter', type: 'OAuthException', code: 100, error_subcode: 2804003, error_user_msg: 'The timestamp is too old', is_transient: false, fbtrace_id: 'TR' } }];
+				}
+				return [200, { events_received: ids.length, fbtrace_id: `ok-${ids.join('-')}` }];
+			});
+		const [out] = await new MetaConversionsApi().execute.call(context({ continueOnFail: true }));
+		expect(bodies).toEqual([['1001', '1002', 'bad'], ['1001', '1002'], ['bad']]);
+		expect(out.map((o) => o.json.fbtrace_id ?? o.json.error)).toEqual(['ok-1001-1002', 'ok-1001-1002', 'The timestamp is too old']);
+	});
+
+	it('fails the run on Meta’s error without continue-on-fail', async () => {
+		nock(GRAPH).post('/v25.0/123456/events').reply(400, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190, fbtrace_id: 'X' } });
+		await expect(new MetaConversionsApi().execute.call(context())).rejects.toThrow('Invalid OAuth access token.');
+	});
+
+	it('retries a throttled request after the time Meta asks for', async () => {
+		const scope = nock(GRAPH)
+			.post('/v25.0/123456/events')
+			.reply(400, { error: { message: 'User request limit reached', code: 17, is_transient: true } }, { 'Retry-After': '0' })
+			.post('/v25.0/123456/events')
+			.reply(200, { events_received: 3, fbtrace_id: 'AFTER' });
+		const [out] = await new MetaConversionsApi().execute.call(context());
+		expect(scope.isDone()).toBe(true);
+		expect(out.every((o) => o.json.fbtrace_id === 'AFTER')).toBe(true);
+	});
+
+	it('reports a locally invalid item by name and sends the others', async () => {
+		const scope = nock(GRAPH)
+			.post('/v25.0/123456/events', (body) => body.data.length === 2)
+			.reply(200, { events_received: 2, fbtrace_id: 'T2' });
+		const ctx = context({ continueOnFail: true, params: { customData: (i: number) => (i === 1 ? {} : { value: 1, currency: 'EUR' }) } });
+		const [out] = await new MetaConversionsApi().execute.call(ctx);
+		expect(scope.isDone()).toBe(true);
+		expect(out[1]).toEqual({
+			json: { error: 'Item 1: Purchase (event_id 1002): custom_data.value is required for Purchase; custom_data.currency is required for Purchase' },
+			pairedItem: { item: 1 },
+		});
+	});
+
+	it('refuses a pixel id that is not a number without calling Meta', async () => {
+		await expect(new MetaConversionsApi().execute.call(context({ params: { pixelId: 'my pixel' } }))).rejects.toThrow('Pixel ID "my pixel" must be digits only');
+	});
+});
