@@ -1,0 +1,6 @@
+export * from './types';
+export * from './clickIds';
+export * from './order';
+export * from './customer';
+export * from './hubspot';
+export * from './topics';
