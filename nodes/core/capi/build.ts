@@ -1,5 +1,6 @@
 import type { NormalizeContext } from '../normalize/fields';
 import { hashUserData } from '../normalize/userData';
+import { present } from '../values';
 import { toUnixSeconds } from './time';
 import type { ActionSource, CustomData, RawUserData, ServerEvent } from './types';
 import { validateEvent, type Issue, type ValidateOptions } from './validate';
@@ -27,11 +28,6 @@ export interface BuildOptions extends ValidateOptions {
 
 export type Prepared = { ok: true; event: ServerEvent } | { ok: false; issues: Issue[]; event: ServerEvent };
 
-function text(value: unknown): string | undefined {
-	if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 function cleanCustomData(cd: CustomData | undefined): CustomData | undefined {
 	if (!cd) return undefined;
 	const out: CustomData = {};
@@ -49,16 +45,16 @@ function cleanCustomData(cd: CustomData | undefined): CustomData | undefined {
 /** Hash the identifiers and fill the defaults; the result is what would be sent. */
 export function buildEvent(input: EventInput, options: BuildOptions = {}): ServerEvent {
 	const event: ServerEvent = {
-		event_name: text(input.event_name) ?? '',
+		event_name: present(input.event_name) ?? '',
 		event_time: input.event_time === undefined ? (options.now ?? Math.floor(Date.now() / 1000)) : (toUnixSeconds(input.event_time) ?? NaN),
-		action_source: (text(input.action_source) ?? options.defaultActionSource ?? 'website') as ActionSource,
+		action_source: (present(input.action_source) ?? options.defaultActionSource ?? 'website') as ActionSource,
 		user_data: hashUserData(input.user_data ?? {}, options.normalize),
 	};
-	const eventId = text(input.event_id);
+	const eventId = present(input.event_id);
 	if (eventId) event.event_id = eventId;
-	const url = text(input.event_source_url);
+	const url = present(input.event_source_url);
 	if (url) event.event_source_url = url;
-	const referrer = text(input.referrer_url);
+	const referrer = present(input.referrer_url);
 	if (referrer) event.referrer_url = referrer;
 	if (input.opt_out !== undefined) event.opt_out = input.opt_out;
 	const customData = cleanCustomData(input.custom_data);

@@ -1,7 +1,7 @@
 import type { RawAudienceRecord } from '../audiences/types';
 import type { RawServerEvent, RawUserData } from '../capi/types';
 import type { Address, Customer } from './types';
-import { compact, present } from './values';
+import { compact, present } from '../values';
 
 function address(customer: Customer): Address {
 	return customer.default_address ?? customer.addresses?.[0] ?? {};

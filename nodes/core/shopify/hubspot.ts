@@ -1,6 +1,6 @@
 import { customerToUserData } from './customer';
 import type { Customer, Order } from './types';
-import { amount, compact, present } from './values';
+import { amount, compact, present } from '../values';
 
 /** Contact properties this package creates in a "shopify" group (the ensure-properties operation). */
 export const SHOPIFY_HUBSPOT_PROPERTIES = [

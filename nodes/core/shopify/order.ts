@@ -1,7 +1,7 @@
 import type { Content, CustomData, RawServerEvent, RawUserData } from '../capi/types';
 import { extractClickIds } from './clickIds';
 import type { Address, Order } from './types';
-import { amount, compact, present } from './values';
+import { amount, compact, present } from '../values';
 
 export interface OrderEventOptions {
 	eventName?: string;

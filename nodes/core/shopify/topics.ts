@@ -1,5 +1,5 @@
 import type { Order, Refund } from './types';
-import { amount } from './values';
+import { amount } from '../values';
 
 /** Webhook topics this package handles, with their Admin GraphQL enum names. */
 export const SHOPIFY_TOPICS = {
