@@ -1,0 +1,89 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Repository } from '../db/repository';
+import { ingestEvents } from '../usecases/ingestEvents';
+import { requireApiAuth } from './auth';
+import { errorHandler, HttpError } from './errors';
+import { BatchSchema, MAX_EVENTS } from './eventSchema';
+
+export interface AppDeps {
+	repo: Repository;
+	config: Config;
+	apiSecret: string;
+	log: Logger;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+// Express 5 forwards rejected promises; this keeps the handlers' types plain.
+const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
+
+function parseJson(raw: Buffer): unknown {
+	try {
+		return JSON.parse(raw.toString('utf8'));
+	} catch {
+		throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+	}
+}
+
+export function createApp({ repo, config, apiSecret, log }: AppDeps) {
+	const app = express();
+	app.disable('x-powered-by');
+	// Raw bytes first: signatures are verified on exactly what was sent.
+	const raw = express.raw({ type: () => true, limit: '5mb' });
+	app.use((req, res, next) => {
+		const started = process.hrtime.bigint();
+		res.on('finish', () => {
+			// Method, path and status only: bodies carry customer data.
+			log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+		});
+		next();
+	});
+
+	app.get(
+		'/health',
+		route(async (_req, res) => {
+			const database = await repo.ping();
+			res.status(database ? 200 : 503).json({ status: database ? 'ok' : 'degraded', database: { ok: database, backend: repo.backend }, meta: { configured: Boolean(config.META_ACCESS_TOKEN) } });
+		}),
+	);
+
+	app.post(
+		'/v1/events',
+		raw,
+		requireApiAuth(apiSecret),
+		route(async (req, res) => {
+			const body = parseJson(req.body as Buffer);
+			let items: unknown[];
+			if (body && typeof body === 'object' && !Array.isArray(body) && 'data' in body) {
+				const batch = BatchSchema.safeParse(body);
+				if (!batch.success) throw new HttpError(400, 'invalid_batch', `data must be an array of 1 to ${MAX_EVENTS} events`, 'data');
+				items = batch.data.data;
+			} else {
+				items = [body];
+			}
+			const result = await ingestEvents(repo, config, 'api', items);
+			const status = result.accepted.length ? 202 : 400;
+			res.status(status).json({
+				data: result.accepted,
+				errors: result.errors,
+				...(result.accepted.length ? {} : { error: { code: 'invalid_event', message: result.errors[0]?.message ?? 'no valid event', field: result.errors[0]?.field } }),
+			});
+		}),
+	);
+
+	app.get(
+		'/v1/events/:id',
+		raw,
+		requireApiAuth(apiSecret),
+		route(async (req, res) => {
+			const event = await repo.getEvent(String(req.params.id));
+			if (!event) throw new HttpError(404, 'not_found', 'no event with this id', 'id');
+			res.json(event);
+		}),
+	);
+
+	app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
+	app.use(errorHandler(log));
+	return app;
+}

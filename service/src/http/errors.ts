@@ -1,0 +1,32 @@
+import type { NextFunction, Request, Response } from 'express';
+
+export class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message: string,
+		readonly field?: string,
+	) {
+		super(message);
+	}
+}
+
+/** Every error leaves as {error: {code, message, field?}}; internals are logged, not shown. */
+export function errorHandler(log: { error: (o: object, m: string) => void }) {
+	// Express recognises an error handler by its four parameters.
+	// eslint-disable-next-line @typescript-eslint/no-unused-vars
+	return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+		if (err instanceof HttpError) {
+			res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
+			return;
+		}
+		const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
+		if (status === 413) {
+			res.status(413).json({ error: { code: 'payload_too_large', message: 'request body is too large' } });
+			return;
+		}
+		// Only the error's name and message: never the request body.
+		log.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'request failed');
+		res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+	};
+}

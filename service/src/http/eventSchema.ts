@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { ACTION_SOURCES, HASHED_USER_DATA_KEYS, PLAIN_USER_DATA_KEYS } from '../../../nodes/core/capi/types';
+
+const identifier = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]);
+const scalar = z.union([z.string(), z.number()]);
+
+const userData = z.strictObject({
+	...Object.fromEntries(HASHED_USER_DATA_KEYS.map((k) => [k, identifier.optional()])),
+	...Object.fromEntries(PLAIN_USER_DATA_KEYS.map((k) => [k, scalar.optional()])),
+});
+
+/**
+ * One event: the simple shape of the service this replaces (event_name, email, phone, …) or the
+ * full Conversions API shape (user_data with any key, raw or pre-hashed). Both may be mixed.
+ */
+export const EventInputSchema = z.strictObject({
+	event_name: z.string().trim().min(1).max(100),
+	event_time: z.union([z.number(), z.string()]).optional(),
+	event_id: scalar.optional(),
+	action_source: z.enum(ACTION_SOURCES).optional(),
+	event_source_url: z.string().max(2048).optional(),
+	referrer_url: z.string().max(2048).optional(),
+	opt_out: z.boolean().optional(),
+	pixel_id: z.string().regex(/^\d+$/, 'must be digits only').optional(),
+	test_event_code: z.string().max(64).optional(),
+	data_processing_options: z.array(z.string()).optional(),
+	data_processing_options_country: z.number().int().optional(),
+	data_processing_options_state: z.number().int().optional(),
+	user_data: userData.optional(),
+	custom_data: z.record(z.string(), z.unknown()).optional(),
+	// The simple shape.
+	email: identifier.optional(),
+	phone: identifier.optional(),
+	first_name: identifier.optional(),
+	last_name: identifier.optional(),
+	external_id: identifier.optional(),
+	client_ip_address: z.string().optional(),
+	client_user_agent: z.string().optional(),
+	fbp: z.string().optional(),
+	fbc: z.string().optional(),
+	value: z.union([z.number(), z.string()]).optional(),
+	currency: z.string().optional(),
+});
+export type EventInputBody = z.infer<typeof EventInputSchema>;
+
+export const MAX_EVENTS = 1000;
+
+export const BatchSchema = z.strictObject({ data: z.array(z.unknown()).min(1).max(MAX_EVENTS) });

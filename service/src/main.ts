@@ -1,0 +1,28 @@
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from './config';
+import { startServer } from './server';
+
+async function main(): Promise<void> {
+	const config = loadConfig();
+	// npm runs the workspace in service/; paths are meant from where the user typed npm start.
+	config.RELAY_DATA_DIR = resolve(process.env.INIT_CWD ?? process.cwd(), config.RELAY_DATA_DIR);
+	const running = await startServer(config);
+	const storage = config.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `embedded PGlite in ${config.RELAY_DATA_DIR}`;
+	console.log(`Conversion Relay listening on http://localhost:${running.port} — storage: ${storage}`);
+	if (running.secretCreated) {
+		console.log(`API secret (shown once, kept in ${config.RELAY_DATA_DIR}/api-secret):\n  ${running.apiSecret}`);
+	}
+	if (!config.META_ACCESS_TOKEN) console.log('META_ACCESS_TOKEN is not set: events are stored and held until it is; nothing is lost.');
+	if (!config.META_PIXEL_ID) console.log('META_PIXEL_ID is not set: every event must name its pixel_id.');
+	console.log('Delivery to Meta (the dispatcher) is not implemented yet: events are stored with status queued.');
+	const shutdown = () => {
+		running.stop().then(() => process.exit(0), () => process.exit(1));
+	};
+	process.on('SIGTERM', shutdown);
+	process.on('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof ConfigError ? error.message : `start-up failed: ${(error as Error).message}`);
+	process.exit(1);
+});

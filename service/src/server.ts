@@ -1,0 +1,50 @@
+import type { Server } from 'node:http';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config';
+import type { Executor } from './db/executor';
+import { migrate } from './db/migrate';
+import { openPglite } from './db/pglite';
+import { openPostgres } from './db/postgres';
+import { Repository } from './db/repository';
+import { createApp } from './http/app';
+import { resolveApiSecret } from './secret';
+
+export interface Running {
+	server: Server;
+	port: number;
+	apiSecret: string;
+	secretCreated: boolean;
+	repo: Repository;
+	stop(): Promise<void>;
+}
+
+async function openDatabase(config: Config): Promise<Executor> {
+	if (config.SUPABASE_URL) throw new Error('SUPABASE_URL: the supabase-js backend is not implemented yet; use DATABASE_URL (Supabase\'s direct connection) meanwhile');
+	if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL);
+	return openPglite(config.RELAY_DATA_DIR);
+}
+
+/** Opens storage, applies migrations and listens. Used by main.ts and by the tests (port 0). */
+export async function startServer(config: Config, log: Logger = pino({ level: config.LOG_LEVEL })): Promise<Running> {
+	const { secret, created } = resolveApiSecret(config.RELAY_API_SECRET, config.RELAY_DATA_DIR);
+	const db = await openDatabase(config);
+	await migrate(db);
+	const repo = new Repository(db);
+	const app = createApp({ repo, config, apiSecret: secret, log });
+	const server = await new Promise<Server>((resolve) => {
+		const s = app.listen(config.PORT, () => resolve(s));
+	});
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : config.PORT;
+	return {
+		server,
+		port,
+		apiSecret: secret,
+		secretCreated: created,
+		repo,
+		stop: async () => {
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await repo.close();
+		},
+	};
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { prepareEvent, type EventInput } from '../../../nodes/core/capi/build';
+import type { ActionSource, RawUserData } from '../../../nodes/core/capi/types';
+import type { Config } from '../config';
+import type { NewEvent, Repository } from '../db/repository';
+import { EventInputSchema, type EventInputBody } from '../http/eventSchema';
+
+export interface EventError {
+	index: number;
+	code: 'invalid_event';
+	field?: string;
+	message: string;
+}
+
+export interface EventAccepted {
+	index: number;
+	id: string;
+	status: string;
+	duplicate: boolean;
+}
+
+const SIMPLE_KEYS: ReadonlyArray<[keyof EventInputBody, keyof RawUserData]> = [
+	['email', 'em'],
+	['phone', 'ph'],
+	['first_name', 'fn'],
+	['last_name', 'ln'],
+	['external_id', 'external_id'],
+	['client_ip_address', 'client_ip_address'],
+	['client_user_agent', 'client_user_agent'],
+	['fbp', 'fbp'],
+	['fbc', 'fbc'],
+];
+
+function toEventInput(body: EventInputBody): EventInput {
+	const user_data: RawUserData = { ...(body.user_data as RawUserData) };
+	for (const [from, to] of SIMPLE_KEYS) if (body[from] !== undefined && user_data[to] === undefined) user_data[to] = body[from];
+	const custom_data = { ...body.custom_data } as EventInput['custom_data'] & Record<string, unknown>;
+	if (body.value !== undefined && custom_data.value === undefined) custom_data.value = body.value as number;
+	if (body.currency !== undefined && custom_data.currency === undefined) custom_data.currency = body.currency;
+	return {
+		event_name: body.event_name,
+		event_time: body.event_time,
+		// Meta deduplicates on event_id: every stored event gets one.
+		event_id: body.event_id ?? randomUUID(),
+		action_source: (body.action_source ?? 'system_generated') as ActionSource,
+		event_source_url: body.event_source_url,
+		referrer_url: body.referrer_url,
+		opt_out: body.opt_out,
+		data_processing_options: body.data_processing_options,
+		data_processing_options_country: body.data_processing_options_country,
+		data_processing_options_state: body.data_processing_options_state,
+		user_data,
+		custom_data,
+	};
+}
+
+/**
+ * Validate, normalize and hash each event, then store the valid ones in one transaction. Invalid
+ * events are reported by index with the field and the reason; raw identifiers never reach storage.
+ */
+export async function ingestEvents(repo: Repository, config: Config, source: string, items: unknown[], deliveryKey: string | null = null) {
+	const errors: EventError[] = [];
+	const valid: Array<{ index: number; event: NewEvent }> = [];
+	items.forEach((item, index) => {
+		const parsed = EventInputSchema.safeParse(item);
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0];
+			const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
+			errors.push({ index, code: 'invalid_event', field: field || undefined, message: issue.code === 'unrecognized_keys' ? `unknown field ${field}` : `${field || 'event'}: ${issue.message}` });
+			return;
+		}
+		const pixelId = parsed.data.pixel_id ?? config.META_PIXEL_ID;
+		if (!pixelId) {
+			errors.push({ index, code: 'invalid_event', field: 'pixel_id', message: 'pixel_id is required: set META_PIXEL_ID or send pixel_id with the event' });
+			return;
+		}
+		const prepared = prepareEvent(toEventInput(parsed.data));
+		if (!prepared.ok) {
+			const first = prepared.issues[0];
+			errors.push({ index, code: 'invalid_event', field: first.field, message: prepared.issues.map((i) => i.message).join('; ') });
+			return;
+		}
+		const testCode = parsed.data.test_event_code ?? config.META_TEST_EVENT_CODE;
+		valid.push({ index, event: { pixel_id: pixelId, payload: prepared.event, ...(testCode ? { test_event_code: testCode } : {}) } });
+	});
+	if (valid.length === 0) return { accepted: [] as EventAccepted[], errors, duplicateDelivery: false };
+	const result = await repo.ingest(source, deliveryKey, valid.map((v) => v.event));
+	const accepted: EventAccepted[] = result.events.map((e, i) => ({ index: valid[i].index, ...e }));
+	return { accepted, errors, duplicateDelivery: result.duplicate_delivery };
+}
