@@ -6,4 +6,6 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	// The machine has 2 cores; keep one for the databases the integration tests use.
 	maxWorkers: 2,
+	// Integration suites start embedded Postgres (PGlite) and real servers: seconds, not ms.
+	testTimeout: 30_000,
 };

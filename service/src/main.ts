@@ -12,9 +12,9 @@ async function main(): Promise<void> {
 	if (running.secretCreated) {
 		console.log(`API secret (shown once, kept in ${config.RELAY_DATA_DIR}/api-secret):\n  ${running.apiSecret}`);
 	}
-	if (!config.META_ACCESS_TOKEN) console.log('META_ACCESS_TOKEN is not set: events are stored and held until it is; nothing is lost.');
+	if (config.META_ACCESS_TOKEN) console.log(`Delivering to ${config.META_GRAPH_URL} (${config.META_API_VERSION}).`);
+	else console.log('META_ACCESS_TOKEN is not set: events are stored and held until it is; nothing is lost.');
 	if (!config.META_PIXEL_ID) console.log('META_PIXEL_ID is not set: every event must name its pixel_id.');
-	console.log('Delivery to Meta (the dispatcher) is not implemented yet: events are stored with status queued.');
 	const shutdown = () => {
 		running.stop().then(() => process.exit(0), () => process.exit(1));
 	};

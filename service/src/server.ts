@@ -5,9 +5,10 @@ import type { Executor } from './db/executor';
 import { migrate } from './db/migrate';
 import { openPglite } from './db/pglite';
 import { openPostgres } from './db/postgres';
-import { Repository } from './db/repository';
+import { OutboxRepository, Repository } from './db/repository';
 import { createApp } from './http/app';
 import { resolveApiSecret } from './secret';
+import { Dispatcher, type DispatcherOptions } from './usecases/dispatcher';
 
 export interface Running {
 	server: Server;
@@ -15,6 +16,7 @@ export interface Running {
 	apiSecret: string;
 	secretCreated: boolean;
 	repo: Repository;
+	dispatcher: Dispatcher;
 	stop(): Promise<void>;
 }
 
@@ -25,25 +27,33 @@ async function openDatabase(config: Config): Promise<Executor> {
 }
 
 /** Opens storage, applies migrations and listens. Used by main.ts and by the tests (port 0). */
-export async function startServer(config: Config, log: Logger = pino({ level: config.LOG_LEVEL })): Promise<Running> {
+export async function startServer(config: Config, log: Logger = pino({ level: config.LOG_LEVEL }), dispatch: DispatcherOptions = {}): Promise<Running> {
 	const { secret, created } = resolveApiSecret(config.RELAY_API_SECRET, config.RELAY_DATA_DIR);
 	const db = await openDatabase(config);
 	await migrate(db);
 	const repo = new Repository(db);
-	const app = createApp({ repo, config, apiSecret: secret, log });
+	const settings = config.META_ACCESS_TOKEN
+		? { graphUrl: config.META_GRAPH_URL, apiVersion: config.META_API_VERSION, accessToken: config.META_ACCESS_TOKEN, appSecret: config.META_APP_SECRET }
+		: undefined;
+	// Without a token events are stored and held: the dispatcher does not start.
+	const dispatcher = new Dispatcher(new OutboxRepository(db), settings, log, dispatch);
+	const app = createApp({ repo, config, apiSecret: secret, log, dispatcher });
 	const server = await new Promise<Server>((resolve) => {
 		const s = app.listen(config.PORT, () => resolve(s));
 	});
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : config.PORT;
+	dispatcher.start();
 	return {
 		server,
 		port,
 		apiSecret: secret,
 		secretCreated: created,
 		repo,
+		dispatcher,
 		stop: async () => {
 			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await dispatcher.stop();
 			await repo.close();
 		},
 	};

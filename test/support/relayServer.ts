@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../service/src/config';
 import { startServer, type Running } from '../../service/src/server';
+import type { DispatcherOptions } from '../../service/src/usecases/dispatcher';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -37,9 +38,14 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
 }
 
 /** The real service in-process on port 0, on PGlite or on a fresh Postgres database. */
-export async function startRelay(backend: 'pglite' | 'postgres', env: Record<string, string> = {}): Promise<TestRelay> {
+export async function startRelay(
+	backend: 'pglite' | 'postgres',
+	env: Record<string, string> = {},
+	dispatch: DispatcherOptions = { baseDelayMs: 50, idleMs: 50 },
+	shared?: { url: string },
+): Promise<TestRelay> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'relay-'));
-	const database = backend === 'postgres' ? await freshDatabase() : undefined;
+	const database = shared ? { url: shared.url, drop: async () => undefined } : backend === 'postgres' ? await freshDatabase() : undefined;
 	const logs: string[] = [];
 	const sink = new Writable({
 		write(chunk, _enc, done) {
@@ -48,7 +54,7 @@ export async function startRelay(backend: 'pglite' | 'postgres', env: Record<str
 		},
 	});
 	const config = loadConfig({ PORT: '0', RELAY_DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...(database ? { DATABASE_URL: database.url } : {}), ...env });
-	const running = await startServer(config, pino({ level: 'debug' }, sink));
+	const running = await startServer(config, pino({ level: 'debug' }, sink), dispatch);
 	return {
 		...running,
 		url: `http://127.0.0.1:${running.port}`,
@@ -61,4 +67,17 @@ export async function startRelay(backend: 'pglite' | 'postgres', env: Record<str
 			rmSync(dataDir, { recursive: true, force: true });
 		},
 	};
+}
+
+/** Polls until the check passes or the time is up (then the last failure is thrown). */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+	const until = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			return await check();
+		} catch (error) {
+			if (Date.now() > until) throw error;
+			await new Promise((r) => setTimeout(r, 50));
+		}
+	}
 }

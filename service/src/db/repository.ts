@@ -71,3 +71,45 @@ export class Repository {
 		return this.db.close();
 	}
 }
+
+export interface ClaimedEvent {
+	id: string;
+	pixel_id: string;
+	test_event_code: string | null;
+	attempts: number;
+	payload: ServerEvent;
+}
+
+/** The dispatcher's side of storage: one SQL function per step, the claimer owning its rows. */
+export class OutboxRepository {
+	constructor(private readonly db: Executor) {}
+
+	async claim(worker: string, limit: number, staleAfterSeconds: number): Promise<ClaimedEvent[]> {
+		const rows = await this.db.query<ClaimedEvent & { payload: ServerEvent | string }>(
+			'select id, pixel_id, test_event_code, attempts, payload from relay_claim($1, $2, $3)',
+			[worker, limit, staleAfterSeconds],
+		);
+		return rows.map((r) => ({ ...r, payload: typeof r.payload === 'string' ? (JSON.parse(r.payload) as ServerEvent) : r.payload }));
+	}
+
+	async markSent(worker: string, ids: string[], fbtraceId: string | null, eventsReceived: number | null): Promise<number> {
+		return this.count('select relay_mark_sent($1, $2::uuid[], $3, $4) as n', [worker, ids, fbtraceId, eventsReceived]);
+	}
+
+	async markRetry(worker: string, ids: string[], error: string, delayMs: number): Promise<number> {
+		return this.count('select relay_mark_retry($1, $2::uuid[], $3, $4) as n', [worker, ids, error, Math.round(delayMs)]);
+	}
+
+	async markDead(worker: string, ids: string[], error: string): Promise<number> {
+		return this.count('select relay_mark_dead($1, $2::uuid[], $3) as n', [worker, ids, error]);
+	}
+
+	async release(worker: string): Promise<number> {
+		return this.count('select relay_release($1) as n', [worker]);
+	}
+
+	private async count(sql: string, params: unknown[]): Promise<number> {
+		const rows = await this.db.query<{ n: number }>(sql, params);
+		return Number(rows[0]?.n ?? 0);
+	}
+}

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
+import type { Dispatcher } from '../usecases/dispatcher';
 import { ingestEvents } from '../usecases/ingestEvents';
 import { requireApiAuth } from './auth';
 import { errorHandler, HttpError } from './errors';
@@ -12,6 +13,7 @@ export interface AppDeps {
 	config: Config;
 	apiSecret: string;
 	log: Logger;
+	dispatcher?: Dispatcher;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -26,7 +28,7 @@ function parseJson(raw: Buffer): unknown {
 	}
 }
 
-export function createApp({ repo, config, apiSecret, log }: AppDeps) {
+export function createApp({ repo, config, apiSecret, log, dispatcher }: AppDeps) {
 	const app = express();
 	app.disable('x-powered-by');
 	// Raw bytes first: signatures are verified on exactly what was sent.
@@ -44,7 +46,14 @@ export function createApp({ repo, config, apiSecret, log }: AppDeps) {
 		'/health',
 		route(async (_req, res) => {
 			const database = await repo.ping();
-			res.status(database ? 200 : 503).json({ status: database ? 'ok' : 'degraded', database: { ok: database, backend: repo.backend }, meta: { configured: Boolean(config.META_ACCESS_TOKEN) } });
+			const state = dispatcher?.state;
+			const healthy = database && !state?.authError;
+			res.status(healthy ? 200 : 503).json({
+				status: healthy ? 'ok' : 'degraded',
+				database: { ok: database, backend: repo.backend },
+				meta: { configured: Boolean(config.META_ACCESS_TOKEN), ...(state?.authError ? { error: state.authError } : {}) },
+				dispatcher: state ? { running: state.running, last_round_at: state.lastRoundAt ?? null, sent: state.sent, retried: state.retried, dead: state.dead } : { running: false },
+			});
 		}),
 	);
 
@@ -63,6 +72,7 @@ export function createApp({ repo, config, apiSecret, log }: AppDeps) {
 				items = [body];
 			}
 			const result = await ingestEvents(repo, config, 'api', items);
+			if (result.accepted.length) dispatcher?.nudge();
 			const status = result.accepted.length ? 202 : 400;
 			res.status(status).json({
 				data: result.accepted,

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { chunk, MAX_EVENTS_PER_REQUEST } from '../../../nodes/core/capi/batch';
+import { sendWithBisection } from '../../../nodes/core/capi/bisect';
+import type { Classified } from '../../../nodes/core/errors';
+import type { ClaimedEvent, OutboxRepository } from '../db/repository';
+import { sendEvents, type GraphSettings } from '../meta/graphClient';
+
+export interface DispatcherOptions {
+	/** Events claimed per round. */
+	claimLimit?: number;
+	/** Requests to Meta in flight at once. */
+	concurrency?: number;
+	maxAttempts?: number;
+	baseDelayMs?: number;
+	maxDelayMs?: number;
+	staleAfterSeconds?: number;
+	idleMs?: number;
+}
+
+export interface DispatcherState {
+	running: boolean;
+	/** Set when Meta refused the token or permissions: delivery stops until a person acts. */
+	authError?: string;
+	lastRoundAt?: string;
+	sent: number;
+	retried: number;
+	dead: number;
+}
+
+type Outcome = { ok: true; fbtraceId: string | null; eventsReceived: number | null } | { ok: false; error: Classified };
+
+/** Exponential backoff with full jitter, at least what Meta asked for. */
+export function backoffMs(attempt: number, base: number, max: number, atLeast = 0): number {
+	const ceiling = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+	return Math.max(atLeast, Math.floor(ceiling / 2 + Math.random() * (ceiling / 2)));
+}
+
+export class Dispatcher {
+	readonly worker = `relay-${randomUUID()}`;
+	readonly state: DispatcherState = { running: false, sent: 0, retried: 0, dead: 0 };
+	private stopping = false;
+	private loop?: Promise<void>;
+	private wake?: () => void;
+	private readonly o: Required<DispatcherOptions>;
+
+	constructor(
+		private readonly outbox: OutboxRepository,
+		private readonly settings: GraphSettings | undefined,
+		private readonly log: Logger,
+		options: DispatcherOptions = {},
+	) {
+		this.o = { claimLimit: 5000, concurrency: 4, maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, staleAfterSeconds: 300, idleMs: 500, ...options };
+	}
+
+	start(): void {
+		if (!this.settings || this.loop) return;
+		this.state.running = true;
+		this.loop = this.run();
+	}
+
+	/** Graceful: finish the round in progress, give back anything still claimed. */
+	async stop(): Promise<void> {
+		this.stopping = true;
+		this.wake?.();
+		await this.loop;
+		await this.outbox.release(this.worker);
+		this.state.running = false;
+	}
+
+	/** New events were stored: don't wait for the idle timer. */
+	nudge(): void {
+		this.wake?.();
+	}
+
+	private async run(): Promise<void> {
+		while (!this.stopping && !this.state.authError) {
+			let claimed = 0;
+			try {
+				claimed = await this.round();
+			} catch (error) {
+				this.log.error({ err: { message: (error as Error).message } }, 'dispatch round failed');
+			}
+			if (claimed === 0 && !this.stopping) await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, this.o.idleMs);
+				this.wake = () => {
+					clearTimeout(timer);
+					resolve();
+				};
+			});
+		}
+		this.state.running = false;
+	}
+
+	/** One round: claim, group per pixel, send in batches of 1,000 with a few requests in flight. */
+	async round(): Promise<number> {
+		const events = await this.outbox.claim(this.worker, this.o.claimLimit, this.o.staleAfterSeconds);
+		this.state.lastRoundAt = new Date().toISOString();
+		if (events.length === 0) return 0;
+		const groups = new Map<string, ClaimedEvent[]>();
+		for (const e of events) {
+			const key = `${e.pixel_id}\u0000${e.test_event_code ?? ''}`;
+			groups.set(key, [...(groups.get(key) ?? []), e]);
+		}
+		const batches = [...groups.values()].flatMap((g) => chunk(g, MAX_EVENTS_PER_REQUEST));
+		let next = 0;
+		const lanes = Array.from({ length: Math.min(this.o.concurrency, batches.length) }, async () => {
+			while (next < batches.length) await this.deliver(batches[next++]);
+		});
+		await Promise.all(lanes);
+		return events.length;
+	}
+
+	private async deliver(batch: ClaimedEvent[]): Promise<void> {
+		const settings = this.settings as GraphSettings;
+		const { pixel_id: pixel, test_event_code: testCode } = batch[0];
+		const outcomes = await sendWithBisection<ClaimedEvent, Outcome>(batch, async (part) => {
+			const result = await sendEvents(settings, pixel, part.map((e) => e.payload), testCode);
+			return result.ok ? { ok: true, result } : { ok: false, invalid: result.error.class === 'invalid', error: result.error };
+		});
+		// Rows are updated per request outcome, not one by one: one statement per group.
+		const groups = new Map<string, { kind: 'sent' | 'retry' | 'dead'; ids: string[]; text: string; fbtraceId?: string | null; received?: number | null; delay?: number }>();
+		const add = (key: string, init: () => { kind: 'sent' | 'retry' | 'dead'; text: string; fbtraceId?: string | null; received?: number | null; delay?: number }, id: string) => {
+			const group = groups.get(key) ?? { ...init(), ids: [] };
+			group.ids.push(id);
+			groups.set(key, group);
+		};
+		for (const outcome of outcomes) {
+			const event = outcome.item;
+			if (outcome.ok && outcome.result?.ok) {
+				const { fbtraceId, eventsReceived } = outcome.result;
+				add(`sent|${fbtraceId}`, () => ({ kind: 'sent', text: '', fbtraceId, received: eventsReceived }), event.id);
+				continue;
+			}
+			const error = outcome.error as Classified;
+			const text = `${error.class}${error.code !== undefined ? ` ${error.code}${error.subcode ? `/${error.subcode}` : ''}` : ''}: ${error.message}`;
+			if (error.class === 'auth') {
+				// Retrying with a refused token burns attempts: hold the events and stop delivering.
+				if (!this.state.authError) this.log.error({ code: error.code, traceId: error.traceId }, 'Meta refused the access token or permissions; delivery stopped');
+				this.state.authError = text;
+				add(`hold|${text}`, () => ({ kind: 'retry', text, delay: this.o.baseDelayMs }), event.id);
+				continue;
+			}
+			const retryable = (error.class === 'retry' || error.class === 'throttle') && error.retryable;
+			if (!retryable || event.attempts >= this.o.maxAttempts) {
+				add(`dead|${text}`, () => ({ kind: 'dead', text }), event.id);
+				continue;
+			}
+			add(`retry|${text}|${event.attempts}`, () => ({ kind: 'retry', text, delay: backoffMs(event.attempts, this.o.baseDelayMs, this.o.maxDelayMs, error.retryAfterMs ?? 0) }), event.id);
+		}
+		for (const [key, g] of groups) {
+			if (g.kind === 'sent') this.state.sent += await this.outbox.markSent(this.worker, g.ids, g.fbtraceId ?? null, g.received ?? null);
+			else if (g.kind === 'dead') {
+				this.state.dead += await this.outbox.markDead(this.worker, g.ids, g.text);
+				this.log.warn({ events: g.ids.length, reason: g.text }, 'events dead-lettered');
+			} else {
+				const n = await this.outbox.markRetry(this.worker, g.ids, g.text, g.delay ?? this.o.baseDelayMs);
+				if (!key.startsWith('hold|')) this.state.retried += n;
+			}
+		}
+	}
+}
