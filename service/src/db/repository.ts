@@ -34,6 +34,10 @@ export interface StoredEvent {
 	payload: ServerEvent;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const COLUMNS = `id, pixel_id, event_name, event_id, source, status, attempts, fbtrace_id, events_received, last_error,
+	created_at, updated_at, payload`;
+
 /** The only place that knows SQL; the use cases see plain objects. */
 export class Repository {
 	constructor(private readonly db: Executor) {}
@@ -49,13 +53,37 @@ export class Repository {
 	}
 
 	async getEvent(id: string): Promise<StoredEvent | undefined> {
-		if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-		const rows = await this.db.query<StoredEvent>(
-			`select id, pixel_id, event_name, event_id, source, status, attempts, fbtrace_id, events_received, last_error,
-			        created_at, updated_at, payload from relay_events where id = $1`,
-			[id],
+		if (!UUID.test(id)) return undefined;
+		return (await this.db.query<StoredEvent>(`select ${COLUMNS} from relay_events where id = $1`, [id]))[0];
+	}
+
+	/** Newest first; the cursor is the last row's (created_at, id) so pages never skip or repeat. */
+	async listEvents(filter: { status?: string; limit: number; cursor?: { createdAt: string; id: string } }): Promise<{ rows: StoredEvent[]; last?: { createdAt: string; id: string } }> {
+		const params: unknown[] = [filter.limit];
+		const where: string[] = [];
+		if (filter.status) {
+			params.push(filter.status);
+			where.push(`status = $${params.length}`);
+		}
+		if (filter.cursor) {
+			params.push(filter.cursor.createdAt, filter.cursor.id);
+			where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+		}
+		// created_at as text for the cursor: a JS Date would drop the microseconds and skip rows.
+		const rows = await this.db.query<StoredEvent & { cursor_at: string }>(
+			`select ${COLUMNS}, created_at::text as cursor_at from relay_events ${where.length ? `where ${where.join(' and ')}` : ''}
+			 order by created_at desc, id desc limit $1`,
+			params,
 		);
-		return rows[0];
+		const tail = rows.length ? { ...rows[rows.length - 1] } : undefined;
+		for (const row of rows) delete (row as Partial<typeof row>).cursor_at;
+		return { rows, last: tail ? { createdAt: tail.cursor_at, id: tail.id } : undefined };
+	}
+
+	/** A dead letter back to the queue; undefined when there is no such dead event. */
+	async requeue(id: string): Promise<StoredEvent | undefined> {
+		if (!UUID.test(id)) return undefined;
+		return (await this.db.query<StoredEvent>(`select ${COLUMNS} from relay_requeue($1)`, [id]))[0];
 	}
 
 	async ping(): Promise<boolean> {

@@ -6,6 +6,7 @@ import type { Dispatcher } from '../usecases/dispatcher';
 import { ingestEvents } from '../usecases/ingestEvents';
 import { requireApiAuth } from './auth';
 import { errorHandler, HttpError } from './errors';
+import { encodeCursor, decodeCursor, ListQuerySchema } from './listQuery';
 import { BatchSchema, MAX_EVENTS } from './eventSchema';
 
 export interface AppDeps {
@@ -79,6 +80,39 @@ export function createApp({ repo, config, apiSecret, log, dispatcher }: AppDeps)
 				errors: result.errors,
 				...(result.accepted.length ? {} : { error: { code: 'invalid_event', message: result.errors[0]?.message ?? 'no valid event', field: result.errors[0]?.field } }),
 			});
+		}),
+	);
+
+	app.get(
+		'/v1/events',
+		raw,
+		requireApiAuth(apiSecret),
+		route(async (req, res) => {
+			const query = ListQuerySchema.safeParse(req.query);
+			if (!query.success) {
+				const issue = query.error.issues[0];
+				throw new HttpError(400, 'invalid_query', `${issue.path.join('.')}: ${issue.message}`, issue.path.join('.'));
+			}
+			const { status, limit, cursor } = query.data;
+			const { rows, last } = await repo.listEvents({ status, limit, cursor: cursor ? decodeCursor(cursor) : undefined });
+			res.json({ data: rows, next_cursor: rows.length === limit && last ? encodeCursor(last.createdAt, last.id) : null });
+		}),
+	);
+
+	app.post(
+		'/v1/events/:id/retry',
+		raw,
+		requireApiAuth(apiSecret),
+		route(async (req, res) => {
+			const id = String(req.params.id);
+			const event = await repo.requeue(id);
+			if (!event) {
+				const existing = await repo.getEvent(id);
+				if (!existing) throw new HttpError(404, 'not_found', 'no event with this id', 'id');
+				throw new HttpError(409, 'not_dead', `only dead events can be retried; this one is ${existing.status}`, 'id');
+			}
+			dispatcher?.nudge();
+			res.status(202).json(event);
 		}),
 	);
 
