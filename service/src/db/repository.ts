@@ -4,6 +4,7 @@ import type { Executor } from './executor';
 export interface NewEvent {
 	pixel_id: string;
 	test_event_code?: string;
+	shop?: string;
 	payload: ServerEvent;
 }
 
@@ -84,6 +85,25 @@ export class Repository {
 	async requeue(id: string): Promise<StoredEvent | undefined> {
 		if (!UUID.test(id)) return undefined;
 		return (await this.db.query<StoredEvent>(`select ${COLUMNS} from relay_requeue($1)`, [id]))[0];
+	}
+
+	/** Privacy: what is held for a customer of a shop (hashes only), and erasing it. */
+	async findCustomerEvents(shop: string, hashes: string[]): Promise<StoredEvent[]> {
+		return this.db.query<StoredEvent>(
+			`select ${COLUMNS} from relay_events where shop = $1
+			 and (payload->'user_data'->'external_id' ?| $2 or payload->'user_data'->'em' ?| $2 or payload->'user_data'->'ph' ?| $2)`,
+			[shop, hashes],
+		);
+	}
+
+	async redactCustomer(shop: string, hashes: string[]): Promise<number> {
+		const rows = await this.db.query<{ n: number }>('select relay_redact_customer($1, $2) as n', [shop, hashes]);
+		return Number(rows[0]?.n ?? 0);
+	}
+
+	async redactShop(shop: string): Promise<number> {
+		const rows = await this.db.query<{ n: number }>('select relay_redact_shop($1) as n', [shop]);
+		return Number(rows[0]?.n ?? 0);
 	}
 
 	async ping(): Promise<boolean> {

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import type { Dispatcher } from '../usecases/dispatcher';
 import { ingestEvents } from '../usecases/ingestEvents';
+import { shopifyWebhookRoute } from './shopifyRoute';
 import { requireApiAuth } from './auth';
 import { errorHandler, HttpError } from './errors';
 import { encodeCursor, decodeCursor, ListQuerySchema } from './listQuery';
@@ -126,6 +127,8 @@ export function createApp({ repo, config, apiSecret, log, dispatcher }: AppDeps)
 			res.json(event);
 		}),
 	);
+
+	app.post('/v1/webhooks/shopify', raw, route(shopifyWebhookRoute({ repo, config, log, dispatcher })));
 
 	app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
 	app.use(errorHandler(log));

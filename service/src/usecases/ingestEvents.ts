@@ -58,7 +58,7 @@ function toEventInput(body: EventInputBody): EventInput {
  * Validate, normalize and hash each event, then store the valid ones in one transaction. Invalid
  * events are reported by index with the field and the reason; raw identifiers never reach storage.
  */
-export async function ingestEvents(repo: Repository, config: Config, source: string, items: unknown[], deliveryKey: string | null = null) {
+export async function ingestEvents(repo: Repository, config: Config, source: string, items: unknown[], deliveryKey: string | null = null, shop?: string) {
 	const errors: EventError[] = [];
 	const valid: Array<{ index: number; event: NewEvent }> = [];
 	items.forEach((item, index) => {
@@ -81,7 +81,7 @@ export async function ingestEvents(repo: Repository, config: Config, source: str
 			return;
 		}
 		const testCode = parsed.data.test_event_code ?? config.META_TEST_EVENT_CODE;
-		valid.push({ index, event: { pixel_id: pixelId, payload: prepared.event, ...(testCode ? { test_event_code: testCode } : {}) } });
+		valid.push({ index, event: { pixel_id: pixelId, payload: prepared.event, ...(testCode ? { test_event_code: testCode } : {}), ...(shop ? { shop } : {}) } });
 	});
 	if (valid.length === 0) return { accepted: [] as EventAccepted[], errors, duplicateDelivery: false };
 	const result = await repo.ingest(source, deliveryKey, valid.map((v) => v.event));

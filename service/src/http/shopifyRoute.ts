@@ -1,0 +1,55 @@
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { shopifyHeader, verifyShopifyWebhook } from '../../../nodes/core/signatures/shopify';
+import type { Config } from '../config';
+import type { Repository } from '../db/repository';
+import type { Dispatcher } from '../usecases/dispatcher';
+import { handleShopifyDelivery } from '../usecases/shopifyWebhook';
+import { HttpError } from './errors';
+
+interface Deps {
+	repo: Repository;
+	config: Config;
+	log: Logger;
+	dispatcher?: Dispatcher;
+}
+
+/**
+ * POST /v1/webhooks/shopify: HMAC of the raw body first (401, nothing stored), then one commit,
+ * then 200. Delivery to Meta happens afterwards, so Shopify's 5-second limit is never at risk.
+ */
+export function shopifyWebhookRoute({ repo, config, log, dispatcher }: Deps) {
+	return async (req: Request, res: Response): Promise<void> => {
+		const headers = req.headers as Record<string, string | string[] | undefined>;
+		const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+		if (config.SHOPIFY_WEBHOOK_SECRETS.length === 0) throw new HttpError(401, 'unauthorized', 'SHOPIFY_WEBHOOK_SECRETS is not set: deliveries cannot be verified');
+		if (!verifyShopifyWebhook(raw, shopifyHeader(headers, 'hmac-sha256'), config.SHOPIFY_WEBHOOK_SECRETS)) {
+			throw new HttpError(401, 'unauthorized', 'X-Shopify-Hmac-Sha256 does not match the body');
+		}
+		const topic = shopifyHeader(headers, 'topic');
+		const shop = shopifyHeader(headers, 'shop-domain');
+		const deliveryId = shopifyHeader(headers, 'event-id') ?? shopifyHeader(headers, 'webhook-id');
+		if (!topic) throw new HttpError(400, 'missing_header', 'X-Shopify-Topic is required', 'X-Shopify-Topic');
+		if (!shop) throw new HttpError(400, 'missing_header', 'X-Shopify-Shop-Domain is required', 'X-Shopify-Shop-Domain');
+		if (!deliveryId) throw new HttpError(400, 'missing_header', 'X-Shopify-Webhook-Id is required', 'X-Shopify-Webhook-Id');
+		let payload: unknown;
+		try {
+			payload = JSON.parse(raw.toString('utf8'));
+		} catch {
+			throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+		}
+		const outcome = await handleShopifyDelivery(repo, config, { topic, shop, deliveryId, payload });
+		if (outcome.kind === 'ignored') {
+			log.info({ topic, shop, reason: outcome.reason }, 'shopify delivery ignored');
+			res.status(200).json({ ignored: outcome.reason });
+			return;
+		}
+		if (outcome.kind === 'stored') {
+			dispatcher?.nudge();
+			const errors = (outcome.body as { errors?: Array<{ field?: string }> }).errors ?? [];
+			// Shopify cannot fix an order that makes no valid event: acknowledged, and said in the log.
+			if (errors.length) log.warn({ topic, shop, fields: errors.map((e) => e.field) }, 'shopify delivery made no valid event');
+		}
+		res.status(200).json(outcome.body);
+	};
+}
