@@ -106,6 +106,10 @@ export class Repository {
 		return Number(rows[0]?.n ?? 0);
 	}
 
+	async rulesFor(table: string): Promise<ConversionRule[]> {
+		return this.db.query<ConversionRule>('select * from relay_conversion_rules where enabled and table_name = $1 order by id', [table]);
+	}
+
 	async ping(): Promise<boolean> {
 		try {
 			await this.db.query('select 1');
@@ -118,6 +122,23 @@ export class Repository {
 	close(): Promise<void> {
 		return this.db.close();
 	}
+}
+
+export interface ConversionRule {
+	table_name: string;
+	column_name: string;
+	from_value: string | null;
+	to_value: string;
+	event_name: string;
+	value_column: string | null;
+	currency_column: string | null;
+	default_currency: string | null;
+	email_column: string | null;
+	phone_column: string | null;
+	first_name_column: string | null;
+	last_name_column: string | null;
+	external_id_column: string | null;
+	id_column: string;
 }
 
 export interface ClaimedEvent {

@@ -5,6 +5,7 @@ import type { Repository } from '../db/repository';
 import type { Dispatcher } from '../usecases/dispatcher';
 import { ingestEvents } from '../usecases/ingestEvents';
 import { shopifyWebhookRoute } from './shopifyRoute';
+import { supabaseWebhookRoute } from './supabaseRoute';
 import { requireApiAuth } from './auth';
 import { errorHandler, HttpError } from './errors';
 import { encodeCursor, decodeCursor, ListQuerySchema } from './listQuery';
@@ -129,6 +130,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher }: AppDeps)
 	);
 
 	app.post('/v1/webhooks/shopify', raw, route(shopifyWebhookRoute({ repo, config, log, dispatcher })));
+	app.post('/v1/webhooks/supabase', raw, route(supabaseWebhookRoute({ repo, config, dispatcher })));
 
 	app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
 	app.use(errorHandler(log));

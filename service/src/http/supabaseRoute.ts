@@ -1,0 +1,39 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { safeEqual } from '../../../nodes/core/signatures/compare';
+import type { Config } from '../config';
+import type { Repository } from '../db/repository';
+import type { Dispatcher } from '../usecases/dispatcher';
+import { handleDatabaseChange } from '../usecases/supabaseWebhook';
+import { HttpError } from './errors';
+
+const ChangeSchema = z.object({
+	type: z.enum(['INSERT', 'UPDATE', 'DELETE']),
+	table: z.string().min(1),
+	schema: z.string().optional(),
+	record: z.record(z.string(), z.unknown()).nullable(),
+	old_record: z.record(z.string(), z.unknown()).nullable().optional().default(null),
+});
+
+/** POST /v1/webhooks/supabase: database webhooks are unsigned; the trigger sends a bearer secret. */
+export function supabaseWebhookRoute({ repo, config, dispatcher }: { repo: Repository; config: Config; dispatcher?: Dispatcher }) {
+	return async (req: Request, res: Response): Promise<void> => {
+		const token = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1]?.trim();
+		if (!config.SUPABASE_WEBHOOK_SECRET) throw new HttpError(401, 'unauthorized', 'SUPABASE_WEBHOOK_SECRET is not set: deliveries cannot be checked');
+		if (!token || !safeEqual(token, config.SUPABASE_WEBHOOK_SECRET)) throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <SUPABASE_WEBHOOK_SECRET>');
+		let body: unknown;
+		try {
+			body = JSON.parse((req.body as Buffer).toString('utf8'));
+		} catch {
+			throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+		}
+		const change = ChangeSchema.safeParse(body);
+		if (!change.success) {
+			const issue = change.error.issues[0];
+			throw new HttpError(400, 'invalid_payload', `${issue.path.join('.')}: ${issue.message}`, issue.path.join('.'));
+		}
+		const result = await handleDatabaseChange(repo, config, change.data);
+		if (result.data.length) dispatcher?.nudge();
+		res.status(200).json(result);
+	};
+}
