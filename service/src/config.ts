@@ -23,6 +23,18 @@ export const ConfigSchema = z.object({
 	SHOPIFY_CUSTOMER_EVENT: z.enum(['Lead', 'CompleteRegistration']).default('Lead'),
 	SHOPIFY_EVENT_ID_TEMPLATE: z.string().min(1).default('{id}'),
 	CHATWOOT_WEBHOOK_SECRET: z.string().min(8).optional(),
+	// trigger=>Event pairs: conversation_created, contact_created, label:<name>, status:<status>.
+	CHATWOOT_RULES: z
+		.string()
+		.default('conversation_created=>Lead')
+		.transform((v, ctx) => {
+			const rules = v.split(',').map((s) => s.trim()).filter(Boolean).map((pair) => {
+				const m = /^(conversation_created|contact_created|label:[^=]+|status:[a-z_]+)=>([A-Za-z][A-Za-z0-9_ ]{0,49})$/.exec(pair);
+				if (!m) ctx.addIssue({ code: 'custom', message: `"${pair}" is not trigger=>EventName` });
+				return m ? { trigger: m[1], event: m[2].trim() } : { trigger: '', event: '' };
+			});
+			return rules;
+		}),
 	SUPABASE_WEBHOOK_SECRET: z.string().min(8).optional(),
 	RELAY_API_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

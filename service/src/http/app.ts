@@ -6,6 +6,7 @@ import type { Dispatcher } from '../usecases/dispatcher';
 import { ingestEvents } from '../usecases/ingestEvents';
 import { shopifyWebhookRoute } from './shopifyRoute';
 import { supabaseWebhookRoute } from './supabaseRoute';
+import { chatwootWebhookRoute } from './chatwootRoute';
 import { requireApiAuth } from './auth';
 import { errorHandler, HttpError } from './errors';
 import { encodeCursor, decodeCursor, ListQuerySchema } from './listQuery';
@@ -131,6 +132,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher }: AppDeps)
 
 	app.post('/v1/webhooks/shopify', raw, route(shopifyWebhookRoute({ repo, config, log, dispatcher })));
 	app.post('/v1/webhooks/supabase', raw, route(supabaseWebhookRoute({ repo, config, dispatcher })));
+	app.post('/v1/webhooks/chatwoot', raw, route(chatwootWebhookRoute({ repo, config, dispatcher })));
 
 	app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
 	app.use(errorHandler(log));

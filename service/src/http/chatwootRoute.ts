@@ -1,0 +1,36 @@
+import type { Request, Response } from 'express';
+import { verifyChatwootWebhook, verifySharedSecret } from '../../../nodes/core/signatures/chatwoot';
+import type { Config } from '../config';
+import type { Repository } from '../db/repository';
+import { handleChatwootDelivery } from '../usecases/chatwootWebhook';
+import type { Dispatcher } from '../usecases/dispatcher';
+import { HttpError } from './errors';
+
+/**
+ * POST /v1/webhooks/chatwoot: Chatwoot ≥ 4.11 signs "<timestamp>.<body>"; older versions sign
+ * nothing, so the secret may instead come as X-Chatwoot-Token or ?token=.
+ */
+export function chatwootWebhookRoute({ repo, config, dispatcher }: { repo: Repository; config: Config; dispatcher?: Dispatcher }) {
+	return async (req: Request, res: Response): Promise<void> => {
+		const secret = config.CHATWOOT_WEBHOOK_SECRET;
+		if (!secret) throw new HttpError(401, 'unauthorized', 'CHATWOOT_WEBHOOK_SECRET is not set: deliveries cannot be checked');
+		const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+		const signature = req.header('x-chatwoot-signature');
+		const ok = signature
+			? verifyChatwootWebhook({ rawBody: raw, signature, timestamp: req.header('x-chatwoot-timestamp'), secret })
+			: verifySharedSecret(req.header('x-chatwoot-token') ?? (typeof req.query.token === 'string' ? req.query.token : undefined), secret);
+		if (!ok) throw new HttpError(401, 'unauthorized', signature ? 'X-Chatwoot-Signature or X-Chatwoot-Timestamp rejected' : 'missing or wrong shared secret');
+		let payload: unknown;
+		try {
+			payload = JSON.parse(raw.toString('utf8'));
+		} catch {
+			throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+		}
+		if (!payload || typeof payload !== 'object' || typeof (payload as { event?: unknown }).event !== 'string') {
+			throw new HttpError(400, 'invalid_payload', 'event: required', 'event');
+		}
+		const result = await handleChatwootDelivery(repo, config, payload as never, req.header('x-chatwoot-delivery') ?? null);
+		if (result.data.length) dispatcher?.nudge();
+		res.status(200).json(result);
+	};
+}
