@@ -7,6 +7,7 @@ import { openPglite } from './db/pglite';
 import { openPostgres } from './db/postgres';
 import { OutboxRepository, Repository } from './db/repository';
 import { createApp } from './http/app';
+import { Metrics } from './metrics';
 import { resolveApiSecret } from './secret';
 import { Dispatcher, type DispatcherOptions } from './usecases/dispatcher';
 
@@ -36,8 +37,9 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
 		? { graphUrl: config.META_GRAPH_URL, apiVersion: config.META_API_VERSION, accessToken: config.META_ACCESS_TOKEN, appSecret: config.META_APP_SECRET }
 		: undefined;
 	// Without a token events are stored and held: the dispatcher does not start.
-	const dispatcher = new Dispatcher(new OutboxRepository(db), settings, log, dispatch);
-	const app = createApp({ repo, config, apiSecret: secret, log, dispatcher });
+	const metrics = new Metrics();
+	const dispatcher = new Dispatcher(new OutboxRepository(db), settings, log, dispatch, metrics);
+	const app = createApp({ repo, config, apiSecret: secret, log, dispatcher, metrics });
 	const server = await new Promise<Server>((resolve) => {
 		const s = app.listen(config.PORT, () => resolve(s));
 	});

@@ -46,6 +46,13 @@ describe('dispatcher → Meta double', () => {
 		expect(request.body.data.map((e) => e.event_id)).toEqual(['e1', 'e2', 'e3']);
 		expect(JSON.stringify(request.body)).not.toContain('example.com');
 		expect(sent).toMatchObject({ attempts: 1, events_received: 3, fbtrace_id: expect.stringMatching(/^trace-/) });
+		const metrics = await (await fetch(`${r.url}/metrics`)).text();
+		expect(metrics).toMatch(/^relay_events_received_total\{source="api"\} 3$/m);
+		expect(metrics).toMatch(/^relay_events_stored_total\{source="api"\} 3$/m);
+		expect(metrics).toMatch(/^relay_events_sent_total 3$/m);
+		expect(metrics).toMatch(/^relay_meta_batch_size_count 1$/m);
+		expect(metrics).toMatch(/^relay_meta_batch_size_sum 3$/m);
+		expect(metrics).toMatch(/^relay_http_request_seconds_count\{route="\/v1\/events",status="202"\} 1$/m);
 	});
 
 	it('when Meta rejects a batch, then only the invalid event is dead-lettered with Meta’s message', async () => {

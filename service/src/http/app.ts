@@ -3,10 +3,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import type { Dispatcher } from '../usecases/dispatcher';
+import type { Metrics } from '../metrics';
 import { ingestEvents } from '../usecases/ingestEvents';
 import { shopifyWebhookRoute } from './shopifyRoute';
 import { supabaseWebhookRoute } from './supabaseRoute';
 import { chatwootWebhookRoute } from './chatwootRoute';
+import { openApiDocument } from './openapi';
 import { requireApiAuth } from './auth';
 import { errorHandler, HttpError } from './errors';
 import { encodeCursor, decodeCursor, ListQuerySchema } from './listQuery';
@@ -18,6 +20,7 @@ export interface AppDeps {
 	apiSecret: string;
 	log: Logger;
 	dispatcher?: Dispatcher;
+	metrics?: Metrics;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -32,7 +35,7 @@ function parseJson(raw: Buffer): unknown {
 	}
 }
 
-export function createApp({ repo, config, apiSecret, log, dispatcher }: AppDeps) {
+export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }: AppDeps) {
 	const app = express();
 	app.disable('x-powered-by');
 	// Raw bytes first: signatures are verified on exactly what was sent.
@@ -41,10 +44,26 @@ export function createApp({ repo, config, apiSecret, log, dispatcher }: AppDeps)
 		const started = process.hrtime.bigint();
 		res.on('finish', () => {
 			// Method, path and status only: bodies carry customer data.
-			log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+			const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+			log.info({ method: req.method, path: req.path, status: res.statusCode, ms: seconds * 1000 }, 'request');
+			// The matched route pattern, not the path: ids must not explode the label set.
+			metrics?.httpLatency.observe({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }, seconds);
 		});
 		next();
 	});
+
+	const openapi = openApiDocument();
+	app.get('/openapi.json', (_req, res) => {
+		res.json(openapi);
+	});
+
+	app.get(
+		'/metrics',
+		route(async (_req, res) => {
+			if (!metrics) throw new HttpError(404, 'not_found', 'metrics are off');
+			res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+		}),
+	);
 
 	app.get(
 		'/health',
@@ -75,7 +94,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher }: AppDeps)
 			} else {
 				items = [body];
 			}
-			const result = await ingestEvents(repo, config, 'api', items);
+			const result = await ingestEvents({ repo, config, metrics }, 'api', items);
 			if (result.accepted.length) dispatcher?.nudge();
 			const status = result.accepted.length ? 202 : 400;
 			res.status(status).json({
@@ -130,9 +149,9 @@ export function createApp({ repo, config, apiSecret, log, dispatcher }: AppDeps)
 		}),
 	);
 
-	app.post('/v1/webhooks/shopify', raw, route(shopifyWebhookRoute({ repo, config, log, dispatcher })));
-	app.post('/v1/webhooks/supabase', raw, route(supabaseWebhookRoute({ repo, config, dispatcher })));
-	app.post('/v1/webhooks/chatwoot', raw, route(chatwootWebhookRoute({ repo, config, dispatcher })));
+	app.post('/v1/webhooks/shopify', raw, route(shopifyWebhookRoute({ repo, config, log, metrics, dispatcher })));
+	app.post('/v1/webhooks/supabase', raw, route(supabaseWebhookRoute({ repo, config, metrics, dispatcher })));
+	app.post('/v1/webhooks/chatwoot', raw, route(chatwootWebhookRoute({ repo, config, metrics, dispatcher })));
 
 	app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
 	app.use(errorHandler(log));

@@ -4,13 +4,14 @@ import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import { handleChatwootDelivery } from '../usecases/chatwootWebhook';
 import type { Dispatcher } from '../usecases/dispatcher';
+import type { Metrics } from '../metrics';
 import { HttpError } from './errors';
 
 /**
  * POST /v1/webhooks/chatwoot: Chatwoot ≥ 4.11 signs "<timestamp>.<body>"; older versions sign
  * nothing, so the secret may instead come as X-Chatwoot-Token or ?token=.
  */
-export function chatwootWebhookRoute({ repo, config, dispatcher }: { repo: Repository; config: Config; dispatcher?: Dispatcher }) {
+export function chatwootWebhookRoute({ repo, config, metrics, dispatcher }: { repo: Repository; config: Config; metrics?: Metrics; dispatcher?: Dispatcher }) {
 	return async (req: Request, res: Response): Promise<void> => {
 		const secret = config.CHATWOOT_WEBHOOK_SECRET;
 		if (!secret) throw new HttpError(401, 'unauthorized', 'CHATWOOT_WEBHOOK_SECRET is not set: deliveries cannot be checked');
@@ -29,7 +30,7 @@ export function chatwootWebhookRoute({ repo, config, dispatcher }: { repo: Repos
 		if (!payload || typeof payload !== 'object' || typeof (payload as { event?: unknown }).event !== 'string') {
 			throw new HttpError(400, 'invalid_payload', 'event: required', 'event');
 		}
-		const result = await handleChatwootDelivery(repo, config, payload as never, req.header('x-chatwoot-delivery') ?? null);
+		const result = await handleChatwootDelivery({ repo, config, metrics }, payload as never, req.header('x-chatwoot-delivery') ?? null);
 		if (result.data.length) dispatcher?.nudge();
 		res.status(200).json(result);
 	};

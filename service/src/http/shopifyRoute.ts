@@ -4,6 +4,7 @@ import { shopifyHeader, verifyShopifyWebhook } from '../../../nodes/core/signatu
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import type { Dispatcher } from '../usecases/dispatcher';
+import type { Metrics } from '../metrics';
 import { handleShopifyDelivery } from '../usecases/shopifyWebhook';
 import { HttpError } from './errors';
 
@@ -11,6 +12,7 @@ interface Deps {
 	repo: Repository;
 	config: Config;
 	log: Logger;
+	metrics?: Metrics;
 	dispatcher?: Dispatcher;
 }
 
@@ -18,7 +20,7 @@ interface Deps {
  * POST /v1/webhooks/shopify: HMAC of the raw body first (401, nothing stored), then one commit,
  * then 200. Delivery to Meta happens afterwards, so Shopify's 5-second limit is never at risk.
  */
-export function shopifyWebhookRoute({ repo, config, log, dispatcher }: Deps) {
+export function shopifyWebhookRoute({ repo, config, log, metrics, dispatcher }: Deps) {
 	return async (req: Request, res: Response): Promise<void> => {
 		const headers = req.headers as Record<string, string | string[] | undefined>;
 		const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -38,7 +40,7 @@ export function shopifyWebhookRoute({ repo, config, log, dispatcher }: Deps) {
 		} catch {
 			throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
 		}
-		const outcome = await handleShopifyDelivery(repo, config, { topic, shop, deliveryId, payload });
+		const outcome = await handleShopifyDelivery({ repo, config, metrics }, { topic, shop, deliveryId, payload });
 		if (outcome.kind === 'ignored') {
 			log.info({ topic, shop, reason: outcome.reason }, 'shopify delivery ignored');
 			res.status(200).json({ ignored: outcome.reason });

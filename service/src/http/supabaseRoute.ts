@@ -4,6 +4,7 @@ import { safeEqual } from '../../../nodes/core/signatures/compare';
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import type { Dispatcher } from '../usecases/dispatcher';
+import type { Metrics } from '../metrics';
 import { handleDatabaseChange } from '../usecases/supabaseWebhook';
 import { HttpError } from './errors';
 
@@ -16,7 +17,7 @@ const ChangeSchema = z.object({
 });
 
 /** POST /v1/webhooks/supabase: database webhooks are unsigned; the trigger sends a bearer secret. */
-export function supabaseWebhookRoute({ repo, config, dispatcher }: { repo: Repository; config: Config; dispatcher?: Dispatcher }) {
+export function supabaseWebhookRoute({ repo, config, metrics, dispatcher }: { repo: Repository; config: Config; metrics?: Metrics; dispatcher?: Dispatcher }) {
 	return async (req: Request, res: Response): Promise<void> => {
 		const token = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1]?.trim();
 		if (!config.SUPABASE_WEBHOOK_SECRET) throw new HttpError(401, 'unauthorized', 'SUPABASE_WEBHOOK_SECRET is not set: deliveries cannot be checked');
@@ -32,7 +33,7 @@ export function supabaseWebhookRoute({ repo, config, dispatcher }: { repo: Repos
 			const issue = change.error.issues[0];
 			throw new HttpError(400, 'invalid_payload', `${issue.path.join('.')}: ${issue.message}`, issue.path.join('.'));
 		}
-		const result = await handleDatabaseChange(repo, config, change.data);
+		const result = await handleDatabaseChange({ repo, config, metrics }, change.data);
 		if (result.data.length) dispatcher?.nudge();
 		res.status(200).json(result);
 	};

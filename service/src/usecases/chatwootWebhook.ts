@@ -1,7 +1,5 @@
-import type { Config } from '../config';
-import type { Repository } from '../db/repository';
 import type { EventInputBody } from '../http/eventSchema';
-import { ingestEvents } from './ingestEvents';
+import { ingestEvents, type IngestContext } from './ingestEvents';
 
 interface Person {
 	id?: number | string;
@@ -54,11 +52,12 @@ function toEvent(p: ChatwootPayload, eventName: string): EventInputBody {
 	};
 }
 
-export async function handleChatwootDelivery(repo: Repository, config: Config, payload: ChatwootPayload, deliveryId: string | null) {
+export async function handleChatwootDelivery(ctx: IngestContext, payload: ChatwootPayload, deliveryId: string | null) {
+	const { config } = ctx;
 	const fired = new Set(triggersOf(payload));
 	const events = config.CHATWOOT_RULES.filter((r) => fired.has(r.trigger)).map((r) => toEvent(payload, r.event));
 	if (events.length === 0) return { matched: 0, data: [], errors: [] };
 	const key = deliveryId ?? null;
-	const result = await ingestEvents(repo, config, 'chatwoot', events, key);
+	const result = await ingestEvents(ctx, 'chatwoot', events, key);
 	return { matched: events.length, duplicate_delivery: result.duplicateDelivery, data: result.accepted, errors: result.errors };
 }

@@ -4,6 +4,7 @@ import { chunk, MAX_EVENTS_PER_REQUEST } from '../../../nodes/core/capi/batch';
 import { sendWithBisection } from '../../../nodes/core/capi/bisect';
 import type { Classified } from '../../../nodes/core/errors';
 import type { ClaimedEvent, OutboxRepository } from '../db/repository';
+import type { Metrics } from '../metrics';
 import { sendEvents, type GraphSettings } from '../meta/graphClient';
 
 export interface DispatcherOptions {
@@ -49,6 +50,7 @@ export class Dispatcher {
 		private readonly settings: GraphSettings | undefined,
 		private readonly log: Logger,
 		options: DispatcherOptions = {},
+		private readonly metrics?: Metrics,
 	) {
 		this.o = { claimLimit: 5000, concurrency: 4, maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, staleAfterSeconds: 300, idleMs: 500, ...options };
 	}
@@ -115,7 +117,10 @@ export class Dispatcher {
 		const settings = this.settings as GraphSettings;
 		const { pixel_id: pixel, test_event_code: testCode } = batch[0];
 		const outcomes = await sendWithBisection<ClaimedEvent, Outcome>(batch, async (part) => {
+			const timer = this.metrics?.metaLatency.startTimer();
+			this.metrics?.batchSize.observe(part.length);
 			const result = await sendEvents(settings, pixel, part.map((e) => e.payload), testCode);
+			timer?.({ outcome: result.ok ? 'ok' : result.error.class });
 			return result.ok ? { ok: true, result } : { ok: false, invalid: result.error.class === 'invalid', error: result.error };
 		});
 		// Rows are updated per request outcome, not one by one: one statement per group.
@@ -149,13 +154,21 @@ export class Dispatcher {
 			add(`retry|${text}|${event.attempts}`, () => ({ kind: 'retry', text, delay: backoffMs(event.attempts, this.o.baseDelayMs, this.o.maxDelayMs, error.retryAfterMs ?? 0) }), event.id);
 		}
 		for (const [key, g] of groups) {
-			if (g.kind === 'sent') this.state.sent += await this.outbox.markSent(this.worker, g.ids, g.fbtraceId ?? null, g.received ?? null);
-			else if (g.kind === 'dead') {
-				this.state.dead += await this.outbox.markDead(this.worker, g.ids, g.text);
+			if (g.kind === 'sent') {
+				const n = await this.outbox.markSent(this.worker, g.ids, g.fbtraceId ?? null, g.received ?? null);
+				this.state.sent += n;
+				this.metrics?.sent.inc(n);
+			} else if (g.kind === 'dead') {
+				const n = await this.outbox.markDead(this.worker, g.ids, g.text);
+				this.state.dead += n;
+				this.metrics?.failed.inc(n);
 				this.log.warn({ events: g.ids.length, reason: g.text }, 'events dead-lettered');
 			} else {
 				const n = await this.outbox.markRetry(this.worker, g.ids, g.text, g.delay ?? this.o.baseDelayMs);
-				if (!key.startsWith('hold|')) this.state.retried += n;
+				if (!key.startsWith('hold|')) {
+					this.state.retried += n;
+					this.metrics?.retries.inc(n);
+				}
 			}
 		}
 	}

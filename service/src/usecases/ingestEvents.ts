@@ -3,6 +3,7 @@ import { prepareEvent, type EventInput } from '../../../nodes/core/capi/build';
 import type { ActionSource, RawUserData } from '../../../nodes/core/capi/types';
 import type { Config } from '../config';
 import type { NewEvent, Repository } from '../db/repository';
+import type { Metrics } from '../metrics';
 import { EventInputSchema, type EventInputBody } from '../http/eventSchema';
 
 export interface EventError {
@@ -58,7 +59,14 @@ function toEventInput(body: EventInputBody): EventInput {
  * Validate, normalize and hash each event, then store the valid ones in one transaction. Invalid
  * events are reported by index with the field and the reason; raw identifiers never reach storage.
  */
-export async function ingestEvents(repo: Repository, config: Config, source: string, items: unknown[], deliveryKey: string | null = null, shop?: string) {
+export interface IngestContext {
+	repo: Repository;
+	config: Config;
+	metrics?: Metrics;
+}
+
+export async function ingestEvents({ repo, config, metrics }: IngestContext, source: string, items: unknown[], deliveryKey: string | null = null, shop?: string) {
+	metrics?.received.inc({ source }, items.length);
 	const errors: EventError[] = [];
 	const valid: Array<{ index: number; event: NewEvent }> = [];
 	items.forEach((item, index) => {
@@ -83,8 +91,10 @@ export async function ingestEvents(repo: Repository, config: Config, source: str
 		const testCode = parsed.data.test_event_code ?? config.META_TEST_EVENT_CODE;
 		valid.push({ index, event: { pixel_id: pixelId, payload: prepared.event, ...(testCode ? { test_event_code: testCode } : {}), ...(shop ? { shop } : {}) } });
 	});
+	metrics?.invalid.inc({ source }, errors.length);
 	if (valid.length === 0) return { accepted: [] as EventAccepted[], errors, duplicateDelivery: false };
 	const result = await repo.ingest(source, deliveryKey, valid.map((v) => v.event));
 	const accepted: EventAccepted[] = result.events.map((e, i) => ({ index: valid[i].index, ...e }));
+	metrics?.stored.inc({ source }, accepted.filter((a) => !a.duplicate).length);
 	return { accepted, errors, duplicateDelivery: result.duplicate_delivery };
 }

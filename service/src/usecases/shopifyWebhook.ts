@@ -4,9 +4,8 @@ import { customerToEvent } from '../../../nodes/core/shopify/customer';
 import { orderToPurchaseEvent } from '../../../nodes/core/shopify/order';
 import { classifyOrder } from '../../../nodes/core/shopify/topics';
 import type { Customer, Order } from '../../../nodes/core/shopify/types';
-import type { Config } from '../config';
 import type { Repository } from '../db/repository';
-import { ingestEvents } from './ingestEvents';
+import { ingestEvents, type IngestContext } from './ingestEvents';
 
 export interface ShopifyDelivery {
 	topic: string;
@@ -45,7 +44,8 @@ async function privacy(repo: Repository, d: ShopifyDelivery): Promise<ShopifyOut
 }
 
 /** A verified Shopify delivery: the configured order and customer topics become events. */
-export async function handleShopifyDelivery(repo: Repository, config: Config, d: ShopifyDelivery): Promise<ShopifyOutcome> {
+export async function handleShopifyDelivery(ctx: IngestContext, d: ShopifyDelivery): Promise<ShopifyOutcome> {
+	const { repo, config } = ctx;
 	if (d.topic === 'customers/data_request' || d.topic === 'customers/redact' || d.topic === 'shop/redact') return privacy(repo, d);
 	let event: RawServerEvent;
 	if (d.topic === config.SHOPIFY_PURCHASE_TOPIC) {
@@ -59,6 +59,6 @@ export async function handleShopifyDelivery(repo: Repository, config: Config, d:
 		return { kind: 'ignored', reason: `topic ${d.topic} is not turned into events` };
 	}
 	const key = `${d.shop}|${d.topic}|${d.deliveryId}`;
-	const result = await ingestEvents(repo, config, 'shopify', [event], key, d.shop);
+	const result = await ingestEvents(ctx, 'shopify', [event], key, d.shop);
 	return { kind: 'stored', body: { duplicate_delivery: result.duplicateDelivery, data: result.accepted, errors: result.errors } };
 }

@@ -1,7 +1,6 @@
 import type { EventInputBody } from '../http/eventSchema';
-import type { Config } from '../config';
-import type { ConversionRule, Repository } from '../db/repository';
-import { ingestEvents } from './ingestEvents';
+import type { ConversionRule } from '../db/repository';
+import { ingestEvents, type IngestContext } from './ingestEvents';
 
 /** Supabase database webhook payload (supabase_functions.http_request, after commit). */
 export interface DatabaseChange {
@@ -45,13 +44,14 @@ function toEvent(rule: ConversionRule, record: Record<string, unknown>, table: s
 	};
 }
 
-export async function handleDatabaseChange(repo: Repository, config: Config, change: DatabaseChange) {
+export async function handleDatabaseChange(ctx: IngestContext, change: DatabaseChange) {
+	const { repo } = ctx;
 	const rules = (await repo.rulesFor(change.table)).filter((r) => matches(r, change));
 	if (rules.length === 0) return { matched: 0, data: [], errors: [] };
 	const record = change.record as Record<string, unknown>;
 	const events = rules.map((r) => toEvent(r, record, change.table));
 	const id = text(record[rules[0].id_column]) ?? 'unknown';
 	const key = `${change.schema ?? 'public'}.${change.table}|${id}|${change.type}|${text(record.updated_at) ?? ''}|${rules.map((r) => r.event_name).join(',')}`;
-	const result = await ingestEvents(repo, config, 'supabase', events, key);
+	const result = await ingestEvents(ctx, 'supabase', events, key);
 	return { matched: rules.length, duplicate_delivery: result.duplicateDelivery, data: result.accepted, errors: result.errors };
 }
