@@ -110,6 +110,34 @@ export class Repository {
 		return this.db.query<ConversionRule>('select * from relay_conversion_rules where enabled and table_name = $1 order by id', [table]);
 	}
 
+	/** For the status page: counts per hour and status over the last `hours`. */
+	async countsByHour(hours: number): Promise<Array<{ hour: string; status: string; n: number }>> {
+		const rows = await this.db.query<{ hour: string; status: string; n: string | number }>(
+			`select to_char(date_trunc('hour', created_at), 'YYYY-MM-DD HH24:00') as hour, status, count(*) as n
+			 from relay_events where created_at > now() - make_interval(hours => $1) group by 1, 2 order by 1 desc, 2`,
+			[hours],
+		);
+		return rows.map((r) => ({ ...r, n: Number(r.n) }));
+	}
+
+	async recentFailures(limit: number): Promise<Array<{ id: string; event_name: string; status: string; attempts: number; last_error: string; updated_at: string }>> {
+		return this.db.query(
+			`select id, event_name, status, attempts, last_error, updated_at::text as updated_at from relay_events
+			 where status in ('dead', 'retry') and last_error is not null order by updated_at desc limit $1`,
+			[limit],
+		);
+	}
+
+	/** Per event name: how many events carry each identifier (keys only; never values). */
+	async identifierCoverage(keys: readonly string[]): Promise<Array<{ event_name: string; total: number; counts: Record<string, number> }>> {
+		const columns = keys.map((_k, i) => `count(*) filter (where payload->'user_data' ? $${i + 1}) as k${i}`).join(', ');
+		const rows = await this.db.query<Record<string, string | number>>(
+			`select event_name, count(*) as total, ${columns} from relay_events where created_at > now() - interval '7 days' group by event_name order by event_name`,
+			[...keys],
+		);
+		return rows.map((r) => ({ event_name: String(r.event_name), total: Number(r.total), counts: Object.fromEntries(keys.map((k, i) => [k, Number(r[`k${i}`])])) }));
+	}
+
 	async ping(): Promise<boolean> {
 		try {
 			await this.db.query('select 1');

@@ -9,6 +9,7 @@ import { shopifyWebhookRoute } from './shopifyRoute';
 import { supabaseWebhookRoute } from './supabaseRoute';
 import { chatwootWebhookRoute } from './chatwootRoute';
 import { openApiDocument } from './openapi';
+import { renderStatusPage } from './statusPage';
 import { requireApiAuth } from './auth';
 import { errorHandler, HttpError } from './errors';
 import { encodeCursor, decodeCursor, ListQuerySchema } from './listQuery';
@@ -51,6 +52,13 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 		});
 		next();
 	});
+
+	app.get(
+		'/',
+		route(async (_req, res) => {
+			res.type('html').send(await renderStatusPage(repo, config, dispatcher?.state));
+		}),
+	);
 
 	const openapi = openApiDocument();
 	app.get('/openapi.json', (_req, res) => {
