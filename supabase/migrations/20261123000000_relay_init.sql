@@ -16,6 +16,8 @@ create table if not exists relay_events (
 	source text not null,
 	payload jsonb not null,
 	test_event_code text,
+	-- the Shopify shop an event came from, so shop/redact can erase a shop's rows
+	shop text,
 	status text not null default 'queued' check (status in ('queued', 'sending', 'sent', 'retry', 'dead')),
 	attempts integer not null default 0,
 	next_attempt_at timestamptz not null default now(),
@@ -32,6 +34,7 @@ create table if not exists relay_events (
 
 create index if not exists relay_events_ready on relay_events (next_attempt_at) where status in ('queued', 'retry');
 create index if not exists relay_events_created on relay_events (created_at);
+create index if not exists relay_events_shop on relay_events (shop) where shop is not null;
 
 -- The service role bypasses RLS; anon and authenticated see nothing.
 alter table relay_receipts enable row level security;
@@ -57,8 +60,8 @@ begin
 		end if;
 	end if;
 	for e in select * from jsonb_array_elements(p_events) loop
-		insert into relay_events (pixel_id, event_name, event_id, source, payload, test_event_code)
-		values (e->>'pixel_id', e->'payload'->>'event_name', e->'payload'->>'event_id', p_source, e->'payload', e->>'test_event_code')
+		insert into relay_events (pixel_id, event_name, event_id, source, payload, test_event_code, shop)
+		values (e->>'pixel_id', e->'payload'->>'event_name', e->'payload'->>'event_id', p_source, e->'payload', e->>'test_event_code', e->>'shop')
 		on conflict (pixel_id, event_name, event_id) do nothing
 		returning id into new_id;
 		if new_id is not null then
