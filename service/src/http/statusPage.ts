@@ -21,7 +21,7 @@ export async function renderStatusPage(repo: Repository, config: Config, dispatc
 <style>
 body{font:15px/1.4 system-ui,sans-serif;margin:2rem;color:#1d1d1f;max-width:72rem}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccd;padding:.3rem .6rem;text-align:right}
-th:first-child,td:first-child{text-align:left}.on{color:#137333}.off{color:#b3261e}caption{text-align:left;font-weight:600}
+th:first-child,td:first-child{text-align:left}.on{color:#137333}.off{color:#b3261e}caption{text-align:left;font-weight:600}.wide{overflow-x:auto}
 </style></head><body>
 <h1>Conversion Relay</h1>
 <h2>Configuration</h2>
@@ -43,8 +43,8 @@ ${failures.map((f) => `<tr><td><code>${escape(f.id)}</code> ${escape(f.event_nam
 </tbody></table>
 <h2>Estimated match quality (last 7 days)</h2>
 <p>Share of events carrying each identifier, and a local 0–10 estimate (not Meta's own score).</p>
-<table id="quality"><thead><tr><th>event name</th><th>events</th><th>estimate</th>${keys.map((k) => `<th>${k}</th>`).join('')}</tr></thead><tbody>
+<div class="wide"><table id="quality"><thead><tr><th>event name</th><th>events</th><th>estimate</th>${keys.map((k) => `<th>${k}</th>`).join('')}</tr></thead><tbody>
 ${coverage.map((c) => `<tr><td>${escape(c.event_name)}</td><td>${c.total}</td><td>${estimateMatchQuality(c.total, c.counts).toFixed(1)}</td>${keys.map((k) => `<td>${Math.round(((c.counts[k] ?? 0) / c.total) * 100)}%</td>`).join('')}</tr>`).join('\n') || `<tr><td colspan="${keys.length + 3}">no events yet</td></tr>`}
-</tbody></table>
+</tbody></table></div>
 </body></html>`;
 }
