@@ -21,16 +21,16 @@ export interface Running {
 	stop(): Promise<void>;
 }
 
-async function openDatabase(config: Config): Promise<Executor> {
+async function openDatabase(config: Config, log: Logger): Promise<Executor> {
 	if (config.SUPABASE_URL) throw new Error('SUPABASE_URL: the supabase-js backend is not implemented yet; use DATABASE_URL (Supabase\'s direct connection) meanwhile');
-	if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL);
+	if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, (error) => log.warn({ err: { message: error.message } }, 'idle database connection lost'));
 	return openPglite(config.RELAY_DATA_DIR);
 }
 
 /** Opens storage, applies migrations and listens. Used by main.ts and by the tests (port 0). */
 export async function startServer(config: Config, log: Logger = pino({ level: config.LOG_LEVEL }), dispatch: DispatcherOptions = {}): Promise<Running> {
 	const { secret, created } = resolveApiSecret(config.RELAY_API_SECRET, config.RELAY_DATA_DIR);
-	const db = await openDatabase(config);
+	const db = await openDatabase(config, log);
 	await migrate(db);
 	const repo = new Repository(db);
 	const settings = config.META_ACCESS_TOKEN

@@ -12,7 +12,13 @@ export type Responder = (req: ReceivedRequest) => { status: number; body: unknow
  * A local stand-in for Meta's Conversions API (POST /{version}/{pixel}/events) built from its
  * documented request and response shapes; it records every request it receives.
  */
-export async function startMetaDouble(respond: Responder = (r) => ({ status: 200, body: { events_received: r.body.data.length, messages: [], fbtrace_id: `trace-${Math.random().toString(36).slice(2, 8)}` } })) {
+export async function startMetaDouble(respond: Responder = defaultResponder, options: { latencyMs?: number } = {}) {
+	return startDouble(respond, options);
+}
+
+const defaultResponder: Responder = (r) => ({ status: 200, body: { events_received: r.body.data.length, messages: [], fbtrace_id: `trace-${Math.random().toString(36).slice(2, 8)}` } });
+
+async function startDouble(respond: Responder, options: { latencyMs?: number }) {
 	const received: ReceivedRequest[] = [];
 	let responder = respond;
 	const server: Server = createServer((req, res) => {
@@ -33,7 +39,8 @@ export async function startMetaDouble(respond: Responder = (r) => ({ status: 200
 			const record = { path: req.url ?? '', headers: req.headers, body };
 			received.push(record);
 			const out = responder(record);
-			res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers }).end(JSON.stringify(out.body));
+			// Meta answers in tens to hundreds of milliseconds; a configurable latency stands in for it.
+			setTimeout(() => res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers }).end(JSON.stringify(out.body)), options.latencyMs ?? 0);
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
