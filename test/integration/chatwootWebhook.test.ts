@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { signChatwootWebhook } from '../../nodes/core/signatures/chatwoot';
 import { startRelay, type TestRelay } from '../support/relayServer';
+import { json } from '../support/http';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
-const json = async (res: Response): Promise<any> => res.json();
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const SECRET = 'chatwoot-secret-1';
 

@@ -1,9 +1,8 @@
 import { Client } from 'pg';
 import { eventually, startRelay, type TestRelay } from '../support/relayServer';
 import { startMetaDouble } from '../support/metaDouble';
+import { json } from '../support/http';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
-const json = async (res: Response): Promise<any> => res.json();
 
 describe('dispatcher → Meta double', () => {
 	let meta: Awaited<ReturnType<typeof startMetaDouble>>;

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { signRelayRequest } from '../../nodes/core/signatures/relay';
 import { startRelay, type TestRelay } from '../support/relayServer';
+import { json } from '../support/http';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
-const json = async (res: Response): Promise<any> => res.json();
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe.each(['pglite', 'postgres'] as const)('POST /v1/events on %s', (backend) => {

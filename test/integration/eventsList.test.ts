@@ -1,8 +1,7 @@
 import { Client } from 'pg';
 import { startRelay, type TestRelay } from '../support/relayServer';
+import { json } from '../support/http';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
-const json = async (res: Response): Promise<any> => res.json();
 
 describe('listing events and retrying dead letters (Postgres)', () => {
 	let relay: TestRelay;

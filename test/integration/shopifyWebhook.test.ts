@@ -4,9 +4,8 @@ import customerFixture from '../fixtures/shopify/customer-706405506930370084.jso
 import orderFixture from '../fixtures/shopify/order-with-fbclid.json';
 import testOrder from '../fixtures/shopify/order-test-notification.json';
 import { startRelay, type TestRelay } from '../support/relayServer';
+import { json } from '../support/http';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
-const json = async (res: Response): Promise<any> => res.json();
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const SHOP = 'linen.myshopify.com';
 

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { startRelay, type TestRelay } from '../support/relayServer';
+import { json } from '../support/http';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
-const json = async (res: Response): Promise<any> => res.json();
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const SECRET = 'supabase-hook-secret';
 
