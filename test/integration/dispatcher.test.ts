@@ -124,6 +124,25 @@ describe('dispatcher → Meta double', () => {
 		await holder.close();
 	});
 
+	it('when Meta’s usage headers near the limit, then delivery pauses for the time Meta gives', async () => {
+		meta.setResponder((req) => ({
+			status: 200,
+			body: { events_received: req.body.data.length, fbtrace_id: 'Tu' },
+			headers: { 'X-Business-Use-Case-Usage': JSON.stringify({ '123456': [{ type: 'ads_management', call_count: 95, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: 2 }] }) },
+		}));
+		const r = await start();
+		const [first] = await send(r, [{ event_name: 'Lead', email: 'u1@example.com', event_id: 'u1' }]);
+		await eventually(async () => expect((await status(r, first)).status).toBe('sent'));
+		const health = await json(await fetch(`${r.url}/health`));
+		const pausedFor = Date.parse(health.dispatcher.paused_until) - Date.now();
+		expect(pausedFor).toBeGreaterThan(100_000);
+		expect(pausedFor).toBeLessThanOrEqual(120_000);
+		const [second] = await send(r, [{ event_name: 'Lead', email: 'u2@example.com', event_id: 'u2' }]);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect((await status(r, second)).status).toBe('queued');
+		expect(meta.received).toHaveLength(1);
+	});
+
 	it('when no token is configured, then events are stored and held, nothing is sent', async () => {
 		relay = await startRelay('pglite', { META_PIXEL_ID: '123456', META_GRAPH_URL: meta.url });
 		const [id] = await send(relay, [{ event_name: 'Lead', email: 'wait@example.com' }]);

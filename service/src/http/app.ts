@@ -83,7 +83,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 				status: healthy ? 'ok' : 'degraded',
 				database: { ok: database, backend: repo.backend },
 				meta: { configured: Boolean(config.META_ACCESS_TOKEN), ...(state?.authError ? { error: state.authError } : {}) },
-				dispatcher: state ? { running: state.running, last_round_at: state.lastRoundAt ?? null, sent: state.sent, retried: state.retried, dead: state.dead } : { running: false },
+				dispatcher: state ? { running: state.running, last_round_at: state.lastRoundAt ?? null, paused_until: state.pausedUntil ?? null, sent: state.sent, retried: state.retried, dead: state.dead } : { running: false },
 			});
 		}),
 	);

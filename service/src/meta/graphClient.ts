@@ -1,7 +1,7 @@
 import { appSecretProof } from '../../../nodes/core/capi/appSecretProof';
 import { eventsRequestBody } from '../../../nodes/core/capi/batch';
 import type { ServerEvent } from '../../../nodes/core/capi/types';
-import { classifyGraphError, classifyNetworkError, type Classified } from '../../../nodes/core/errors';
+import { classifyGraphError, classifyNetworkError, parseUsageHeaders, type Classified, type Usage } from '../../../nodes/core/errors';
 
 export interface GraphSettings {
 	graphUrl: string;
@@ -11,7 +11,7 @@ export interface GraphSettings {
 	timeoutMs?: number;
 }
 
-export type SendResult = { ok: true; fbtraceId: string | null; eventsReceived: number | null } | { ok: false; error: Classified };
+export type SendResult = { ok: true; fbtraceId: string | null; eventsReceived: number | null; usage: Usage } | { ok: false; error: Classified };
 
 /** The service's one transport to Meta's Conversions API. The token goes in a header, never a URL. */
 export async function sendEvents(settings: GraphSettings, pixelId: string, events: readonly ServerEvent[], testEventCode?: string | null): Promise<SendResult> {
@@ -38,7 +38,7 @@ export async function sendEvents(settings: GraphSettings, pixelId: string, event
 	}
 	if (response.ok) {
 		const b = (parsed ?? {}) as { fbtrace_id?: string; events_received?: number };
-		return { ok: true, fbtraceId: b.fbtrace_id ?? null, eventsReceived: b.events_received ?? null };
+		return { ok: true, fbtraceId: b.fbtrace_id ?? null, eventsReceived: b.events_received ?? null, usage: parseUsageHeaders(Object.fromEntries(response.headers.entries())) };
 	}
 	return { ok: false, error: classifyGraphError(response.status, parsed, Object.fromEntries(response.headers.entries())) };
 }

@@ -24,12 +24,17 @@ export interface DispatcherState {
 	/** Set when Meta refused the token or permissions: delivery stops until a person acts. */
 	authError?: string;
 	lastRoundAt?: string;
+	/** Meta's usage headers said the rate limit is close: no new requests before this time. */
+	pausedUntil?: string;
 	sent: number;
 	retried: number;
 	dead: number;
 }
 
 type Outcome = { ok: true; fbtraceId: string | null; eventsReceived: number | null } | { ok: false; error: Classified };
+
+/** Usage at or above this percentage slows the dispatcher down before Meta throttles it. */
+export const USAGE_SLOWDOWN_PERCENT = 90;
 
 /** Exponential backoff with full jitter, at least what Meta asked for. */
 export function backoffMs(attempt: number, base: number, max: number, atLeast = 0): number {
@@ -77,21 +82,40 @@ export class Dispatcher {
 
 	private async run(): Promise<void> {
 		while (!this.stopping && !this.state.authError) {
+			// A nudge wakes the sleep; the pause still holds until its time.
+			for (let left = this.pauseLeft(); left > 0 && !this.stopping; left = this.pauseLeft()) await this.sleep(left);
+			if (this.stopping) break;
 			let claimed = 0;
 			try {
 				claimed = await this.round();
 			} catch (error) {
 				this.log.error({ err: { message: (error as Error).message } }, 'dispatch round failed');
 			}
-			if (claimed === 0 && !this.stopping) await new Promise<void>((resolve) => {
-				const timer = setTimeout(resolve, this.o.idleMs);
-				this.wake = () => {
-					clearTimeout(timer);
-					resolve();
-				};
-			});
+			if (claimed === 0 && !this.stopping) await this.sleep(this.o.idleMs);
 		}
 		this.state.running = false;
+	}
+
+	private pauseLeft(): number {
+		return this.state.pausedUntil ? Date.parse(this.state.pausedUntil) - Date.now() : 0;
+	}
+
+	private sleep(ms: number): Promise<void> {
+		return new Promise<void>((resolve) => {
+			const timer = setTimeout(resolve, ms);
+			this.wake = () => {
+				clearTimeout(timer);
+				resolve();
+			};
+		});
+	}
+
+	/** Near the limit, wait what Meta says (or a minute) instead of running into a throttle. */
+	private noteUsage(usage: { maxPercent: number; regainAfterMs?: number }): void {
+		if (usage.maxPercent < USAGE_SLOWDOWN_PERCENT) return;
+		const wait = usage.regainAfterMs || 60_000;
+		this.state.pausedUntil = new Date(Date.now() + wait).toISOString();
+		this.log.warn({ usagePercent: usage.maxPercent, waitMs: wait }, 'Meta usage near its limit; pausing delivery');
 	}
 
 	/** One round: claim, group per pixel, send in batches of 1,000 with a few requests in flight. */
@@ -121,6 +145,7 @@ export class Dispatcher {
 			this.metrics?.batchSize.observe(part.length);
 			const result = await sendEvents(settings, pixel, part.map((e) => e.payload), testCode);
 			timer?.({ outcome: result.ok ? 'ok' : result.error.class });
+			if (result.ok) this.noteUsage(result.usage);
 			return result.ok ? { ok: true, result } : { ok: false, invalid: result.error.class === 'invalid', error: result.error };
 		});
 		// Rows are updated per request outcome, not one by one: one statement per group.
