@@ -1,15 +1,18 @@
 import type { RawAudienceRecord } from '../audiences/types';
-import type { RawServerEvent, RawUserData } from '../capi/types';
-import type { Address, Customer } from './types';
+import { nowSeconds, toUnixSeconds } from '../capi/time';
+import type { ActionSource, RawServerEvent, RawUserData } from '../capi/types';
 import { compact, present } from '../values';
+import type { Address, Customer } from './types';
 
-function address(customer: Customer): Address {
-	return customer.default_address ?? customer.addresses?.[0] ?? {};
+// Some payloads carry addresses[] without default_address, or the other way round.
+function mainAddress(customer: Customer): Address {
+	return customer.default_address ?? (Array.isArray(customer.addresses) ? customer.addresses[0] : undefined) ?? {};
 }
 
+/** Raw identifiers of a customer; the address fills in a missing phone or name. */
 export function customerToUserData(customer: Customer): RawUserData {
-	const a = address(customer);
-	return compact({
+	const a = mainAddress(customer);
+	return compact<RawUserData>({
 		em: present(customer.email),
 		ph: present(customer.phone) ?? present(a.phone),
 		fn: present(customer.first_name) ?? present(a.first_name),
@@ -22,9 +25,10 @@ export function customerToUserData(customer: Customer): RawUserData {
 	});
 }
 
+/** The same identifiers keyed by Custom Audience schema key. */
 export function customerToAudienceRecord(customer: Customer): RawAudienceRecord {
 	const ud = customerToUserData(customer);
-	return compact({
+	return compact<RawAudienceRecord>({
 		EMAIL: ud.em,
 		PHONE: ud.ph,
 		FN: ud.fn,
@@ -37,43 +41,73 @@ export function customerToAudienceRecord(customer: Customer): RawAudienceRecord 
 	});
 }
 
+export interface CustomerEventOptions {
+	/** Unix seconds, used when the customer has no usable created_at. */
+	now?: number;
+	/** Default system_generated: see customerToEvent. */
+	actionSource?: ActionSource;
+}
+
 /**
- * A new customer as a Lead or CompleteRegistration. No browser context arrives with the
- * webhook, so the honest action_source is system_generated (website would demand a URL and UA).
+ * A new customer as a Lead or CompleteRegistration, timed at its creation. The webhook carries no
+ * browser context (no page, user agent or IP), so the honest action_source is system_generated;
+ * website would also demand event_source_url and client_user_agent, which do not exist here.
  */
-export function customerToEvent(customer: Customer, eventName: 'Lead' | 'CompleteRegistration' = 'Lead', now = Math.floor(Date.now() / 1000)): RawServerEvent {
-	const created = Date.parse(customer.created_at ?? '');
-	const event: RawServerEvent = {
-		event_name: eventName,
-		event_time: Number.isFinite(created) ? Math.floor(created / 1000) : now,
-		action_source: 'system_generated',
-		user_data: customerToUserData(customer),
-	};
+export function customerToEvent(customer: Customer, eventName: 'Lead' | 'CompleteRegistration' = 'Lead', options: CustomerEventOptions = {}): RawServerEvent {
 	const id = present(customer.id);
-	if (id) event.event_id = `customer_${id}`;
-	return event;
+	return compact<RawServerEvent>({
+		event_name: eventName,
+		event_time: toUnixSeconds(customer.created_at ?? customer.createdAt) ?? options.now ?? nowSeconds(),
+		action_source: options.actionSource ?? 'system_generated',
+		event_id: id ? `customer_${id}` : undefined,
+		user_data: customerToUserData(customer),
+	});
 }
 
 export type Segment = 'existing' | 'new' | 'engaged' | 'other';
 
-function orderCount(customer: Customer & { numberOfOrders?: unknown }): number {
-	const n = Number(customer.orders_count ?? customer.numberOfOrders ?? 0);
-	return Number.isFinite(n) ? n : 0;
-}
-
-function subscribed(customer: Customer): boolean {
-	return customer.email_marketing_consent?.state === 'subscribed' || customer.accepts_marketing === true;
+export interface SegmentOptions {
+	/** A Date, unix ms, or unix seconds (numbers below 1e11 are read as seconds). Default now. */
+	now?: Date | number;
+	/** Default 30. */
+	newWithinDays?: number;
 }
 
 /**
- * existing: one order or more; new: no order, created within `newWithinDays`; engaged: no order,
- * subscribed to e-mail, not new; other: the rest. Each is reachable (tested).
+ * Orders placed, from REST (orders_count) or GraphQL (numberOfOrders, a string for UnsignedInt64).
+ * Newer order webhooks drop the count; a last_order_id still proves at least one order.
  */
-export function classifyCustomerSegment(customer: Customer, options: { now?: number; newWithinDays?: number } = {}): Segment {
-	if (orderCount(customer) >= 1) return 'existing';
-	const now = options.now ?? Date.now();
-	const created = Date.parse(customer.created_at ?? '');
-	if (Number.isFinite(created) && now - created <= (options.newWithinDays ?? 30) * 86_400_000) return 'new';
-	if (subscribed(customer)) return 'engaged';
+export function customerOrderCount(customer: Customer): number | undefined {
+	const raw = present(customer.orders_count) ?? present(customer.numberOfOrders);
+	const n = raw === undefined ? NaN : Number(raw);
+	if (Number.isFinite(n) && n >= 0) return n;
+	return present(customer.last_order_id) ? 1 : undefined;
+}
+
+/** The consent state decides when there is one; the deprecated accepts_marketing otherwise. */
+export function isEmailSubscribed(customer: Customer): boolean {
+	const state = present(customer.email_marketing_consent?.state) ?? present(customer.emailMarketingConsent?.marketingState);
+	if (state) return state.toLowerCase() === 'subscribed';
+	return customer.accepts_marketing === true;
+}
+
+function nowMs(now: Date | number | undefined): number {
+	if (now instanceof Date) return now.getTime();
+	if (typeof now === 'number') return now < 1e11 ? now * 1000 : now;
+	return Date.now();
+}
+
+/**
+ * existing: one order or more. new: no order, created within `newWithinDays`. engaged: no order,
+ * subscribed to e-mail marketing, not new. other: the rest, including customers whose creation
+ * date is unknown and who are not subscribed. Checked in that order, so each test only sees
+ * customers the previous ones let through, and every segment is reachable (tested).
+ */
+export function classifyCustomerSegment(customer: Customer, options: SegmentOptions = {}): Segment {
+	if ((customerOrderCount(customer) ?? 0) >= 1) return 'existing';
+	const created = Date.parse(present(customer.created_at) ?? present(customer.createdAt) ?? '');
+	// A creation time slightly ahead of `now` (clock skew) still counts as new.
+	if (Number.isFinite(created) && nowMs(options.now) - created <= (options.newWithinDays ?? 30) * 86_400_000) return 'new';
+	if (isEmailSubscribed(customer)) return 'engaged';
 	return 'other';
 }

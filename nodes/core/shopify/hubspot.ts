@@ -1,75 +1,122 @@
-import { customerToUserData } from './customer';
-import type { Customer, Order } from './types';
 import { amount, compact, present } from '../values';
+import { customerToUserData } from './customer';
+import { orderUserData } from './order';
+import type { Customer, Order } from './types';
 
-/** Contact properties this package creates in a "shopify" group (the ensure-properties operation). */
-export const SHOPIFY_HUBSPOT_PROPERTIES = [
-	{ name: 'shopify_customer_id', label: 'Shopify customer ID', type: 'string', fieldType: 'text' },
-	{ name: 'shopify_order_count', label: 'Shopify order count', type: 'number', fieldType: 'number' },
-	{ name: 'shopify_total_spent', label: 'Shopify total spent', type: 'number', fieldType: 'number' },
-	{ name: 'shopify_last_order_date', label: 'Shopify last order date', type: 'date', fieldType: 'date' },
-	{ name: 'shopify_last_order_id', label: 'Shopify last order ID', type: 'string', fieldType: 'text' },
-	{ name: 'shopify_first_order_date', label: 'Shopify first order date', type: 'date', fieldType: 'date' },
-].map((p) => ({ ...p, groupName: 'shopify' }));
+/** A HubSpot property definition (POST /crm/v3/properties/{objectType}). */
+export interface HubSpotPropertyDefinition {
+	name: string;
+	label: string;
+	type: 'string' | 'number' | 'date';
+	fieldType: 'text' | 'number' | 'date';
+	groupName: string;
+	description?: string;
+}
 
-/** Deal property that makes an order's deal upsertable (unique per order). */
+/** The property group both definitions lists live in; it must exist before the properties. */
+export const SHOPIFY_HUBSPOT_GROUP = { name: 'shopify', label: 'Shopify' } as const;
+
+/** Contact properties this package writes, for the "ensure properties" operation. */
+export const SHOPIFY_HUBSPOT_PROPERTIES: readonly HubSpotPropertyDefinition[] = [
+	{ name: 'shopify_customer_id', label: 'Shopify customer ID', type: 'string', fieldType: 'text', groupName: 'shopify' },
+	{ name: 'shopify_order_count', label: 'Shopify order count', type: 'number', fieldType: 'number', groupName: 'shopify', description: "Shopify's own count of the customer's orders" },
+	{ name: 'shopify_total_spent', label: 'Shopify total spent', type: 'number', fieldType: 'number', groupName: 'shopify', description: "Shopify's own total, in the shop's currency" },
+	{ name: 'shopify_last_order_date', label: 'Shopify last order date', type: 'date', fieldType: 'date', groupName: 'shopify' },
+	{ name: 'shopify_last_order_id', label: 'Shopify last order ID', type: 'string', fieldType: 'text', groupName: 'shopify' },
+	{ name: 'shopify_first_order_date', label: 'Shopify first order date', type: 'date', fieldType: 'date', groupName: 'shopify' },
+];
+
+/** Deal property that makes an order's deal findable and upsertable (one deal per order). */
 export const SHOPIFY_DEAL_ORDER_ID = 'shopify_order_id';
 
-const isoDate = (value: unknown): string | undefined => {
+export const SHOPIFY_HUBSPOT_DEAL_PROPERTIES: readonly HubSpotPropertyDefinition[] = [
+	{ name: SHOPIFY_DEAL_ORDER_ID, label: 'Shopify order ID', type: 'string', fieldType: 'text', groupName: 'shopify' },
+];
+
+/** YYYY-MM-DD (UTC) of a timestamp: what a HubSpot date property accepts besides midnight-UTC ms. */
+export function hubSpotDate(value: unknown): string | undefined {
 	const t = Date.parse(present(value) ?? '');
 	return Number.isFinite(t) ? new Date(t).toISOString().slice(0, 10) : undefined;
+}
+
+/** A decimal as Shopify wrote it ("199.65"), once it is known to be a number. */
+function decimal(value: unknown): string | undefined {
+	return amount(value) === undefined ? undefined : present(value);
+}
+
+function standardProperties(ud: Record<string, unknown>): Record<string, string | undefined> {
+	const text = (v: unknown) => present(v);
+	return {
+		email: text(ud.em),
+		firstname: text(ud.fn),
+		lastname: text(ud.ln),
+		phone: text(ud.ph),
+		city: text(ud.ct),
+		state: text(ud.st),
+		zip: text(ud.zp),
+		country: text(ud.country),
+	};
+}
+
+// REST orders_count or GraphQL numberOfOrders (an UnsignedInt64 string); absent in newer order webhooks.
+const orderCount = (customer: Customer): string | undefined => {
+	const count = present(customer.orders_count) ?? present(customer.numberOfOrders);
+	return count !== undefined && /^\d+$/.test(count) ? count : undefined;
 };
 
-/** Standard contact properties and Shopify's own counters: absolute values, never increments. */
-export function customerToHubSpotProperties(customer: Customer & { numberOfOrders?: unknown; amountSpent?: { amount?: unknown } }): Record<string, string> {
-	const ud = customerToUserData(customer);
-	const orders = present(customer.orders_count ?? customer.numberOfOrders);
-	const spent = amount(customer.total_spent ?? customer.amountSpent?.amount);
-	return compact({
-		email: ud.em as string | undefined,
-		firstname: ud.fn as string | undefined,
-		lastname: ud.ln as string | undefined,
-		phone: ud.ph as string | undefined,
-		city: ud.ct as string | undefined,
-		state: ud.st as string | undefined,
-		zip: ud.zp as string | undefined,
-		country: ud.country as string | undefined,
-		shopify_customer_id: ud.external_id as string | undefined,
-		shopify_order_count: orders,
-		shopify_total_spent: spent === undefined ? undefined : spent.toFixed(2),
+/** Shopify's counters as absolute values: writing them twice is harmless. */
+function counters(customer: Customer): Record<string, string | undefined> {
+	return {
+		shopify_customer_id: present(customer.id),
+		shopify_order_count: orderCount(customer),
+		shopify_total_spent: decimal(customer.total_spent) ?? decimal(customer.amountSpent?.amount),
 		shopify_last_order_id: present(customer.last_order_id),
-	}) as Record<string, string>;
+	};
+}
+
+/** Standard contact properties and Shopify's own counters, never increments. */
+export function customerToHubSpotProperties(customer: Customer): Record<string, string> {
+	return compact({ ...standardProperties(customerToUserData(customer)), ...counters(customer) }) as Record<string, string>;
 }
 
 /**
- * A paid order as contact properties. Totals come from the order's customer counters as Shopify
- * reports them (absolute), so a retried delivery writes the same values instead of adding twice.
+ * Contact properties from an order: the buyer as the order describes them, the customer's
+ * counters as Shopify reports them (absolute, so a retried delivery writes the same values), and
+ * this order as the last one. The first order's date is known only when Shopify counts exactly
+ * one order. Deliveries arrive in any order: the caller compares updated_at before overwriting.
  */
 export function orderToHubSpotProperties(order: Order): Record<string, string> {
-	const base = order.customer ? customerToHubSpotProperties(order.customer) : {};
-	const email = present(order.email) ?? base.email;
-	const when = isoDate(order.processed_at ?? order.created_at);
+	const customer: Customer = order.customer ?? {};
+	const when = hubSpotDate(present(order.processed_at) ?? order.created_at);
 	return compact({
-		...base,
-		email,
-		shopify_last_order_id: present(order.id) ?? base.shopify_last_order_id,
+		...standardProperties(orderUserData(order)),
+		...counters(customer),
+		shopify_last_order_id: present(order.id) ?? present(customer.last_order_id),
 		shopify_last_order_date: when,
-		// The first order's date is known only when this order is the first one.
-		shopify_first_order_date: order.customer?.orders_count === 1 ? when : undefined,
+		shopify_first_order_date: orderCount(customer) === '1' ? when : undefined,
 	}) as Record<string, string>;
 }
 
-export function orderToHubSpotDeal(order: Order, options: { pipeline?: string; dealstage?: string } = {}): Record<string, string> {
-	const label = present(order.order_number) ?? present(order.name)?.replace(/^#/, '') ?? present(order.id);
-	const value = amount(order.total_price);
-	const closed = Date.parse(order.processed_at ?? order.created_at ?? '');
+export interface DealOptions {
+	/** Default 'default', HubSpot's built-in sales pipeline. */
+	pipeline?: string;
+	/** Default 'closedwon' (a stage id of the default pipeline). */
+	dealstage?: string;
+	/** Also send deal_currency_code; only for portals with that currency enabled, else HubSpot rejects it. */
+	includeCurrency?: boolean;
+}
+
+/** An order as deal properties, keyed by shopify_order_id so a retry updates the same deal. */
+export function orderToHubSpotDeal(order: Order, options: DealOptions = {}): Record<string, string> {
+	const number = present(order.order_number) ?? present(order.name)?.replace(/^#/, '');
+	const closed = Date.parse(present(order.processed_at) ?? present(order.created_at) ?? '');
 	return compact({
-		dealname: `Shopify order #${label ?? '?'}`,
-		amount: value === undefined ? undefined : value.toFixed(2),
+		dealname: number ? `Shopify order #${number}` : `Shopify order ${present(order.id) ?? ''}`.trim(),
+		amount: decimal(order.total_price),
 		closedate: Number.isFinite(closed) ? new Date(closed).toISOString() : undefined,
-		pipeline: options.pipeline ?? 'default',
-		dealstage: options.dealstage ?? 'closedwon',
-		deal_currency_code: present(order.currency)?.toUpperCase(),
+		pipeline: present(options.pipeline) ?? 'default',
+		dealstage: present(options.dealstage) ?? 'closedwon',
+		deal_currency_code: options.includeCurrency ? present(order.currency)?.toUpperCase() : undefined,
 		[SHOPIFY_DEAL_ORDER_ID]: present(order.id),
 	}) as Record<string, string>;
 }

@@ -1,85 +1,101 @@
 import { audienceRow } from '../../../nodes/core/normalize';
 import {
 	classifyCustomerSegment,
+	customerOrderCount,
 	customerToAudienceRecord,
 	customerToEvent,
-	customerToHubSpotProperties,
 	customerToUserData,
-	orderToHubSpotDeal,
-	orderToHubSpotProperties,
-	SHOPIFY_HUBSPOT_PROPERTIES,
+	isEmailSubscribed,
 	type Customer,
 	type Order,
 } from '../../../nodes/core/shopify';
-import customer from '../../fixtures/shopify/customer-706405506930370084.json';
-import sample from '../../fixtures/shopify/order-450789469.json';
+import customerJson from '../../fixtures/shopify/customer-706405506930370084.json';
+import testNotificationJson from '../../fixtures/shopify/order-test-notification.json';
+
+const customer = customerJson as Customer;
+const ID = String(706405506930370084); // '706405506930370000': JSON.parse rounds ids beyond 2^53
 
 describe('customer mappings', () => {
-	it('maps Shopify’s sample customer (no phone, no address)', () => {
-		expect(customerToUserData(customer as Customer)).toEqual({ em: 'bob@biller.com', fn: 'Bob', ln: 'Biller', external_id: String(706405506930370084) });
-		expect(customerToAudienceRecord(customer as Customer)).toEqual({ EMAIL: 'bob@biller.com', FN: 'Bob', LN: 'Biller', EXTERN_ID: String(706405506930370084) });
-		expect(customerToEvent(customer as Customer, 'CompleteRegistration')).toEqual({
-			event_name: 'CompleteRegistration',
-			event_time: Date.parse('2021-12-31T19:00:00-05:00') / 1000,
-			action_source: 'system_generated',
-			event_id: `customer_${String(706405506930370084)}`,
-			user_data: { em: 'bob@biller.com', fn: 'Bob', ln: 'Biller', external_id: String(706405506930370084) },
-		});
+	it('maps Shopify’s sample customer; the address fills in the missing phone', () => {
+		expect(customerToUserData(customer)).toEqual({ em: 'bob@biller.com', ph: '555-555-5555', fn: 'Bob', ln: 'Biller', ct: 'Ottawa', st: 'ON', zp: 'K2P 2L8', country: 'CA', external_id: ID });
 	});
 
-	it('gives an audience row without a phone: "" in its place, not a failed batch', () => {
-		const row = audienceRow(['EMAIL', 'PHONE', 'FN'], customerToAudienceRecord(customer as Customer));
+	it('keys the same identifiers by audience schema key', () => {
+		expect(customerToAudienceRecord(customer)).toEqual({ EMAIL: 'bob@biller.com', PHONE: '555-555-5555', FN: 'Bob', LN: 'Biller', CT: 'Ottawa', ST: 'ON', ZIP: 'K2P 2L8', COUNTRY: 'CA', EXTERN_ID: ID });
+	});
+
+	it('omits what is missing; the audience row puts "" in its place instead of failing the batch', () => {
+		const bare: Customer = { id: 5, email: ' a@b.co ', phone: null, first_name: '', addresses: [], default_address: null };
+		expect(customerToUserData(bare)).toEqual({ em: 'a@b.co', external_id: '5' });
+		const record = customerToAudienceRecord(bare);
+		expect(record).toEqual({ EMAIL: 'a@b.co', EXTERN_ID: '5' });
+		const row = audienceRow(['EMAIL', 'PHONE', 'FN'], record);
 		expect(row?.[1]).toBe('');
+		expect(row?.[2]).toBe('');
 		expect(row?.[0]).toMatch(/^[a-f0-9]{64}$/);
 	});
 
-	it('writes absolute HubSpot totals from Shopify’s counters', () => {
-		expect(customerToHubSpotProperties((sample as Order).customer as Customer)).toEqual({
-			email: 'bob.norman@mail.example.com',
-			firstname: 'Bob',
-			lastname: 'Norman',
-			phone: '+16136120707',
-			city: 'Ottawa',
-			state: 'ON',
-			zip: 'K2P 1L4',
-			country: 'CA',
-			shopify_customer_id: '207119551',
-			shopify_order_count: '1',
-			shopify_total_spent: '199.65',
-			shopify_last_order_id: '450789469',
-		});
-		const fromOrder = orderToHubSpotProperties(sample as Order);
-		expect(fromOrder).toMatchObject({ shopify_last_order_date: '2008-01-10', shopify_first_order_date: '2008-01-10', shopify_last_order_id: '450789469' });
-		// The same delivery twice writes the same values: nothing accumulates.
-		expect(orderToHubSpotProperties(sample as Order)).toEqual(fromOrder);
-		expect(customerToHubSpotProperties({ email: 'x@y.z', numberOfOrders: '4', amountSpent: { amount: '12.5' } } as never)).toEqual({ email: 'x@y.z', shopify_order_count: '4', shopify_total_spent: '12.50' });
+	it('uses addresses[0] when there is no default_address, and province / country names when codes are missing', () => {
+		expect(customerToUserData({ id: 6, addresses: [{ city: 'Lyon', province: 'Rhône', country: 'France', first_name: 'Élise' }] })).toEqual({ fn: 'Élise', ct: 'Lyon', st: 'Rhône', country: 'France', external_id: '6' });
 	});
 
-	it('maps an order to a deal keyed by its Shopify id', () => {
-		expect(orderToHubSpotDeal(sample as Order, { dealstage: 'closedwon' })).toEqual({
-			dealname: 'Shopify order #1001',
-			amount: '598.94',
-			closedate: '2008-01-10T16:00:00.000Z',
-			pipeline: 'default',
-			dealstage: 'closedwon',
-			deal_currency_code: 'USD',
-			shopify_order_id: '450789469',
+	it('maps the test notification’s customer, whose dates are null', () => {
+		const c = (testNotificationJson as Order).customer as Customer;
+		expect(customerToEvent(c, 'Lead', { now: 1_795_000_000 })).toEqual({
+			event_name: 'Lead',
+			event_time: 1_795_000_000,
+			action_source: 'system_generated',
+			event_id: `customer_${String(115310627314723954)}`,
+			user_data: { em: 'john@example.com', ph: '123-123-1234', fn: 'John', ln: 'Smith', ct: 'Ottawa', st: 'ON', zp: 'K2H7A8', country: 'CA', external_id: String(115310627314723954) },
 		});
-		expect(SHOPIFY_HUBSPOT_PROPERTIES.map((p) => p.name)).toEqual(['shopify_customer_id', 'shopify_order_count', 'shopify_total_spent', 'shopify_last_order_date', 'shopify_last_order_id', 'shopify_first_order_date']);
+	});
+
+	it('turns a new customer into a system_generated Lead or CompleteRegistration at its creation time', () => {
+		expect(customerToEvent(customer, 'CompleteRegistration')).toEqual({
+			event_name: 'CompleteRegistration',
+			event_time: 1640995200,
+			action_source: 'system_generated',
+			event_id: `customer_${ID}`,
+			user_data: { em: 'bob@biller.com', ph: '555-555-5555', fn: 'Bob', ln: 'Biller', ct: 'Ottawa', st: 'ON', zp: 'K2P 2L8', country: 'CA', external_id: ID },
+		});
+		expect(customerToEvent({ email: 'x@y.z', createdAt: '2026-11-21T08:00:00Z' })).toEqual({ event_name: 'Lead', event_time: 1795248000, action_source: 'system_generated', user_data: { em: 'x@y.z' } });
 	});
 });
 
 describe('segments: every one reachable', () => {
 	const now = Date.parse('2026-11-23T00:00:00Z');
-	it.each([
+	it.each<[string, Customer]>([
 		['existing', { orders_count: 1, created_at: '2026-11-22T00:00:00Z' }],
-		['existing', { orders_count: 7 }],
+		['existing', { orders_count: 7, created_at: '2020-01-01T00:00:00Z', email_marketing_consent: { state: 'subscribed' } }],
+		['existing', { numberOfOrders: '2' }],
+		['existing', { last_order_id: 450789469, created_at: '2026-11-22T00:00:00Z' }],
 		['new', { orders_count: 0, created_at: '2026-11-10T00:00:00Z' }],
-		['engaged', { orders_count: 0, created_at: '2025-01-01T00:00:00Z', email_marketing_consent: { state: 'subscribed' } }],
+		['new', { orders_count: 0, created_at: '2026-10-24T00:00:00Z', email_marketing_consent: { state: 'subscribed' } }],
+		['new', { numberOfOrders: '0', createdAt: '2026-11-23T00:00:30Z' }],
+		['engaged', { orders_count: 0, created_at: '2026-10-23T23:59:59Z', email_marketing_consent: { state: 'subscribed' } }],
 		['engaged', { orders_count: 0, created_at: '2025-01-01T00:00:00Z', accepts_marketing: true }],
-		['other', { orders_count: 0, created_at: '2025-01-01T00:00:00Z', email_marketing_consent: { state: 'unsubscribed' } }],
+		['engaged', { created_at: null, emailMarketingConsent: { marketingState: 'SUBSCRIBED' } }],
+		['other', { orders_count: 0, created_at: '2025-01-01T00:00:00Z', email_marketing_consent: { state: 'unsubscribed' }, accepts_marketing: true }],
+		['other', { orders_count: 0, created_at: '2025-01-01T00:00:00Z', email_marketing_consent: { state: 'not_subscribed' } }],
 		['other', { created_at: null }],
 	])('%s ← %j', (segment, c) => {
-		expect(classifyCustomerSegment(c as Customer, { now })).toBe(segment);
+		expect(classifyCustomerSegment(c, { now })).toBe(segment);
+	});
+
+	it('reads `now` as a Date, unix ms or unix seconds, and honours newWithinDays', () => {
+		const c: Customer = { orders_count: 0, created_at: '2026-11-13T00:00:00Z', accepts_marketing: true };
+		expect(classifyCustomerSegment(c, { now: new Date(now) })).toBe('new');
+		expect(classifyCustomerSegment(c, { now: now / 1000 })).toBe('new');
+		expect(classifyCustomerSegment(c, { now, newWithinDays: 7 })).toBe('engaged');
+	});
+
+	it('classifies Shopify’s sample customer (no order count in the payload, not subscribed)', () => {
+		expect(classifyCustomerSegment(customer, { now })).toBe('other');
+		expect(classifyCustomerSegment(customer, { now: Date.parse('2022-01-05T00:00:00Z') })).toBe('new');
+	});
+
+	it('counts orders from REST, GraphQL or last_order_id, and knows when it does not know', () => {
+		expect([{ orders_count: 3 }, { orders_count: '4' }, { numberOfOrders: '5' }, { last_order_id: 1 }, {}, { orders_count: 'x' }].map((c) => customerOrderCount(c as Customer))).toEqual([3, 4, 5, 1, undefined, undefined]);
+		expect([{ email_marketing_consent: { state: 'SUBSCRIBED' } }, { accepts_marketing: true }, { email_marketing_consent: { state: 'pending' }, accepts_marketing: true }, {}].map((c) => isEmailSubscribed(c))).toEqual([true, true, false, false]);
 	});
 });
