@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventIdTemplateIssues } from '../../nodes/core/shopify/order';
 
 const csv = z
 	.string()
@@ -21,7 +22,14 @@ export const ConfigSchema = z.object({
 	SHOPIFY_WEBHOOK_SECRETS: csv,
 	SHOPIFY_PURCHASE_TOPIC: z.enum(['orders/paid', 'orders/create']).default('orders/paid'),
 	SHOPIFY_CUSTOMER_EVENT: z.enum(['Lead', 'CompleteRegistration']).default('Lead'),
-	SHOPIFY_EVENT_ID_TEMPLATE: z.string().min(1).default('{id}'),
+	// A template that can leave the id empty or shared would make Meta drop orders as duplicates.
+	SHOPIFY_EVENT_ID_TEMPLATE: z
+		.string()
+		.min(1)
+		.default('{id}')
+		.superRefine((template, ctx) => {
+			for (const message of eventIdTemplateIssues(template)) ctx.addIssue({ code: 'custom', message });
+		}),
 	CHATWOOT_WEBHOOK_SECRET: z.string().min(8).optional(),
 	// trigger=>Event pairs: conversation_created, contact_created, label:<name>, status:<status>.
 	CHATWOOT_RULES: z

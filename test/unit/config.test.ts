@@ -11,6 +11,9 @@ describe('service configuration', () => {
 		expect(() => loadConfig({ META_PIXEL_ID: 'px-1' })).toThrow('META_PIXEL_ID: must be digits only');
 		expect(() => loadConfig({ RELAY_API_SECRET: 'short' })).toThrow('RELAY_API_SECRET: must be at least 16 characters');
 		expect(() => loadConfig({ SUPABASE_URL: 'https://x.supabase.co' })).toThrow('SUPABASE_SERVICE_ROLE_KEY: required when SUPABASE_URL is set');
+		expect(() => loadConfig({ SHOPIFY_EVENT_ID_TEMPLATE: 'order_{nope}' })).toThrow(/SHOPIFY_EVENT_ID_TEMPLATE: /);
+		expect(() => loadConfig({ SHOPIFY_EVENT_ID_TEMPLATE: 'order' })).toThrow(/SHOPIFY_EVENT_ID_TEMPLATE: /);
+		expect(loadConfig({ SHOPIFY_EVENT_ID_TEMPLATE: 'order_{order_number}' }).SHOPIFY_EVENT_ID_TEMPLATE).toBe('order_{order_number}');
 	});
 
 	it('splits rotated Shopify secrets', () => {
