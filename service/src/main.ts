@@ -7,8 +7,9 @@ async function main(): Promise<void> {
 	// npm runs the workspace in service/; paths are meant from where the user typed npm start.
 	config.RELAY_DATA_DIR = resolve(process.env.INIT_CWD ?? process.cwd(), config.RELAY_DATA_DIR);
 	const running = await startServer(config);
-	const storage = config.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `embedded PGlite in ${config.RELAY_DATA_DIR}`;
+	const storage = config.SUPABASE_URL ? `Supabase (${config.SUPABASE_URL})` : config.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `embedded PGlite in ${config.RELAY_DATA_DIR}`;
 	console.log(`Conversion Relay listening on http://localhost:${running.port} — storage: ${storage}`);
+	console.log('Status page: log in with any user name and the API secret (or RELAY_STATUS_TOKEN) as the password.');
 	if (running.secretCreated) {
 		console.log(`API secret (shown once, kept in ${config.RELAY_DATA_DIR}/api-secret):\n  ${running.apiSecret}`);
 	}

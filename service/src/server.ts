@@ -1,10 +1,7 @@
 import type { Server } from 'node:http';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config';
-import type { Executor } from './db/executor';
-import { migrate } from './db/migrate';
-import { openPglite } from './db/pglite';
-import { openPostgres } from './db/postgres';
+import { openStorage } from './db/open';
 import { OutboxRepository, Repository } from './db/repository';
 import { createApp } from './http/app';
 import { Metrics } from './metrics';
@@ -21,17 +18,10 @@ export interface Running {
 	stop(): Promise<void>;
 }
 
-async function openDatabase(config: Config, log: Logger): Promise<Executor> {
-	if (config.SUPABASE_URL) throw new Error('SUPABASE_URL: the supabase-js backend is not implemented yet; use DATABASE_URL (Supabase\'s direct connection) meanwhile');
-	if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, (error) => log.warn({ err: { message: error.message } }, 'idle database connection lost'));
-	return openPglite(config.RELAY_DATA_DIR);
-}
-
 /** Opens storage, applies migrations and listens. Used by main.ts and by the tests (port 0). */
 export async function startServer(config: Config, log: Logger = pino({ level: config.LOG_LEVEL }), dispatch: DispatcherOptions = {}): Promise<Running> {
 	const { secret, created } = resolveApiSecret(config.RELAY_API_SECRET, config.RELAY_DATA_DIR);
-	const db = await openDatabase(config, log);
-	await migrate(db);
+	const db = await openStorage(config, log);
 	const repo = new Repository(db);
 	const settings = config.META_ACCESS_TOKEN
 		? { graphUrl: config.META_GRAPH_URL, apiVersion: config.META_API_VERSION, accessToken: config.META_ACCESS_TOKEN, appSecret: config.META_APP_SECRET }

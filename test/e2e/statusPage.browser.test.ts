@@ -21,8 +21,11 @@ describe('status page in headless Chromium', () => {
 		rmSync(shots, { recursive: true, force: true });
 	});
 
+	// The browser logs in the way a person would: HTTP Basic, the secret as the password.
+	const page = () => `http://status:${relay.apiSecret}@127.0.0.1:${relay.port}/`;
+
 	it('renders the configuration, the counts and the match-quality table', async () => {
-		const dom = await renderInChromium(`${relay.url}/`);
+		const dom = await renderInChromium(page());
 		expect(dom).toContain('<title>Conversion Relay — status</title>');
 		expect(dom).toContain('Meta access token: <strong class="off">not configured</strong>');
 		// Two queued events this hour: the browser's parsed table, cell by cell.
@@ -34,7 +37,7 @@ describe('status page in headless Chromium', () => {
 
 	it('draws a page (a screenshot of real size)', async () => {
 		const file = join(shots, 'status.png');
-		await renderInChromium(`${relay.url}/`, file);
+		await renderInChromium(page(), file);
 		expect(existsSync(file)).toBe(true);
 		expect(statSync(file).size).toBeGreaterThan(10_000);
 	});

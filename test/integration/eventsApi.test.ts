@@ -8,7 +8,7 @@ import { json } from '../support/http';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-describe.each(['pglite', 'postgres'] as const)('POST /v1/events on %s', (backend) => {
+describe.each(['pglite', 'postgres', 'supabase'] as const)('POST /v1/events on %s', (backend) => {
 	let relay: TestRelay;
 	let auth: Record<string, string>;
 

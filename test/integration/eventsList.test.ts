@@ -46,6 +46,9 @@ describe('listing events and retrying dead letters (Postgres)', () => {
 		expect(res.status).toBe(400);
 		expect((await json(res)).error.field).toBe('status');
 		expect((await json(await get('/v1/events?cursor=garbage'))).error).toEqual({ code: 'invalid_query', message: 'cursor: not a cursor this service gave out', field: 'cursor' });
+		// Well-formed base64 JSON that is not a timestamp must not reach SQL (a 500 otherwise).
+		const forged = Buffer.from(JSON.stringify(['yesterday', '00000000-0000-0000-0000-000000000000'])).toString('base64url');
+		expect((await get(`/v1/events?cursor=${forged}`)).status).toBe(400);
 	});
 
 	it('retries a dead letter, and only a dead letter', async () => {

@@ -7,6 +7,9 @@ import pino from 'pino';
 import { loadConfig } from '../../service/src/config';
 import { startServer, type Running } from '../../service/src/server';
 import type { DispatcherOptions } from '../../service/src/usecases/dispatcher';
+import { prepareSupabaseDatabase, startPostgrest, type Postgrest } from './postgrest';
+
+export type Backend = 'pglite' | 'postgres' | 'supabase';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -15,6 +18,7 @@ export interface TestRelay extends Running {
 	logs: string[];
 	dataDir: string;
 	databaseUrl?: string;
+	postgrest?: Postgrest;
 	close(): Promise<void>;
 }
 
@@ -37,15 +41,28 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
 	};
 }
 
-/** The real service in-process on port 0, on PGlite or on a fresh Postgres database. */
+/**
+ * The real service in-process on port 0: on PGlite, on a fresh Postgres database, or on that
+ * database through real PostgREST and supabase-js (the Supabase backend).
+ */
 export async function startRelay(
-	backend: 'pglite' | 'postgres',
+	backend: Backend,
 	env: Record<string, string> = {},
 	dispatch: DispatcherOptions = { baseDelayMs: 50, idleMs: 50 },
 	shared?: { url: string },
 ): Promise<TestRelay> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'relay-'));
-	const database = shared ? { url: shared.url, drop: async () => undefined } : backend === 'postgres' ? await freshDatabase() : undefined;
+	const database = shared ? { url: shared.url, drop: async () => undefined } : backend !== 'pglite' ? await freshDatabase() : undefined;
+	let postgrest: Postgrest | undefined;
+	if (backend === 'supabase' && database) {
+		await prepareSupabaseDatabase(database.url);
+		postgrest = await startPostgrest(database.url);
+	}
+	const storage = postgrest
+		? { SUPABASE_URL: postgrest.url, SUPABASE_SERVICE_ROLE_KEY: postgrest.serviceRoleKey }
+		: database
+			? { DATABASE_URL: database.url }
+			: {};
 	const logs: string[] = [];
 	const sink = new Writable({
 		write(chunk, _enc, done) {
@@ -53,16 +70,27 @@ export async function startRelay(
 			done();
 		},
 	});
-	const config = loadConfig({ PORT: '0', RELAY_DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...(database ? { DATABASE_URL: database.url } : {}), ...env });
-	const running = await startServer(config, pino({ level: 'debug' }, sink), dispatch);
+	let running: Running;
+	try {
+		const config = loadConfig({ PORT: '0', RELAY_DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...storage, ...env });
+		running = await startServer(config, pino({ level: 'debug' }, sink), dispatch);
+	} catch (error) {
+		// nothing left behind when the service refuses to start
+		await postgrest?.stop();
+		await database?.drop();
+		rmSync(dataDir, { recursive: true, force: true });
+		throw error;
+	}
 	return {
 		...running,
 		url: `http://127.0.0.1:${running.port}`,
 		logs,
 		dataDir,
 		databaseUrl: database?.url,
+		postgrest,
 		close: async () => {
 			await running.stop();
+			await postgrest?.stop();
 			await database?.drop();
 			rmSync(dataDir, { recursive: true, force: true });
 		},

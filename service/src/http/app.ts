@@ -10,7 +10,7 @@ import { supabaseWebhookRoute } from './supabaseRoute';
 import { chatwootWebhookRoute } from './chatwootRoute';
 import { openApiDocument } from './openapi';
 import { renderStatusPage } from './statusPage';
-import { requireApiAuth } from './auth';
+import { requireApiAuth, requireReadAuth } from './auth';
 import { errorHandler, HttpError } from './errors';
 import { encodeCursor, decodeCursor, ListQuerySchema } from './listQuery';
 import { BatchSchema, MAX_EVENTS } from './eventSchema';
@@ -53,8 +53,11 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 		next();
 	});
 
+	const readAuth = requireReadAuth(apiSecret, config.RELAY_STATUS_TOKEN);
+
 	app.get(
 		'/',
+		readAuth,
 		route(async (_req, res) => {
 			res.type('html').send(await renderStatusPage(repo, config, dispatcher?.state));
 		}),
@@ -116,7 +119,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 	app.get(
 		'/v1/events',
 		raw,
-		requireApiAuth(apiSecret),
+		readAuth,
 		route(async (req, res) => {
 			const query = ListQuerySchema.safeParse(req.query);
 			if (!query.success) {
@@ -149,7 +152,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 	app.get(
 		'/v1/events/:id',
 		raw,
-		requireApiAuth(apiSecret),
+		readAuth,
 		route(async (req, res) => {
 			const event = await repo.getEvent(String(req.params.id));
 			if (!event) throw new HttpError(404, 'not_found', 'no event with this id', 'id');

@@ -18,3 +18,32 @@ export function requireApiAuth(secret: string) {
 		next(new HttpError(401, 'unauthorized', 'send Authorization: Bearer <RELAY_API_SECRET> or a signed request'));
 	};
 }
+
+function presented(req: Request): string | undefined {
+	const auth = req.header('authorization') ?? '';
+	const bearer = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
+	if (bearer) return bearer;
+	const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth)?.[1];
+	if (!basic) return undefined;
+	// A browser's login prompt: any user name, the secret (or the read-only token) as the password.
+	const decoded = Buffer.from(basic, 'base64').toString('utf8');
+	return decoded.slice(decoded.indexOf(':') + 1);
+}
+
+/**
+ * Reading (status page, event lookups): the API secret or the read-only RELAY_STATUS_TOKEN, as
+ * a Bearer token or as the password of HTTP Basic so a person can open the status page.
+ */
+export function requireReadAuth(apiSecret: string, statusToken: string | undefined) {
+	const accepted = statusToken ? [apiSecret, statusToken] : [apiSecret];
+	const signed = requireApiAuth(apiSecret);
+	return (req: Request, res: Response, next: NextFunction): void => {
+		if (req.header(RELAY_SIGNATURE_HEADER) !== undefined) return signed(req, res, next);
+		const token = presented(req);
+		// Every secret is compared, so the time taken does not tell which one came close.
+		const ok = token !== undefined && accepted.map((s) => safeEqual(token, s)).includes(true);
+		if (ok) return next();
+		res.setHeader('WWW-Authenticate', 'Basic realm="Conversion Relay", charset="UTF-8"');
+		next(new HttpError(401, 'unauthorized', 'send the API secret or RELAY_STATUS_TOKEN as a Bearer token or as the password of HTTP Basic'));
+	};
+}

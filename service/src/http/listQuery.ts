@@ -7,6 +7,10 @@ export const ListQuerySchema = z.object({
 	cursor: z.string().max(200).optional(),
 });
 
+// Postgres' text form of a timestamptz, as the cursor carries it; anything else never reaches SQL.
+const TIMESTAMP = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:\d\d)?|Z)$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** An opaque cursor: the last row's created_at and id. */
 export function encodeCursor(createdAt: string, id: string): string {
 	return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
@@ -15,7 +19,7 @@ export function encodeCursor(createdAt: string, id: string): string {
 export function decodeCursor(cursor: string): { createdAt: string; id: string } {
 	try {
 		const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-		if (typeof createdAt === 'string' && /^[0-9a-f-]{36}$/i.test(id) && createdAt.length < 40) return { createdAt, id };
+		if (typeof createdAt === 'string' && TIMESTAMP.test(createdAt) && typeof id === 'string' && UUID.test(id)) return { createdAt, id };
 	} catch {
 		// fall through
 	}
