@@ -23,8 +23,22 @@ export class MetaConversionsApi implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'metaConversionRelayApi', required: true }],
+		credentials: [
+			{ name: 'metaConversionRelayApi', required: true, displayOptions: { show: { delivery: ['direct'] } } },
+			{ name: 'conversionRelayApi', required: true, displayOptions: { show: { delivery: ['relay'] } } },
+		],
 		properties: [
+			{
+				displayName: 'Delivery',
+				name: 'delivery',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Directly to Meta', value: 'direct', description: 'This node sends to the Conversions API and reports Meta\'s answer per item' },
+					{ name: 'Through the Relay Service', value: 'relay', description: 'The relay service stores the hashed events and delivers them with retries; nothing is lost while Meta is down' },
+				],
+				default: 'direct',
+			},
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -13,6 +13,8 @@ export interface ContextOptions {
 	continueOnFail?: boolean;
 	/** Header name → credential property, as the credential's `authenticate` would inject them. */
 	authenticate?: (credentials: IDataObject) => Record<string, string>;
+	/** A credential's own `authenticate` function (e.g. one that signs the body), run as n8n would. */
+	authenticateRequest?: (credentials: IDataObject, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 }
 
 export interface Recorded {
@@ -25,7 +27,8 @@ async function realRequest(options: IHttpRequestOptions, headers: Record<string,
 	const response = await fetch(url, {
 		method: options.method ?? 'GET',
 		headers: { ...headers, ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.headers as Record<string, string>) },
-		body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+		// A string body is sent as it is (a signed body must arrive byte for byte).
+		body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
 	});
 	const text = await response.text();
 	let body: unknown = text;
@@ -60,6 +63,11 @@ export function executeContext(opts: ContextOptions): IExecuteFunctions & { requ
 		},
 		helpers: {
 			httpRequestWithAuthentication: async (_credential: string, options: IHttpRequestOptions) => {
+				if (opts.authenticateRequest) {
+					const signed = await opts.authenticateRequest(opts.credentials, options);
+					requests.push({ options: signed });
+					return await realRequest(signed, {});
+				}
 				requests.push({ options });
 				return await realRequest(options, authenticate(opts.credentials));
 			},

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { ACTION_SOURCES } from '../../../core/capi/types';
+import { ACTION_SOURCES } from '../../core/capi/types';
 
 /** n8n field name → user_data key. The node maps raw values; the core normalizes and hashes. */
 export const USER_DATA_FIELDS: ReadonlyArray<[string, string, string]> = [

@@ -1,0 +1,61 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+import { RELAY_SIGNATURE_HEADER, signRelayRequest } from '../nodes/core/signatures/relay';
+
+export class ConversionRelayApi implements ICredentialType {
+	name = 'conversionRelayApi';
+
+	displayName = 'Conversion Relay API';
+
+	icon: Icon = { light: 'file:icons/relay.svg', dark: 'file:icons/relay.dark.svg' };
+
+	documentationUrl = 'https://github.com/conversion-relay/n8n-nodes-conversion-relay#the-relay-service';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'http://localhost:3000',
+			placeholder: 'e.g. http://relay:3000',
+			description: 'Where the relay service listens, as n8n reaches it',
+		},
+		{
+			displayName: 'API Secret',
+			name: 'apiSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'RELAY_API_SECRET, or what the service printed on its first start (kept in .relay-data/api-secret)',
+		},
+	];
+
+	/**
+	 * Every request is signed (X-Relay-Signature: t=…,v1=HMAC(secret, "t.body")): the secret never
+	 * travels, and a captured request cannot be replayed after five minutes. The body is signed
+	 * as the exact string that is sent.
+	 */
+	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
+		const body = requestOptions.body === undefined || requestOptions.body === '' ? '' : typeof requestOptions.body === 'string' ? requestOptions.body : JSON.stringify(requestOptions.body);
+		return {
+			...requestOptions,
+			...(body ? { body } : {}),
+			headers: { ...requestOptions.headers, [RELAY_SIGNATURE_HEADER]: signRelayRequest(body, String(credentials.apiSecret)) },
+		};
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v1/events',
+			qs: { limit: 1 },
+		},
+	};
+}

@@ -1,0 +1,63 @@
+import {
+	NodeConnectionTypes,
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import * as get from './actions/event/get.operation';
+import * as list from './actions/event/list.operation';
+import * as retry from './actions/event/retry.operation';
+import * as send from './actions/event/send.operation';
+import { router } from './actions/router';
+
+export class ConversionRelay implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Conversion Relay',
+		documentationUrl: 'https://github.com/conversion-relay/n8n-nodes-conversion-relay#conversion-relay',
+		name: 'conversionRelay',
+		icon: { light: 'file:relay.svg', dark: 'file:relay.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Hand conversions to the Conversion Relay service, which stores them hashed and delivers them to Meta with retries',
+		defaults: { name: 'Conversion Relay' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'conversionRelayApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Event', value: 'event' }],
+				default: 'event',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['event'] } },
+				options: [
+					{ name: 'Get', value: 'get', action: 'Get an event', description: 'Get an event\'s delivery status' },
+					{ name: 'Get Many', value: 'list', action: 'Get many events', description: 'List events, e.g. the failed ones' },
+					{ name: 'Retry', value: 'retry', action: 'Retry an event', description: 'Send a dead-lettered event again' },
+					{ name: 'Send', value: 'send', action: 'Send events', description: 'Hash and hand events to the relay service' },
+				],
+				default: 'send',
+			},
+			...updateDisplayOptions({ show: { resource: ['event'], operation: ['send'] } }, send.description),
+			...updateDisplayOptions({ show: { resource: ['event'], operation: ['get'] } }, get.description),
+			...updateDisplayOptions({ show: { resource: ['event'], operation: ['list'] } }, list.description),
+			...updateDisplayOptions({ show: { resource: ['event'], operation: ['retry'] } }, retry.description),
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,15 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { relayApiError, relayRequest } from '../../../shared/transport/relay';
+import { eventIdField } from './eventId';
+import { perItem } from './perItem';
+
+export const description: INodeProperties[] = [eventIdField];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await perItem.call(this, items, async (i) => {
+		const id = String(this.getNodeParameter('relayEventId', i)).trim();
+		const response = await relayRequest.call(this, 'GET', `/v1/events/${encodeURIComponent(id)}`);
+		if (response.statusCode !== 200) throw relayApiError.call(this, response, i);
+		return response.body;
+	});
+}

@@ -1,0 +1,58 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { relayApiError, relayRequest } from '../../../shared/transport/relay';
+import { perItem } from './perItem';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Status',
+		name: 'status',
+		type: 'options',
+		options: [
+			{ name: 'Any', value: '' },
+			{ name: 'Dead (Failed for Good)', value: 'dead' },
+			{ name: 'Queued', value: 'queued' },
+			{ name: 'Retry (Failed, Will Retry)', value: 'retry' },
+			{ name: 'Sending', value: 'sending' },
+			{ name: 'Sent', value: 'sent' },
+		],
+		default: 'dead',
+		description: 'Only events in this state',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		displayOptions: { show: { returnAll: [false] } },
+		default: 50,
+		description: 'Max number of results to return',
+	},
+];
+
+const PAGE = 500;
+
+/** Newest first, following the service's cursor until enough events (or all) are read. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await perItem.call(this, items, async (i) => {
+		const status = this.getNodeParameter('status', i, '') as string;
+		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
+		const events: IDataObject[] = [];
+		let cursor: string | undefined;
+		do {
+			const qs: IDataObject = { limit: Math.min(PAGE, limit - events.length), ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) };
+			const response = await relayRequest.call(this, 'GET', '/v1/events', undefined, qs);
+			if (response.statusCode !== 200) throw relayApiError.call(this, response, i);
+			events.push(...((response.body.data ?? []) as IDataObject[]));
+			cursor = (response.body.next_cursor as string | null) ?? undefined;
+		} while (cursor && events.length < limit);
+		return events;
+	});
+}

@@ -1,0 +1,23 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import * as get from './event/get.operation';
+import * as list from './event/list.operation';
+import * as retry from './event/retry.operation';
+import * as send from './event/send.operation';
+
+const operations: Record<string, (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>> = {
+	send: send.execute,
+	get: get.execute,
+	list: list.execute,
+	retry: retry.execute,
+};
+
+/** Hands each operation to its file. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const run = resource === 'event' ? operations[operation] : undefined;
+	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	return [await run.call(this, items)];
+}

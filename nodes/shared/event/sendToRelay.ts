@@ -1,0 +1,70 @@
+import { sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { chunk, MAX_EVENTS_PER_REQUEST } from '../../core/capi/batch';
+import { relayApiError, relayRequest, type RelayResponse } from '../transport/relay';
+import type { PreparedItem } from './collect';
+
+const MAX_ATTEMPTS = 4;
+
+interface Accepted {
+	index: number;
+	id: string;
+	status: string;
+	duplicate: boolean;
+}
+
+interface Rejected {
+	index: number;
+	message: string;
+	field?: string;
+}
+
+/** One POST /v1/events, retried while the service is restarting or overloaded (5xx, 429). */
+async function post(this: IExecuteFunctions, part: PreparedItem[]): Promise<RelayResponse> {
+	const data = part.map((p) => ({ ...p.event, pixel_id: p.pixelId, ...(p.testEventCode ? { test_event_code: p.testEventCode } : {}) }));
+	for (let attempt = 1; ; attempt++) {
+		const response = await relayRequest.call(this, 'POST', '/v1/events', { data } as unknown as IDataObject);
+		const transient = response.statusCode >= 500 || response.statusCode === 429;
+		if (!transient || attempt >= MAX_ATTEMPTS) return response;
+		await sleep(500 * 2 ** (attempt - 1));
+	}
+}
+
+/**
+ * Hands already hashed events to the relay service, which stores them and delivers them to Meta
+ * (retries, batching, dead letters). Raw identifiers never leave n8n. Results and errors are
+ * written per item index.
+ */
+export async function sendToRelay(this: IExecuteFunctions, prepared: PreparedItem[], results: Map<number, INodeExecutionData>, failures: Map<number, Error>): Promise<void> {
+	for (const part of chunk(prepared, MAX_EVENTS_PER_REQUEST)) {
+		const response = await post.call(this, part);
+		if (response.statusCode !== 202 && response.statusCode !== 400) {
+			for (const p of part) failures.set(p.index, relayApiError.call(this, response, p.index));
+			continue;
+		}
+		const accepted = (response.body.data ?? []) as unknown as Accepted[];
+		const rejected = (response.body.errors ?? []) as unknown as Rejected[];
+		if (response.statusCode === 400 && rejected.length === 0) {
+			for (const p of part) failures.set(p.index, relayApiError.call(this, response, p.index));
+			continue;
+		}
+		for (const a of accepted) {
+			const p = part[a.index];
+			results.set(p.index, {
+				json: {
+					relay_event_id: a.id,
+					status: a.status,
+					duplicate: a.duplicate,
+					event_name: p.event.event_name,
+					event_id: p.event.event_id ?? null,
+					event_time: p.event.event_time,
+					user_data: p.event.user_data as IDataObject,
+				},
+				pairedItem: { item: p.index },
+			});
+		}
+		for (const r of rejected) {
+			const p = part[r.index];
+			failures.set(p.index, relayApiError.call(this, { statusCode: 400, body: { error: { code: 'invalid_event', message: r.message, field: r.field } } }, p.index));
+		}
+	}
+}
