@@ -7,11 +7,11 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import tseslint from 'typescript-eslint';
 
-const notShipped = ['test/**', 'scripts/**', 'service/**'];
+const notShipped = ['test/**', 'scripts/**', 'service/**', 'bench/**'];
 const community = n8nCommunityNodesPlugin.configs.recommended;
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '.relay-data/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '.relay-data/**', 'service/.bench-dist/**'] },
 	{
 		files: ['**/*.ts'],
 		ignores: notShipped,
@@ -42,5 +42,5 @@ export default tseslint.config(
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
 		},
 	},
-	{ files: ['test/**/*.ts', 'service/**/*.ts'], extends: [tseslint.configs.recommended] },
+	{ files: ['test/**/*.ts', 'service/**/*.ts', 'bench/**/*.ts'], extends: [tseslint.configs.recommended] },
 );

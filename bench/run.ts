@@ -1,0 +1,28 @@
+import { renderTable, type Row } from './lib/table';
+import { webhookIngest } from './scenarios/webhookIngest';
+
+const SCENARIOS: Record<string, () => Promise<Row[]>> = {
+	ingest: webhookIngest,
+};
+
+/** npm run bench [-- scenario ...]: every scenario against its baseline in this run, then one table. */
+async function main(): Promise<void> {
+	const wanted = process.argv.slice(2);
+	const names = wanted.length ? wanted : Object.keys(SCENARIOS);
+	const rows: Row[] = [];
+	const started = Date.now();
+	for (const name of names) {
+		const run = SCENARIOS[name];
+		if (!run) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+		process.stderr.write(`bench: ${name}…\n`);
+		const t = Date.now();
+		rows.push(...(await run()));
+		process.stderr.write(`bench: ${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+	}
+	process.stdout.write(`${renderTable(rows)}\n\ncommand: npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''} · ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+	process.exit(1);
+});
