@@ -100,4 +100,14 @@ describe('POST /v1/webhooks/shopify', () => {
 		expect(await json(await deliver('shop/redact', { shop_id: 1, shop_domain: SHOP }))).toEqual({ redacted: 1 });
 		expect(await events()).toEqual([]);
 	});
+
+	it('when the same delivery arrives 20 times at once (one group commit), then one event is stored', async () => {
+		// Last in the file: the privacy test above counts this customer's events.
+		const order = recent({ ...orderFixture, id: 777_000_001, email: 'burst@example.com', phone: null, customer: { ...orderFixture.customer, id: 4242, email: 'burst@example.com', phone: null } });
+		const answers = await Promise.all(Array.from({ length: 20 }, () => deliver('orders/paid', order, { id: 'wh-burst' }).then(json)));
+		expect(answers.filter((a) => a.duplicate_delivery === false)).toHaveLength(1);
+		expect(answers.filter((a) => a.duplicate_delivery === true)).toHaveLength(19);
+		const stored = (await events()).filter((e: { event_id: string }) => e.event_id === '777000001');
+		expect(stored).toHaveLength(1);
+	});
 });

@@ -1,4 +1,5 @@
 import type { ServerEvent } from '../../../nodes/core/capi/types';
+import { GroupCommit } from './groupCommit';
 import type { Rpc } from './rpc';
 
 export interface NewEvent {
@@ -6,6 +7,12 @@ export interface NewEvent {
 	test_event_code?: string;
 	shop?: string;
 	payload: ServerEvent;
+}
+
+interface IngestCall {
+	source: string;
+	delivery_key: string | null;
+	events: NewEvent[];
 }
 
 export interface IngestedEvent {
@@ -74,9 +81,14 @@ export class Repository {
 		return this.db.backend;
 	}
 
-	async ingest(source: string, deliveryKey: string | null, events: NewEvent[]): Promise<IngestResult> {
-		const result = await this.db.value<unknown>('relay_ingest', { p_source: source, p_delivery_key: deliveryKey, p_events: events });
-		return json<IngestResult>(result);
+	private readonly ingestGroup = new GroupCommit<IngestCall, IngestResult>(
+		async (calls) => json<unknown[]>(await this.db.value('relay_ingest_many', { p_deliveries: calls })).map((r) => json<IngestResult>(r)),
+		async (call) => json<IngestResult>(await this.db.value('relay_ingest', { p_source: call.source, p_delivery_key: call.delivery_key, p_events: call.events })),
+	);
+
+	/** Stored in one transaction with whatever else arrived meanwhile (group commit). */
+	ingest(source: string, deliveryKey: string | null, events: NewEvent[]): Promise<IngestResult> {
+		return this.ingestGroup.submit({ source, delivery_key: deliveryKey, events });
 	}
 
 	async getEvent(id: string): Promise<StoredEvent | undefined> {

@@ -1,0 +1,53 @@
+import { GroupCommit } from '../../../service/src/db/groupCommit';
+
+describe('GroupCommit', () => {
+	it('puts what arrives together into one call, in order, and answers each caller', async () => {
+		const groups: number[][] = [];
+		const gc = new GroupCommit<number, string>(
+			async (inputs) => {
+				groups.push(inputs);
+				return inputs.map((n) => `many:${n}`);
+			},
+			async (n) => {
+				groups.push([n]);
+				return `one:${n}`;
+			},
+		);
+		const answers = await Promise.all([1, 2, 3, 4].map((n) => gc.submit(n)));
+		expect(answers).toEqual(['many:1', 'many:2', 'many:3', 'many:4']);
+		expect(groups).toEqual([[1, 2, 3, 4]]);
+		expect(await gc.submit(5)).toBe('one:5');
+	});
+
+	it('when the group fails, retries each alone so only the bad one fails', async () => {
+		const gc = new GroupCommit<number, number>(
+			async () => {
+				throw new Error('constraint violated');
+			},
+			async (n) => {
+				if (n === 2) throw new Error(`bad ${n}`);
+				return n * 10;
+			},
+		);
+		const settled = await Promise.allSettled([1, 2, 3].map((n) => gc.submit(n)));
+		expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([10, 'bad 2', 30]);
+	});
+
+	it('caps a group and keeps going while calls keep coming', async () => {
+		const sizes: number[] = [];
+		const gc = new GroupCommit<number, number>(
+			async (inputs) => {
+				sizes.push(inputs.length);
+				return inputs;
+			},
+			async (n) => {
+				sizes.push(1);
+				return n;
+			},
+			3,
+		);
+		const all = await Promise.all(Array.from({ length: 7 }, (_, i) => gc.submit(i)));
+		expect(all).toEqual([0, 1, 2, 3, 4, 5, 6]);
+		expect(sizes).toEqual([3, 3, 1]);
+	});
+});
