@@ -1,8 +1,14 @@
 import { renderTable, type Row } from './lib/table';
+import { batchIngest } from './scenarios/batchIngest';
+import { delivery } from './scenarios/delivery';
+import { scaleOut } from './scenarios/scaleOut';
 import { webhookIngest } from './scenarios/webhookIngest';
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
 	ingest: webhookIngest,
+	batch: batchIngest,
+	delivery,
+	scaleout: scaleOut,
 };
 
 /** npm run bench [-- scenario ...]: every scenario against its baseline in this run, then one table. */

@@ -36,6 +36,10 @@ describe.each(['pglite', 'postgres', 'supabase'] as const)('POST /v1/events on %
 		const first = await json(await post({ event_name: 'Lead', email: 'dup@example.com', event_id: 'same' }));
 		const again = await json(await post({ event_name: 'Lead', email: 'dup@example.com', event_id: 'same' }));
 		expect(again.data[0]).toEqual({ index: 0, id: first.data[0].id, status: 'queued', duplicate: true });
+		// Twice in one batch: stored once, the second reported as the duplicate of the first.
+		const batch = await json(await post({ data: [{ event_name: 'Lead', email: 'x@example.com', event_id: 'twin' }, { event_name: 'Lead', email: 'x@example.com', event_id: 'twin' }, { event_name: 'Lead', email: 'y@example.com', event_id: 'single' }] }));
+		expect(batch.data.map((d: { duplicate: boolean }) => d.duplicate)).toEqual([false, true, false]);
+		expect(batch.data[1].id).toBe(batch.data[0].id);
 	});
 
 	it('when a batch holds invalid events, then each is reported by index and the valid ones are kept', async () => {
