@@ -8,9 +8,9 @@ import type { Metrics } from '../metrics';
 import { sendEvents, type GraphSettings } from '../meta/graphClient';
 
 export interface DispatcherOptions {
-	/** Events claimed per round. */
+	/** Events one lane claims at a time (at most 1,000: one request per pixel). */
 	claimLimit?: number;
-	/** Requests to Meta in flight at once. */
+	/** Lanes: each claims, sends and marks on its own, so requests to Meta overlap. */
 	concurrency?: number;
 	maxAttempts?: number;
 	baseDelayMs?: number;
@@ -47,7 +47,7 @@ export class Dispatcher {
 	readonly state: DispatcherState = { running: false, sent: 0, retried: 0, dead: 0 };
 	private stopping = false;
 	private loop?: Promise<void>;
-	private wake?: () => void;
+	private readonly wakers = new Set<() => void>();
 	private readonly o: Required<DispatcherOptions>;
 
 	constructor(
@@ -57,7 +57,7 @@ export class Dispatcher {
 		options: DispatcherOptions = {},
 		private readonly metrics?: Metrics,
 	) {
-		this.o = { claimLimit: 5000, concurrency: 4, maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, staleAfterSeconds: 300, idleMs: 500, ...options };
+		this.o = { claimLimit: MAX_EVENTS_PER_REQUEST, concurrency: 4, maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, staleAfterSeconds: 300, idleMs: 500, ...options };
 	}
 
 	start(): void {
@@ -69,7 +69,7 @@ export class Dispatcher {
 	/** Graceful: finish the round in progress, give back anything still claimed. */
 	async stop(): Promise<void> {
 		this.stopping = true;
-		this.wake?.();
+		this.nudge();
 		await this.loop;
 		await this.outbox.release(this.worker);
 		this.state.running = false;
@@ -77,10 +77,16 @@ export class Dispatcher {
 
 	/** New events were stored: don't wait for the idle timer. */
 	nudge(): void {
-		this.wake?.();
+		for (const wake of [...this.wakers]) wake();
 	}
 
 	private async run(): Promise<void> {
+		// Lanes do not wait for each other: while one waits for Meta, another claims or marks.
+		await Promise.all(Array.from({ length: this.o.concurrency }, () => this.lane()));
+		this.state.running = false;
+	}
+
+	private async lane(): Promise<void> {
 		while (!this.stopping && !this.state.authError) {
 			// A nudge wakes the sleep; the pause still holds until its time.
 			for (let left = this.pauseLeft(); left > 0 && !this.stopping; left = this.pauseLeft()) await this.sleep(left);
@@ -93,7 +99,6 @@ export class Dispatcher {
 			}
 			if (claimed === 0 && !this.stopping) await this.sleep(this.o.idleMs);
 		}
-		this.state.running = false;
 	}
 
 	private pauseLeft(): number {
@@ -102,11 +107,13 @@ export class Dispatcher {
 
 	private sleep(ms: number): Promise<void> {
 		return new Promise<void>((resolve) => {
-			const timer = setTimeout(resolve, ms);
-			this.wake = () => {
+			const done = () => {
 				clearTimeout(timer);
+				this.wakers.delete(done);
 				resolve();
 			};
+			const timer = setTimeout(done, ms);
+			this.wakers.add(done);
 		});
 	}
 
@@ -118,9 +125,9 @@ export class Dispatcher {
 		this.log.warn({ usagePercent: usage.maxPercent, waitMs: wait }, 'Meta usage near its limit; pausing delivery');
 	}
 
-	/** One round: claim, group per pixel, send in batches of 1,000 with a few requests in flight. */
+	/** One lane's round: claim, group per pixel, send in batches of 1,000, mark. */
 	async round(): Promise<number> {
-		const events = await this.outbox.claim(this.worker, this.o.claimLimit, this.o.staleAfterSeconds);
+		const events = await this.outbox.claim(this.worker, Math.min(this.o.claimLimit, MAX_EVENTS_PER_REQUEST), this.o.staleAfterSeconds);
 		this.state.lastRoundAt = new Date().toISOString();
 		if (events.length === 0) return 0;
 		const groups = new Map<string, ClaimedEvent[]>();
@@ -128,12 +135,7 @@ export class Dispatcher {
 			const key = `${e.pixel_id}\u0000${e.test_event_code ?? ''}`;
 			groups.set(key, [...(groups.get(key) ?? []), e]);
 		}
-		const batches = [...groups.values()].flatMap((g) => chunk(g, MAX_EVENTS_PER_REQUEST));
-		let next = 0;
-		const lanes = Array.from({ length: Math.min(this.o.concurrency, batches.length) }, async () => {
-			while (next < batches.length) await this.deliver(batches[next++]);
-		});
-		await Promise.all(lanes);
+		for (const batch of [...groups.values()].flatMap((g) => chunk(g, MAX_EVENTS_PER_REQUEST))) await this.deliver(batch);
 		return events.length;
 	}
 
