@@ -1,4 +1,5 @@
 import { renderTable, type Row } from './lib/table';
+import { audienceHashing } from './scenarios/audienceHashing';
 import { batchIngest } from './scenarios/batchIngest';
 import { delivery } from './scenarios/delivery';
 import { scaleOut } from './scenarios/scaleOut';
@@ -8,6 +9,7 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
 	ingest: webhookIngest,
 	batch: batchIngest,
 	delivery,
+	audience: audienceHashing,
 	scaleout: scaleOut,
 };
 

@@ -5,9 +5,16 @@ import { drain, META_LATENCY_MS } from './delivery';
 
 const EVENTS = 30_000;
 
-/** 6. Two service processes on one Postgres: every event sent exactly once; the pair against one. */
+/**
+ * 6. Two service processes on one Postgres: every event sent exactly once; the pair against one,
+ * at Meta's usual latency and at a slow Meta (where waiting, not CPU, limits one process).
+ */
 export async function scaleOut(): Promise<Row[]> {
-	const meta = await startMetaDouble(undefined, { latencyMs: META_LATENCY_MS });
+	return [...(await pair(META_LATENCY_MS)), ...(await pair(500))];
+}
+
+async function pair(latencyMs: number): Promise<Row[]> {
+	const meta = await startMetaDouble(undefined, { latencyMs });
 	try {
 		const one = await drain(meta, 1, EVENTS, 'one');
 		const two = await drain(meta, 2, EVENTS, 'two');
@@ -15,8 +22,8 @@ export async function scaleOut(): Promise<Row[]> {
 		const exactlyOnce = unique === EVENTS && two.delivered.length === EVENTS;
 		const ratio = one.seconds / two.seconds;
 		return [
-			{ scenario: `6 scale-out (2 processes, one Postgres, ${fmt(EVENTS)} events)`, figure: 'events/s queued → sent', value: fmt(EVENTS / two.seconds), baseline: `${fmt(EVENTS / one.seconds)} (one process)`, ratio: fmt(ratio, 2), target: '> 1 (faster as a pair)', met: ratio > 1 },
-			{ scenario: `6 scale-out (2 processes, one Postgres, ${fmt(EVENTS)} events)`, figure: 'sent exactly once', value: `${fmt(unique)} distinct of ${fmt(two.delivered.length)} sent`, baseline: `${fmt(EVENTS)} stored`, ratio: '', target: 'all, none twice', met: exactlyOnce },
+			{ scenario: `6 scale-out (2 processes, one Postgres, ${fmt(EVENTS)} events, Meta ${latencyMs} ms)`, figure: 'events/s queued → sent', value: fmt(EVENTS / two.seconds), baseline: `${fmt(EVENTS / one.seconds)} (one process)`, ratio: fmt(ratio, 2), target: '> 1 (faster as a pair)', met: ratio > 1 },
+			{ scenario: `6 scale-out (2 processes, one Postgres, ${fmt(EVENTS)} events, Meta ${latencyMs} ms)`, figure: 'sent exactly once', value: `${fmt(unique)} distinct of ${fmt(two.delivered.length)} sent`, baseline: `${fmt(EVENTS)} stored`, ratio: '', target: 'all, none twice', met: exactlyOnce },
 		];
 	} finally {
 		await meta.close();
