@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { ROOT } from './paths';
 
 export interface ChildServer {
 	port: number;
@@ -8,9 +9,12 @@ export interface ChildServer {
 	stop(): Promise<void>;
 }
 
-/** Runs a compiled bench/servers script in its own process; it prints one JSON line when ready. */
+/**
+ * Runs a compiled bench/servers script (`tsc -p bench/tsconfig.json`) in its own process; it
+ * prints one JSON line when ready. Also used by the crash test, from the TypeScript sources.
+ */
 export function startChild(script: string, env: Record<string, string> = {}, args: string[] = []): Promise<ChildServer> {
-	const child = spawn(process.execPath, [...args, join(__dirname, '..', 'servers', `${script}.js`)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, [...args, join(ROOT, 'service/.bench-dist/bench/servers', `${script}.js`)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
 	return new Promise((resolve, reject) => {
 		let buffered = '';
 		const onData = (chunk: Buffer) => {

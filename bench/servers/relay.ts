@@ -4,7 +4,7 @@ import { startServer } from '../../service/src/server';
 
 // The real service, configured from the environment, quiet; prints its port and secret when ready.
 async function main(): Promise<void> {
-	const config = loadConfig({ ...process.env, PORT: '0' });
+	const config = loadConfig({ ...process.env, PORT: process.env.BENCH_PORT ?? '0' });
 	const dispatch = process.env.BENCH_DISPATCH ? (JSON.parse(process.env.BENCH_DISPATCH) as object) : {};
 	const running = await startServer(config, pino({ level: 'silent' }), dispatch);
 	process.stdout.write(`${JSON.stringify({ port: running.port, secret: running.apiSecret })}\n`);
