@@ -12,6 +12,8 @@ import { openApiDocument } from './openapi';
 import { renderStatusPage } from './statusPage';
 import { requireApiAuth, requireReadAuth } from './auth';
 import { errorHandler, HttpError } from './errors';
+import { EVENT_MAX_DEPTH, parseJsonBody } from './jsonLimits';
+import { rejectDuplicateHeaders, requireJsonBody } from './requestGuards';
 import { encodeCursor, decodeCursor, ListQuerySchema } from './listQuery';
 import { BatchSchema, MAX_EVENTS } from './eventSchema';
 
@@ -28,19 +30,12 @@ type Handler = (req: Request, res: Response) => Promise<void>;
 // Express 5 forwards rejected promises; this keeps the handlers' types plain.
 const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
 
-function parseJson(raw: Buffer): unknown {
-	try {
-		return JSON.parse(raw.toString('utf8'));
-	} catch {
-		throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
-	}
-}
-
 export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }: AppDeps) {
 	const app = express();
 	app.disable('x-powered-by');
+	app.use(rejectDuplicateHeaders);
 	// Raw bytes first: signatures are verified on exactly what was sent.
-	const raw = express.raw({ type: () => true, limit: '5mb' });
+	const raw = [express.raw({ type: () => true, limit: '5mb' }), requireJsonBody];
 	app.use((req, res, next) => {
 		const started = process.hrtime.bigint();
 		res.on('finish', () => {
@@ -96,7 +91,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 		raw,
 		requireApiAuth(apiSecret),
 		route(async (req, res) => {
-			const body = parseJson(req.body as Buffer);
+			const body = parseJsonBody(req.body as Buffer, EVENT_MAX_DEPTH);
 			let items: unknown[];
 			if (body && typeof body === 'object' && !Array.isArray(body) && 'data' in body) {
 				const batch = BatchSchema.safeParse(body);

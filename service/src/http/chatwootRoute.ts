@@ -6,6 +6,7 @@ import { handleChatwootDelivery } from '../usecases/chatwootWebhook';
 import type { Dispatcher } from '../usecases/dispatcher';
 import type { Metrics } from '../metrics';
 import { HttpError } from './errors';
+import { parseJsonBody, WEBHOOK_MAX_DEPTH } from './jsonLimits';
 
 /**
  * POST /v1/webhooks/chatwoot: Chatwoot ≥ 4.11 signs "<timestamp>.<body>"; older versions sign
@@ -21,12 +22,7 @@ export function chatwootWebhookRoute({ repo, config, metrics, dispatcher }: { re
 			? verifyChatwootWebhook({ rawBody: raw, signature, timestamp: req.header('x-chatwoot-timestamp'), secret })
 			: verifySharedSecret(req.header('x-chatwoot-token') ?? (typeof req.query.token === 'string' ? req.query.token : undefined), secret);
 		if (!ok) throw new HttpError(401, 'unauthorized', signature ? 'X-Chatwoot-Signature or X-Chatwoot-Timestamp rejected' : 'missing or wrong shared secret');
-		let payload: unknown;
-		try {
-			payload = JSON.parse(raw.toString('utf8'));
-		} catch {
-			throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
-		}
+		const payload = parseJsonBody(raw, WEBHOOK_MAX_DEPTH, { object: true });
 		if (!payload || typeof payload !== 'object' || typeof (payload as { event?: unknown }).event !== 'string') {
 			throw new HttpError(400, 'invalid_payload', 'event: required', 'event');
 		}

@@ -22,7 +22,14 @@ export function errorHandler(log: { error: (o: object, m: string) => void }) {
 		}
 		const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
 		if (status === 413) {
-			res.status(413).json({ error: { code: 'payload_too_large', message: 'request body is too large' } });
+			res.status(413).json({ error: { code: 'payload_too_large', message: 'request body is too large (at most 5 MB)' } });
+			return;
+		}
+		if (status >= 400 && status < 500) {
+			// The body reader's own refusals (aborted, bad encoding, length mismatch): its message
+			// names the problem and never carries the body.
+			const type = (err as { type?: unknown }).type;
+			res.status(status).json({ error: { code: typeof type === 'string' ? type.replace(/\./g, '_') : 'bad_request', message: (err as Error).message || 'bad request' } });
 			return;
 		}
 		// Only the error's name and message: never the request body.

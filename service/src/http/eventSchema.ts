@@ -14,7 +14,7 @@ const userData = z.strictObject({
  * full Conversions API shape (user_data with any key, raw or pre-hashed). Both may be mixed.
  */
 export const EventInputSchema = z.strictObject({
-	event_name: z.string().trim().min(1).max(100),
+	event_name: z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
 	event_time: z.union([z.number(), z.string()]).optional(),
 	event_id: scalar.optional(),
 	action_source: z.enum(ACTION_SOURCES).optional(),

@@ -7,6 +7,7 @@ import type { Dispatcher } from '../usecases/dispatcher';
 import type { Metrics } from '../metrics';
 import { handleShopifyDelivery } from '../usecases/shopifyWebhook';
 import { HttpError } from './errors';
+import { parseJsonBody, WEBHOOK_MAX_DEPTH } from './jsonLimits';
 
 interface Deps {
 	repo: Repository;
@@ -34,11 +35,11 @@ export function shopifyWebhookRoute({ repo, config, log, metrics, dispatcher }: 
 		if (!topic) throw new HttpError(400, 'missing_header', 'X-Shopify-Topic is required', 'X-Shopify-Topic');
 		if (!shop) throw new HttpError(400, 'missing_header', 'X-Shopify-Shop-Domain is required', 'X-Shopify-Shop-Domain');
 		if (!deliveryId) throw new HttpError(400, 'missing_header', 'X-Shopify-Webhook-Id is required', 'X-Shopify-Webhook-Id');
-		let payload: unknown;
-		try {
-			payload = JSON.parse(raw.toString('utf8'));
-		} catch {
-			throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+		const payload = parseJsonBody(raw, WEBHOOK_MAX_DEPTH, { object: true });
+		// An order or customer this service turns into an event must at least say which one it is.
+		const id = (payload as { id?: unknown }).id;
+		if ((topic === config.SHOPIFY_PURCHASE_TOPIC || topic === 'customers/create') && typeof id !== 'number' && typeof id !== 'string') {
+			throw new HttpError(400, 'invalid_payload', `id: required in a ${topic} payload`, 'id');
 		}
 		const outcome = await handleShopifyDelivery({ repo, config, metrics }, { topic, shop, deliveryId, payload });
 		if (outcome.kind === 'ignored') {

@@ -7,6 +7,7 @@ import type { Dispatcher } from '../usecases/dispatcher';
 import type { Metrics } from '../metrics';
 import { handleDatabaseChange } from '../usecases/supabaseWebhook';
 import { HttpError } from './errors';
+import { parseJsonBody, WEBHOOK_MAX_DEPTH } from './jsonLimits';
 
 const ChangeSchema = z.object({
 	type: z.enum(['INSERT', 'UPDATE', 'DELETE']),
@@ -22,12 +23,7 @@ export function supabaseWebhookRoute({ repo, config, metrics, dispatcher }: { re
 		const token = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1]?.trim();
 		if (!config.SUPABASE_WEBHOOK_SECRET) throw new HttpError(401, 'unauthorized', 'SUPABASE_WEBHOOK_SECRET is not set: deliveries cannot be checked');
 		if (!token || !safeEqual(token, config.SUPABASE_WEBHOOK_SECRET)) throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <SUPABASE_WEBHOOK_SECRET>');
-		let body: unknown;
-		try {
-			body = JSON.parse((req.body as Buffer).toString('utf8'));
-		} catch {
-			throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
-		}
+		const body = parseJsonBody(req.body as Buffer, WEBHOOK_MAX_DEPTH, { object: true });
 		const change = ChangeSchema.safeParse(body);
 		if (!change.success) {
 			const issue = change.error.issues[0];
