@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { ConversionRelayApi } from '../../credentials/ConversionRelayApi.credentials';
 import { ConversionRelay } from '../../nodes/ConversionRelay/ConversionRelay.node';
 import { MetaConversionsApi } from '../../nodes/MetaConversionsApi/MetaConversionsApi.node';
@@ -35,7 +35,7 @@ describe('Conversion Relay node and the Meta node in relay mode → the relay se
 		return executeContext({
 			items: items.map((json) => ({ json })),
 			credentials: { baseUrl: `${relay.url}/`, apiSecret: extra.secret ?? relay.apiSecret },
-			authenticateRequest: (c, options) => credential.authenticate(c as ICredentialDataDecryptedObject, options),
+			authenticateRequest: credential.authenticate,
 			continueOnFail: extra.continueOnFail,
 			params: {
 				resource: 'event',

@@ -2,7 +2,7 @@
  * A stand-in for n8n's IExecuteFunctions, enough to run a node's execute() in jest with real HTTP
  * (so nock sees the exact requests). The real-n8n end-to-end suite covers n8n itself.
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
 
 type Param = unknown | ((itemIndex: number) => unknown);
 
@@ -14,7 +14,7 @@ export interface ContextOptions {
 	/** Header name → credential property, as the credential's `authenticate` would inject them. */
 	authenticate?: (credentials: IDataObject) => Record<string, string>;
 	/** A credential's own `authenticate` function (e.g. one that signs the body), run as n8n would. */
-	authenticateRequest?: (credentials: IDataObject, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+	authenticateRequest?: (credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 }
 
 export interface Recorded {
@@ -64,7 +64,7 @@ export function executeContext(opts: ContextOptions): IExecuteFunctions & { requ
 		helpers: {
 			httpRequestWithAuthentication: async (_credential: string, options: IHttpRequestOptions) => {
 				if (opts.authenticateRequest) {
-					const signed = await opts.authenticateRequest(opts.credentials, options);
+					const signed = await opts.authenticateRequest(opts.credentials as ICredentialDataDecryptedObject, options);
 					requests.push({ options: signed });
 					return await realRequest(signed, {});
 				}
