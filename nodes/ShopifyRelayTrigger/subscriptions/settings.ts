@@ -1,0 +1,13 @@
+import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
+import { eventIdTemplateIssues } from '../../core/shopify/order';
+
+/**
+ * Settings that would make every delivery's output wrong are refused at activation, where a
+ * person sees the message, rather than discovered in Meta's deduplication later.
+ */
+export function assertUsableSettings(this: IHookFunctions): void {
+	const options = this.getNodeParameter('options', {}) as { views?: string[]; eventIdTemplate?: string };
+	if (!options.views?.includes('metaEventId')) return;
+	const issues = eventIdTemplateIssues(options.eventIdTemplate || '{id}');
+	if (issues.length) throw new NodeOperationError(this.getNode(), `Event ID Template: ${issues.join('; ')}`);
+}
