@@ -19,6 +19,8 @@ export const ConfigSchema = z.object({
 	META_TEST_EVENT_CODE: z.string().min(1).optional(),
 	META_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v25.0').default('v25.0'),
 	META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+	/** A request to Meta that takes longer is abandoned and retried. */
+	META_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
 	SHOPIFY_WEBHOOK_SECRETS: csv,
 	SHOPIFY_PURCHASE_TOPIC: z.enum(['orders/paid', 'orders/create']).default('orders/paid'),
 	SHOPIFY_CUSTOMER_EVENT: z.enum(['Lead', 'CompleteRegistration']).default('Lead'),

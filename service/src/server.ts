@@ -24,7 +24,7 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
 	const db = await openStorage(config, log);
 	const repo = new Repository(db);
 	const settings = config.META_ACCESS_TOKEN
-		? { graphUrl: config.META_GRAPH_URL, apiVersion: config.META_API_VERSION, accessToken: config.META_ACCESS_TOKEN, appSecret: config.META_APP_SECRET }
+		? { graphUrl: config.META_GRAPH_URL, apiVersion: config.META_API_VERSION, accessToken: config.META_ACCESS_TOKEN, appSecret: config.META_APP_SECRET, timeoutMs: config.META_TIMEOUT_MS }
 		: undefined;
 	// Without a token events are stored and held: the dispatcher does not start.
 	const metrics = new Metrics();

@@ -72,7 +72,7 @@ describe('dispatcher → Meta double', () => {
 		expect(meta.received.map((q) => q.body.data.map((e) => e.event_id))).toEqual([['a', 'b', 'bad', 'c'], ['a', 'b'], ['bad', 'c'], ['bad'], ['c']]);
 	});
 
-	it('when Meta fails transiently, then the event is retried with backoff and lands once', async () => {
+	it('when Meta fails transiently, then the request is tried again in the same round and lands once', async () => {
 		let calls = 0;
 		meta.setResponder((req) => (++calls === 1 ? { status: 500, body: { error: { message: 'An unexpected error has occurred.', code: 2, is_transient: true } } } : { status: 200, body: { events_received: req.body.data.length, fbtrace_id: 'T2' } }));
 		const r = await start('postgres');
@@ -82,8 +82,23 @@ describe('dispatcher → Meta double', () => {
 			expect(st.status).toBe('sent');
 			return st;
 		});
-		expect(s.attempts).toBe(2);
+		// One claim (attempts 1), two requests: the 500, then the retry after a short backoff.
+		expect(s.attempts).toBe(1);
 		expect(meta.received).toHaveLength(2);
+	});
+
+	it('when Meta keeps failing, then the event goes back to the queue and a later claim counts another attempt', async () => {
+		let calls = 0;
+		meta.setResponder((req) => (++calls <= 4 ? { status: 503, body: { error: { message: 'Service temporarily unavailable', code: 2, is_transient: true } } } : { status: 200, body: { events_received: req.body.data.length, fbtrace_id: 'T5' } }));
+		const r = await start('postgres');
+		const [id] = await send(r, [{ event_name: 'Lead', email: 'again@example.com', event_id: 'r2' }]);
+		const s = await eventually(async () => {
+			const st = await status(r, id);
+			expect(st.status).toBe('sent');
+			return st;
+		});
+		expect(s.attempts).toBe(2);
+		expect(meta.received).toHaveLength(5);
 	});
 
 	it('when Meta refuses the token (190), then delivery stops, the event is held and /health says why', async () => {

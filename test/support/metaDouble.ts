@@ -6,7 +6,8 @@ export interface ReceivedRequest {
 	body: { data: Array<{ event_id?: string; event_name: string }>; [key: string]: unknown };
 }
 
-export type Responder = (req: ReceivedRequest) => { status: number; body: unknown; headers?: Record<string, string> };
+/** `reset` drops the connection without an answer; `hang` never answers (the client times out). */
+export type Responder = (req: ReceivedRequest) => { status: number; body: unknown; headers?: Record<string, string>; action?: 'reset' | 'hang' };
 
 /**
  * A local stand-in for Meta's Conversions API (POST /{version}/{pixel}/events) built from its
@@ -39,6 +40,11 @@ async function startDouble(respond: Responder, options: { latencyMs?: number }) 
 			const record = { path: req.url ?? '', headers: req.headers, body };
 			received.push(record);
 			const out = responder(record);
+			if (out.action === 'reset') {
+				req.socket.destroy();
+				return;
+			}
+			if (out.action === 'hang') return;
 			// Meta answers in tens to hundreds of milliseconds; a configurable latency stands in for it.
 			setTimeout(() => res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers }).end(JSON.stringify(out.body)), options.latencyMs ?? 0);
 		});
@@ -52,6 +58,10 @@ async function startDouble(respond: Responder, options: { latencyMs?: number }) 
 		setResponder: (r: Responder) => {
 			responder = r;
 		},
-		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
 	};
 }

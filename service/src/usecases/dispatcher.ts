@@ -37,6 +37,10 @@ type Outcome = { ok: true; fbtraceId: string | null; eventsReceived: number | nu
 export const USAGE_SLOWDOWN_PERCENT = 90;
 
 /** Exponential backoff with full jitter, at least what Meta asked for. */
+/** Tries of one request within a round, and the longest wait between them there. */
+const INLINE_TRIES = 4;
+const INLINE_MAX_WAIT_MS = 5_000;
+
 export function backoffMs(attempt: number, base: number, max: number, atLeast = 0): number {
 	const ceiling = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
 	return Math.max(atLeast, Math.floor(ceiling / 2 + Math.random() * (ceiling / 2)));
@@ -143,12 +147,24 @@ export class Dispatcher {
 		const settings = this.settings as GraphSettings;
 		const { pixel_id: pixel, test_event_code: testCode } = batch[0];
 		const outcomes = await sendWithBisection<ClaimedEvent, Outcome>(batch, async (part) => {
-			const timer = this.metrics?.metaLatency.startTimer();
-			this.metrics?.batchSize.observe(part.length);
-			const result = await sendEvents(settings, pixel, part.map((e) => e.payload), testCode);
-			timer?.({ outcome: result.ok ? 'ok' : result.error.class });
-			if (result.ok) this.noteUsage(result.usage);
-			return result.ok ? { ok: true, result } : { ok: false, invalid: result.error.class === 'invalid', error: result.error };
+			// A short transient failure is tried again here, so that a batch being split around an
+			// invalid event keeps its progress instead of starting over at the next claim.
+			for (let attempt = 1; ; attempt++) {
+				const timer = this.metrics?.metaLatency.startTimer();
+				this.metrics?.batchSize.observe(part.length);
+				const result = await sendEvents(settings, pixel, part.map((e) => e.payload), testCode);
+				timer?.({ outcome: result.ok ? 'ok' : result.error.class });
+				if (result.ok) {
+					this.noteUsage(result.usage);
+					return { ok: true, result };
+				}
+				const error = result.error;
+				const transient = (error.class === 'retry' || error.class === 'throttle') && error.retryable;
+				const wait = backoffMs(attempt, this.o.baseDelayMs, INLINE_MAX_WAIT_MS, error.retryAfterMs ?? 0);
+				if (!transient || attempt >= INLINE_TRIES || wait > INLINE_MAX_WAIT_MS || this.stopping) return { ok: false, invalid: error.class === 'invalid', error };
+				// Not woken by new events: Meta asked for this wait.
+				await new Promise((resolve) => setTimeout(resolve, wait));
+			}
 		});
 		// Rows are updated per request outcome, not one by one: one statement per group.
 		const groups = new Map<string, { kind: 'sent' | 'retry' | 'dead'; ids: string[]; text: string; fbtraceId?: string | null; received?: number | null; delay?: number }>();
