@@ -47,6 +47,8 @@ export const ConfigSchema = z.object({
 		}),
 	SUPABASE_WEBHOOK_SECRET: z.string().min(8).optional(),
 	RELAY_API_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+	/** During a rotation: the old secret, still accepted until it is removed. */
+	RELAY_API_SECRET_PREVIOUS: z.string().min(16, 'must be at least 16 characters').optional(),
 	/** Read-only: the status page and GET /v1/events; cannot send or retry events. */
 	RELAY_STATUS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -48,7 +48,8 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 		next();
 	});
 
-	const readAuth = requireReadAuth(apiSecret, config.RELAY_STATUS_TOKEN);
+	const apiSecrets = config.RELAY_API_SECRET_PREVIOUS ? [apiSecret, config.RELAY_API_SECRET_PREVIOUS] : [apiSecret];
+	const readAuth = requireReadAuth(apiSecrets, config.RELAY_STATUS_TOKEN);
 
 	app.get(
 		'/',
@@ -89,7 +90,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 	app.post(
 		'/v1/events',
 		raw,
-		requireApiAuth(apiSecret),
+		requireApiAuth(apiSecrets),
 		route(async (req, res) => {
 			const body = parseJsonBody(req.body as Buffer, EVENT_MAX_DEPTH);
 			let items: unknown[];
@@ -130,7 +131,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 	app.post(
 		'/v1/events/:id/retry',
 		raw,
-		requireApiAuth(apiSecret),
+		requireApiAuth(apiSecrets),
 		route(async (req, res) => {
 			const id = String(req.params.id);
 			const event = await repo.requeue(id);

@@ -3,18 +3,25 @@ import { safeEqual } from '../../../nodes/core/signatures/compare';
 import { RELAY_SIGNATURE_HEADER, verifyRelaySignature } from '../../../nodes/core/signatures/relay';
 import { HttpError } from './errors';
 
-/** Authorization: Bearer <secret>, or a signed request (X-Relay-Signature: t=…,v1=…). */
-export function requireApiAuth(secret: string) {
+/** Every secret is compared, so the time taken does not tell which one came close. */
+export function matchesAny(token: string, secrets: readonly string[]): boolean {
+	let ok = false;
+	for (const secret of secrets) ok = safeEqual(token, secret) || ok;
+	return ok;
+}
+
+/** Authorization: Bearer <secret>, or a signed request (X-Relay-Signature: t=…,v1=…); any of `secrets` (rotation). */
+export function requireApiAuth(secrets: readonly string[]) {
 	return (req: Request, _res: Response, next: NextFunction): void => {
 		const signature = req.header(RELAY_SIGNATURE_HEADER);
 		if (signature !== undefined) {
-			const verdict = verifyRelaySignature({ rawBody: (req.body as Buffer) ?? Buffer.alloc(0), header: signature, secrets: secret });
+			const verdict = verifyRelaySignature({ rawBody: (req.body as Buffer) ?? Buffer.alloc(0), header: signature, secrets });
 			if (verdict.ok) return next();
 			return next(new HttpError(401, 'unauthorized', `request signature rejected: ${verdict.reason}`));
 		}
 		const auth = req.header('authorization') ?? '';
 		const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
-		if (token && safeEqual(token, secret)) return next();
+		if (token && matchesAny(token, secrets)) return next();
 		next(new HttpError(401, 'unauthorized', 'send Authorization: Bearer <RELAY_API_SECRET> or a signed request'));
 	};
 }
@@ -34,14 +41,13 @@ function presented(req: Request): string | undefined {
  * Reading (status page, event lookups): the API secret or the read-only RELAY_STATUS_TOKEN, as
  * a Bearer token or as the password of HTTP Basic so a person can open the status page.
  */
-export function requireReadAuth(apiSecret: string, statusToken: string | undefined) {
-	const accepted = statusToken ? [apiSecret, statusToken] : [apiSecret];
-	const signed = requireApiAuth(apiSecret);
+export function requireReadAuth(apiSecrets: readonly string[], statusToken: string | undefined) {
+	const accepted = statusToken ? [...apiSecrets, statusToken] : [...apiSecrets];
+	const signed = requireApiAuth(apiSecrets);
 	return (req: Request, res: Response, next: NextFunction): void => {
 		if (req.header(RELAY_SIGNATURE_HEADER) !== undefined) return signed(req, res, next);
 		const token = presented(req);
-		// Every secret is compared, so the time taken does not tell which one came close.
-		const ok = token !== undefined && accepted.map((s) => safeEqual(token, s)).includes(true);
+		const ok = token !== undefined && matchesAny(token, accepted);
 		if (ok) return next();
 		res.setHeader('WWW-Authenticate', 'Basic realm="Conversion Relay", charset="UTF-8"');
 		next(new HttpError(401, 'unauthorized', 'send the API secret or RELAY_STATUS_TOKEN as a Bearer token or as the password of HTTP Basic'));

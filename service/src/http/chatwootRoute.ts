@@ -14,13 +14,14 @@ import { parseJsonBody, WEBHOOK_MAX_DEPTH } from './jsonLimits';
  */
 export function chatwootWebhookRoute({ repo, config, metrics, dispatcher }: { repo: Repository; config: Config; metrics?: Metrics; dispatcher?: Dispatcher }) {
 	return async (req: Request, res: Response): Promise<void> => {
-		const secret = config.CHATWOOT_WEBHOOK_SECRET;
-		if (!secret) throw new HttpError(401, 'unauthorized', 'CHATWOOT_WEBHOOK_SECRET is not set: deliveries cannot be checked');
+		// "new,old" during a rotation: both are accepted.
+		const secret = (config.CHATWOOT_WEBHOOK_SECRET ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+		if (secret.length === 0) throw new HttpError(401, 'unauthorized', 'CHATWOOT_WEBHOOK_SECRET is not set: deliveries cannot be checked');
 		const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 		const signature = req.header('x-chatwoot-signature');
 		const ok = signature
 			? verifyChatwootWebhook({ rawBody: raw, signature, timestamp: req.header('x-chatwoot-timestamp'), secret })
-			: verifySharedSecret(req.header('x-chatwoot-token') ?? (typeof req.query.token === 'string' ? req.query.token : undefined), secret);
+			: secret.map((one) => verifySharedSecret(req.header('x-chatwoot-token') ?? (typeof req.query.token === 'string' ? req.query.token : undefined), one)).includes(true);
 		if (!ok) throw new HttpError(401, 'unauthorized', signature ? 'X-Chatwoot-Signature or X-Chatwoot-Timestamp rejected' : 'missing or wrong shared secret');
 		const payload = parseJsonBody(raw, WEBHOOK_MAX_DEPTH, { object: true });
 		if (!payload || typeof payload !== 'object' || typeof (payload as { event?: unknown }).event !== 'string') {

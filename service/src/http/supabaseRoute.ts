@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { safeEqual } from '../../../nodes/core/signatures/compare';
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import type { Dispatcher } from '../usecases/dispatcher';
 import type { Metrics } from '../metrics';
 import { handleDatabaseChange } from '../usecases/supabaseWebhook';
+import { matchesAny } from './auth';
 import { HttpError } from './errors';
 import { parseJsonBody, WEBHOOK_MAX_DEPTH } from './jsonLimits';
 
@@ -21,8 +21,10 @@ const ChangeSchema = z.object({
 export function supabaseWebhookRoute({ repo, config, metrics, dispatcher }: { repo: Repository; config: Config; metrics?: Metrics; dispatcher?: Dispatcher }) {
 	return async (req: Request, res: Response): Promise<void> => {
 		const token = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1]?.trim();
-		if (!config.SUPABASE_WEBHOOK_SECRET) throw new HttpError(401, 'unauthorized', 'SUPABASE_WEBHOOK_SECRET is not set: deliveries cannot be checked');
-		if (!token || !safeEqual(token, config.SUPABASE_WEBHOOK_SECRET)) throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <SUPABASE_WEBHOOK_SECRET>');
+		// "new,old" during a rotation: both are accepted.
+		const secrets = (config.SUPABASE_WEBHOOK_SECRET ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+		if (secrets.length === 0) throw new HttpError(401, 'unauthorized', 'SUPABASE_WEBHOOK_SECRET is not set: deliveries cannot be checked');
+		if (!token || !matchesAny(token, secrets)) throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <SUPABASE_WEBHOOK_SECRET>');
 		const body = parseJsonBody(req.body as Buffer, WEBHOOK_MAX_DEPTH, { object: true });
 		const change = ChangeSchema.safeParse(body);
 		if (!change.success) {
