@@ -7,6 +7,7 @@ import { eventIdFrom, orderCustomData, orderUserData, type OrderValueField } fro
 import { classifyOrder, refundAmount, type ShopifyTopic } from '../../core/shopify/topics';
 import type { Customer, Order, PrivacyCustomer, Refund } from '../../core/shopify/types';
 import { compact, present } from '../../core/values';
+import { withExactIds } from '../../core/shopify/exactIds';
 
 export type View = 'metaUserData' | 'metaCustomData' | 'metaEventId' | 'hubspotProperties';
 
@@ -66,22 +67,6 @@ function hubSpotProperties(kind: Kind, payload: IDataObject): Record<string, str
 	if (kind === 'order') return orderToHubSpotProperties(payload as Order);
 	if (kind === 'customer') return customerToHubSpotProperties(payload as Customer);
 	return undefined;
-}
-
-/**
- * JSON numbers lose digits past 2^53 (Shopify's sample ids do: 706405506930370084 parses as
- * …370000). The GraphQL id keeps them exact, so an unsafe id is read from there instead.
- */
-function exactId<T extends { id?: unknown; admin_graphql_api_id?: unknown }>(record: T): T {
-	if (typeof record.id !== 'number' || Number.isSafeInteger(record.id)) return record;
-	const digits = /\/(\d+)$/.exec(String(record.admin_graphql_api_id ?? ''))?.[1];
-	return digits ? { ...record, id: digits } : record;
-}
-
-function withExactIds(payload: IDataObject): IDataObject {
-	const out = exactId(payload);
-	const customer = out.customer;
-	return customer && typeof customer === 'object' && !Array.isArray(customer) ? { ...out, customer: exactId(customer as IDataObject) } : out;
 }
 
 /**

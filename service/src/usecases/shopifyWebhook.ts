@@ -1,6 +1,7 @@
 import { hashUserData } from '../../../nodes/core/normalize/userData';
 import type { RawServerEvent } from '../../../nodes/core/capi/types';
 import { customerToEvent } from '../../../nodes/core/shopify/customer';
+import { withExactIds } from '../../../nodes/core/shopify/exactIds';
 import { orderToPurchaseEvent } from '../../../nodes/core/shopify/order';
 import { classifyOrder } from '../../../nodes/core/shopify/topics';
 import type { Customer, Order } from '../../../nodes/core/shopify/types';
@@ -33,7 +34,7 @@ function customerHashes(customer: { id?: unknown; email?: unknown; phone?: unkno
 }
 
 async function privacy(repo: Repository, d: ShopifyDelivery): Promise<ShopifyOutcome> {
-	const p = (d.payload ?? {}) as { customer?: { id?: unknown; email?: unknown; phone?: unknown } };
+	const p = withExactIds((d.payload ?? {}) as object) as { customer?: { id?: unknown; email?: unknown; phone?: unknown } };
 	if (d.topic === 'shop/redact') return { kind: 'privacy', body: { redacted: await repo.redactShop(d.shop) } };
 	const hashes = customerHashes(p.customer);
 	if (hashes.length === 0) return { kind: 'privacy', body: d.topic === 'customers/redact' ? { redacted: 0 } : { events: [] } };
@@ -49,12 +50,12 @@ export async function handleShopifyDelivery(ctx: IngestContext, d: ShopifyDelive
 	if (d.topic === 'customers/data_request' || d.topic === 'customers/redact' || d.topic === 'shop/redact') return privacy(repo, d);
 	let event: RawServerEvent;
 	if (d.topic === config.SHOPIFY_PURCHASE_TOPIC) {
-		const order = d.payload as Order;
+		const order = withExactIds(d.payload as Order);
 		const kind = classifyOrder(order);
 		if (kind === 'test' || kind === 'cancelled' || kind === 'refunded') return { kind: 'ignored', reason: `${kind} order` };
 		event = honestSource(orderToPurchaseEvent(order, { shopDomain: d.shop, eventIdTemplate: config.SHOPIFY_EVENT_ID_TEMPLATE }));
 	} else if (d.topic === 'customers/create') {
-		event = customerToEvent(d.payload as Customer, config.SHOPIFY_CUSTOMER_EVENT);
+		event = customerToEvent(withExactIds(d.payload as Customer), config.SHOPIFY_CUSTOMER_EVENT);
 	} else {
 		return { kind: 'ignored', reason: `topic ${d.topic} is not turned into events` };
 	}
