@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { startMetaDouble } from '../../test/support/metaDouble';
+import { startChild } from '../lib/child';
+import type { LoadRequest } from '../lib/load';
+import { freshDatabase } from '../lib/postgres';
+import { relayEnv } from '../lib/relayEnv';
+import { signedOrders } from '../lib/shopify';
+import { fmt } from '../lib/stats';
+import type { Row } from '../lib/table';
+
+const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 10);
+const RATE = Number(process.env.BENCH_SOAK_RATE ?? 200);
+
+/** Resident memory (MB) and open file descriptors (sockets included) of a process, from /proc. */
+function sample(pid: number): { rssMb: number; fds: number } {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+	return { rssMb: rss, fds: readdirSync(`/proc/${pid}/fd`).length };
+}
+
+function post(agent: Agent, port: number, r: LoadRequest): Promise<number> {
+	return new Promise((resolve) => {
+		const req = request({ host: '127.0.0.1', port, method: 'POST', path: r.path, agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) } }, (res) => {
+			res.resume();
+			res.on('end', () => resolve(res.statusCode ?? 0));
+		});
+		req.on('error', () => resolve(0));
+		req.end(r.body);
+	});
+}
+
+/**
+ * 7 (reliability). A steady rate of signed webhooks for BENCH_SOAK_MINUTES (10) while the
+ * dispatcher delivers to a 100 ms Meta: memory and open handles must stay flat. Not in the
+ * default run (it takes the whole ten minutes): `npm run bench -- soak`.
+ */
+export async function soak(): Promise<Row[]> {
+	const meta = await startMetaDouble(undefined, { latencyMs: 100 });
+	const db = await freshDatabase('soak');
+	const server = await startChild('relay', relayEnv({ DATABASE_URL: db.url, META_ACCESS_TOKEN: 'EAAB-soak-token', META_GRAPH_URL: meta.url }));
+	const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+	const requests = signedOrders(RATE * 60 * MINUTES + RATE);
+	const samples: Array<{ minute: number; rssMb: number; fds: number }> = [];
+	const statuses: Record<number, number> = {};
+	try {
+		const started = Date.now();
+		const end = started + MINUTES * 60_000;
+		let sent = 0;
+		const inflight = new Set<Promise<void>>();
+		let nextSample = started + 10_000;
+		while (Date.now() < end) {
+			// Keep to the rate: as many requests as the clock says should have gone by now.
+			const due = Math.floor(((Date.now() - started) / 1000) * RATE);
+			while (sent < due) {
+				const p = post(agent, server.port, requests[sent++]).then((s) => {
+					statuses[s] = (statuses[s] ?? 0) + 1;
+					inflight.delete(p);
+				});
+				inflight.add(p);
+			}
+			if (Date.now() >= nextSample) {
+				samples.push({ minute: (Date.now() - started) / 60_000, ...sample(server.child.pid as number) });
+				nextSample += 10_000;
+			}
+			await new Promise((r) => setTimeout(r, 20));
+		}
+		await Promise.all(inflight);
+	} finally {
+		agent.destroy();
+		await server.stop();
+		await meta.close();
+		await db.drop();
+	}
+	const first = samples.filter((s) => s.minute <= 1.5);
+	const last = samples.slice(-Math.max(1, first.length));
+	const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+	const rssFirst = avg(first.map((s) => s.rssMb));
+	const rssLast = avg(last.map((s) => s.rssMb));
+	const fdFirst = Math.max(...first.map((s) => s.fds));
+	const fdLast = Math.max(...last.map((s) => s.fds));
+	const ok = Object.entries(statuses).every(([s]) => s === '200');
+	const scenario = `7 soak (${MINUTES} min at ${RATE} webhooks/s, Postgres, Meta 100 ms)`;
+	return [
+		{ scenario, figure: 'RSS MB, last vs first minute', value: fmt(rssLast), baseline: fmt(rssFirst), ratio: fmt(rssLast / rssFirst, 2), target: '≤ 1.20 (flat)', met: rssLast / rssFirst <= 1.2 },
+		{ scenario, figure: 'open fds, last vs first minute', value: String(fdLast), baseline: String(fdFirst), ratio: fmt(fdLast / fdFirst, 2), target: '≤ first + 5', met: fdLast <= fdFirst + 5 },
+		{ scenario, figure: 'answers', value: JSON.stringify(statuses), baseline: '', ratio: '', target: 'all 200', met: ok },
+	];
+}
