@@ -83,6 +83,14 @@ export class ShopifyRelayApi implements ICredentialType {
 			description: 'The app\'s client secret (API secret key): Shopify signs every webhook with it, and client credentials use it to get tokens',
 		},
 		{
+			displayName: 'Previous Client Secret',
+			name: 'previousClientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Only while rotating the secret: webhooks signed with the old one are still accepted until you clear this field',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',

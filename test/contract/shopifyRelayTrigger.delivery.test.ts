@@ -22,6 +22,7 @@ interface Delivery {
 	eventId?: string;
 	params?: IDataObject;
 	staticData?: IDataObject;
+	previousSecret?: string;
 }
 
 function deliver(d: Delivery) {
@@ -37,7 +38,7 @@ function deliver(d: Delivery) {
 	if (d.eventId) headers['X-Shopify-Event-Id'] = d.eventId;
 	const ctx = webhookContext({
 		params: { topics: ['orders/paid', 'orders/create', 'customers/create', 'refunds/create', 'customers/redact', 'shop/redact'], options: {}, ...d.params },
-		credentials: { shopDomain: SHOP, apiVersion: '2025-10', authMethod: 'accessToken', accessToken: 'shpat_TOKEN', clientSecret: SECRET, baseUrl: '' },
+		credentials: { shopDomain: SHOP, apiVersion: '2025-10', authMethod: 'accessToken', accessToken: 'shpat_TOKEN', clientSecret: SECRET, previousClientSecret: d.previousSecret ?? '', baseUrl: '' },
 		staticData: d.staticData,
 		headers,
 		rawBody: d.raw,
@@ -94,6 +95,16 @@ describe('a delivery that fails verification: 401, no run, nothing remembered', 
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(ctx.response.statusCode).toBe(401);
 		expect(ctx.staticData.deliveries).toBeUndefined();
+	});
+});
+
+describe('a client secret rotation', () => {
+	it('accepts the previous secret while it is set, and only then', async () => {
+		const old = sign(ORDER, 'the-old-client-secret');
+		expect((await deliver({ raw: ORDER, hmac: old, webhookId: 'wh-rot-1', previousSecret: 'the-old-client-secret' }).run()).workflowData?.[0]).toHaveLength(1);
+		const refused = deliver({ raw: ORDER, hmac: old, webhookId: 'wh-rot-2' });
+		expect(await refused.run()).toEqual({ noWebhookResponse: true });
+		expect(refused.ctx.response.statusCode).toBe(401);
 	});
 });
 

@@ -25,7 +25,9 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	const credential = (await this.getCredentials(SHOPIFY_CREDENTIAL)) as unknown as ShopifyCredential;
 	const headers = this.getHeaderData() as HeaderBag;
 
-	if (!verifyShopifyWebhook(req.rawBody ?? Buffer.alloc(0), shopifyHeader(headers, 'hmac-sha256'), credential.clientSecret ?? '')) {
+	// During a rotation the old secret is accepted too.
+	const secrets = [credential.clientSecret, credential.previousClientSecret].filter((s): s is string => Boolean(s));
+	if (!verifyShopifyWebhook(req.rawBody ?? Buffer.alloc(0), shopifyHeader(headers, 'hmac-sha256'), secrets)) {
 		res.status(401).json({ error: 'invalid Shopify webhook signature' });
 		return { noWebhookResponse: true };
 	}

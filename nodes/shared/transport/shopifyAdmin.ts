@@ -20,6 +20,7 @@ export interface ShopifyCredential {
 	accessToken?: string;
 	clientId?: string;
 	clientSecret?: string;
+	previousClientSecret?: string;
 	baseUrl?: string;
 }
 
