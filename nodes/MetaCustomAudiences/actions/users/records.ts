@@ -10,13 +10,17 @@ export interface ItemRecord {
 
 /**
  * Each item's raw customer values keyed by schema key. An item whose fields cannot be read (a
- * broken expression) is reported by index and reason; the others go on.
+ * broken expression) or that names another audience is reported by index and reason; the others
+ * go on.
  */
-export function readRecords(this: IExecuteFunctions, items: INodeExecutionData[]): { records: ItemRecord[]; unreadable: InvalidRecord[] } {
+export function readRecords(this: IExecuteFunctions, items: INodeExecutionData[], audienceId: string): { records: ItemRecord[]; unreadable: InvalidRecord[] } {
 	const records: ItemRecord[] = [];
 	const unreadable: InvalidRecord[] = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
+			// One upload goes to one audience: an item naming another must not land in this one.
+			const own = String(this.getNodeParameter('audienceId', i, audienceId)).trim();
+			if (own !== audienceId) throw new Error(`audience ${own} differs from the first item's ${audienceId}: split the items by audience`);
 			const customer = this.getNodeParameter('customer', i, {}) as IDataObject;
 			const record: RawAudienceRecord = {};
 			for (const f of CUSTOMER_FIELDS) {

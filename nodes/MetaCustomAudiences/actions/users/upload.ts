@@ -41,8 +41,8 @@ interface Summary extends IDataObject {
 	invalid_item_samples: Array<{ item: number; reason: string }>;
 }
 
-function batchesOf(this: IExecuteFunctions, items: INodeExecutionData[], schema: AudienceKey[], size: number) {
-	const { records, unreadable } = readRecords.call(this, items);
+function batchesOf(this: IExecuteFunctions, items: INodeExecutionData[], audienceId: string, schema: AudienceKey[], size: number) {
+	const { records, unreadable } = readRecords.call(this, items, audienceId);
 	const empty: InvalidRecord[] = [];
 	const batches: AudienceBatch[] = [...audienceBatches(schema, records.map((r) => r.record), empty, size)];
 	// audienceBatches counts positions among the readable records: map them back to item indexes.
@@ -69,7 +69,7 @@ export async function uploadUsers(this: IExecuteFunctions, items: INodeExecution
 	}
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const size = Math.min(Math.max(Math.floor((options.batchSize as number) || MAX_AUDIENCE_ROWS), 1), MAX_AUDIENCE_ROWS);
-	const { batches, invalid } = batchesOf.call(this, items, schema, size);
+	const { batches, invalid } = batchesOf.call(this, items, id, schema, size);
 	const rows = batches.reduce((n, b) => n + b.payload.data.length, 0);
 	const useSession = mode === 'replace' || batches.length > 1;
 	const counter = useSession ? new SessionCounter(undefined, rows) : undefined;
