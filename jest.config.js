@@ -7,5 +7,5 @@ module.exports = {
 	// The machine has 2 cores; keep one for the databases the integration tests use.
 	maxWorkers: 2,
 	// Integration suites start embedded Postgres (PGlite) and real servers: seconds, not ms.
-	testTimeout: 30_000,
+	testTimeout: 60_000,
 };

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { relayApiError, relayRequest } from '../../../shared/transport/relay';
-import { perItem } from './perItem';
+import { perItem } from '../../../shared/perItem';
 
 export const description: INodeProperties[] = [
 	{

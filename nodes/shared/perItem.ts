@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-/** Runs one request per item; an item's failure is its own (continue on fail) or stops the run. */
+/** Runs one call per item (Conversion Relay, Custom Audiences); an item's failure is its own (continue on fail) or stops the run. */
 export async function perItem(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
