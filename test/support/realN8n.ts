@@ -4,10 +4,11 @@
  * n8n installs community packages (~/.n8n/nodes/node_modules). Tests import credentials and
  * workflows, execute them and read the run data.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
@@ -31,8 +32,30 @@ export interface N8nRun {
 export interface RealN8n {
 	importCredentials(credentials: object[]): Promise<void>;
 	importWorkflow(workflow: object): Promise<void>;
+	/** Makes a workflow's triggers live at the next start (n8n 2.x: publish). */
+	publish(workflowId: string): Promise<void>;
 	execute(workflowId: string): Promise<N8nRun>;
+	/** `n8n start`: serves production webhooks at `${url}/webhook/<path>` until stopped. */
+	serve(): Promise<N8nServer>;
 	close(): Promise<void>;
+}
+
+export interface N8nServer {
+	url: string;
+	/** What n8n printed so far (activation errors show here). */
+	log(): string;
+	/** Waits until n8n has activated the webhook at this path (it does so after it says it is up). */
+	webhookLive(path: string): Promise<void>;
+	stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const address = s.address();
+			s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
 }
 
 async function installed(): Promise<{ node: string; n8n: string }> {
@@ -108,6 +131,47 @@ export async function startRealN8n(): Promise<RealN8n> {
 				if (stdout && /^\{/m.test(stdout)) return parseRun(stdout);
 				throw new Error(`n8n execute failed: ${(error as Error).message}\n${stderr ?? ''}`);
 			}
+		},
+		publish: async (workflowId) => {
+			await cli(['publish:workflow', `--id=${workflowId}`]);
+		},
+		serve: async () => {
+			const port = await freePort();
+			const child = spawn(bin.node, [bin.n8n, 'start'], { env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' }, cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
+			let log = '';
+			child.stdout?.on('data', (d) => (log += String(d)));
+			child.stderr?.on('data', (d) => (log += String(d)));
+			const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+			// Published workflows are live once n8n says the editor is up.
+			const until = Date.now() + 120_000;
+			while (!log.includes('Editor is now accessible')) {
+				if (child.exitCode !== null || Date.now() > until) {
+					child.kill('SIGKILL');
+					throw new Error(`n8n start did not come up:\n${log.slice(-3000)}`);
+				}
+				await new Promise((r) => setTimeout(r, 200));
+			}
+			return {
+				url: `http://127.0.0.1:${port}`,
+				log: () => log,
+				webhookLive: async (path) => {
+					// A GET to a POST-only webhook: "not registered" until it is live, then "Did you mean
+					// to make a POST request?" (no run starts either way).
+					const until = Date.now() + 60_000;
+					for (;;) {
+						const res = await fetch(`http://127.0.0.1:${port}/webhook/${path}`).catch(() => undefined);
+						const text = res ? await res.text() : '';
+						if (res && (res.status !== 404 || text.includes('Did you mean'))) return;
+						if (Date.now() > until) throw new Error(`webhook ${path} never went live:\n${log.slice(-3000)}`);
+						await new Promise((r) => setTimeout(r, 500));
+					}
+				},
+				stop: async () => {
+					child.kill('SIGTERM');
+					await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+					if (child.exitCode === null) child.kill('SIGKILL');
+				},
+			};
 		},
 		close: async () => {
 			const c = new Client({ connectionString: ADMIN_URL });
