@@ -1,0 +1,65 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { customerToHubSpotProperties, orderToHubSpotProperties } from '../../../core/shopify/hubspot';
+import { batchUpsert, type UpsertInput } from '../batchUpsert';
+import { asItemError, emit, recordJson, type Outcomes } from '../outcomes';
+import { asCustomer, asOrder, readShopifyRecord, shopifyRecordField, typeOf, type RecordType } from '../shopifyRecord';
+
+// What customerToHubSpotProperties/orderToHubSpotProperties add besides Shopify's counters.
+const CONTACT_DETAILS = ['firstname', 'lastname', 'phone', 'city', 'state', 'zip', 'country'];
+
+export const description: INodeProperties[] = [
+	shopifyRecordField('Shopify Order or Customer', 'order or customer'),
+	{
+		displayName: 'Record Type',
+		name: 'recordType',
+		type: 'options',
+		options: [
+			{ name: 'Detect', value: 'auto', description: 'An order when it has line items, a total or an order number; else a customer' },
+			{ name: 'Order', value: 'order' },
+			{ name: 'Customer', value: 'customer' },
+		],
+		default: 'auto',
+	},
+	{
+		displayName: 'Write Contact Details',
+		name: 'writeDetails',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to also write name, phone and address from Shopify; off writes only the e-mail and the shopify_* properties',
+	},
+];
+
+/** Contact properties from one item: Shopify's absolute counters, so a redelivery writes the same values. */
+function purchaseProperties(this: IExecuteFunctions, i: number): { email: string; properties: Record<string, string>; type: RecordType } {
+	const record = readShopifyRecord.call(this, i);
+	const chosen = this.getNodeParameter('recordType', i, 'auto') as RecordType | 'auto';
+	const type = chosen === 'auto' ? typeOf(record) : chosen;
+	const properties = type === 'order' ? orderToHubSpotProperties(asOrder(record)) : customerToHubSpotProperties(asCustomer(record));
+	if (!this.getNodeParameter('writeDetails', i, true)) for (const name of CONTACT_DETAILS) delete properties[name];
+	const email = properties.email;
+	if (!email) throw new NodeOperationError(this.getNode(), `The Shopify ${type} has no e-mail: HubSpot contacts are upserted by e-mail`, { itemIndex: i });
+	return { email, properties, type };
+}
+
+/**
+ * Writes a Shopify purchase onto the buyer's contact through the batch upsert by e-mail: order
+ * count, total spent and last order as Shopify reports them, never increments.
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const outcomes: Outcomes = new Map();
+	const inputs: UpsertInput[] = [];
+	const types: RecordType[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const { email, properties, type } = purchaseProperties.call(this, i);
+			types[i] = type;
+			inputs.push({ index: i, id: email, properties });
+		} catch (error) {
+			const failure = asItemError.call(this, error, i);
+			if (!this.continueOnFail()) throw failure;
+			outcomes.set(i, { ok: false, error: failure });
+		}
+	}
+	await batchUpsert.call(this, 'contacts', 'email', inputs, outcomes);
+	return emit.call(this, items, outcomes, (record: IDataObject, i: number) => ({ ...recordJson(record), source: types[i] }));
+}

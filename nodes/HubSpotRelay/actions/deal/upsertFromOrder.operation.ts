@@ -1,0 +1,123 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { orderToHubSpotDeal, orderToHubSpotProperties, SHOPIFY_DEAL_ORDER_ID } from '../../../core/shopify/hubspot';
+import { batchUpsert, type UpsertInput } from '../batchUpsert';
+import { asItemError, emit, recordJson, type Outcomes } from '../outcomes';
+import { asOrder, readShopifyRecord, shopifyRecordField } from '../shopifyRecord';
+import { associateDealsWithContacts, errorFor, type Pair } from './associate';
+
+export const description: INodeProperties[] = [
+	shopifyRecordField('Shopify Order', 'order'),
+	{
+		displayName: 'Pipeline ID',
+		name: 'pipeline',
+		type: 'string',
+		default: 'default',
+		description: 'Internal ID of the deal pipeline; "default" is HubSpot\'s built-in sales pipeline',
+	},
+	{
+		displayName: 'Deal Stage ID',
+		name: 'dealstage',
+		type: 'string',
+		default: 'closedwon',
+		description: 'Internal ID of a stage of that pipeline (the default pipeline\'s won stage is "closedwon")',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Associate With Contact',
+				name: 'associate',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to upsert the buyer\'s contact by e-mail and associate the deal with it',
+			},
+			{
+				displayName: 'Send Currency',
+				name: 'includeCurrency',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to send deal_currency_code; only for accounts with the order\'s currency enabled, else HubSpot rejects the deal',
+			},
+			{
+				displayName: 'Write Purchase Totals to Contact',
+				name: 'writeTotals',
+				type: 'boolean',
+				default: true,
+				description: 'Whether the contact upsert also writes the order\'s buyer details and Shopify totals; off only makes sure the contact exists',
+			},
+		],
+	},
+];
+
+interface Prepared {
+	deal: UpsertInput;
+	contact?: UpsertInput;
+}
+
+function prepare(this: IExecuteFunctions, i: number, options: IDataObject): Prepared {
+	const order = asOrder(readShopifyRecord.call(this, i));
+	const properties = orderToHubSpotDeal(order, {
+		pipeline: String(this.getNodeParameter('pipeline', i, 'default') ?? ''),
+		dealstage: String(this.getNodeParameter('dealstage', i, 'closedwon') ?? ''),
+		includeCurrency: options.includeCurrency === true,
+	});
+	const orderId = properties[SHOPIFY_DEAL_ORDER_ID];
+	if (!orderId) throw new NodeOperationError(this.getNode(), 'The Shopify order has no id: deals are upserted by Shopify order ID', { itemIndex: i });
+	const prepared: Prepared = { deal: { index: i, id: orderId, properties } };
+	if (options.associate !== false) {
+		const contact = orderToHubSpotProperties(order);
+		// Without an e-mail there is no contact to find: the deal is still written, unassociated.
+		if (contact.email) prepared.contact = { index: i, id: contact.email, properties: options.writeTotals === false ? { email: contact.email } : contact };
+	}
+	return prepared;
+}
+
+/**
+ * One deal per Shopify order, upserted by shopify_order_id (a unique property: run "Ensure
+ * Properties" first), after the buyer's contact is upserted by e-mail; then the two are
+ * associated. An item whose contact fails is not turned into a deal.
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const outcomes: Outcomes = new Map();
+	const prepared: Array<Prepared | undefined> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			prepared[i] = prepare.call(this, i, this.getNodeParameter('options', i, {}) as IDataObject);
+		} catch (error) {
+			const failure = asItemError.call(this, error, i);
+			if (!this.continueOnFail()) throw failure;
+			outcomes.set(i, { ok: false, error: failure });
+		}
+	}
+
+	const contacts: Outcomes = new Map();
+	await batchUpsert.call(this, 'contacts', 'email', prepared.flatMap((p) => (p?.contact ? [p.contact] : [])), contacts);
+	for (const [i, outcome] of contacts) if (!outcome.ok) outcomes.set(i, outcome);
+
+	const deals = prepared.flatMap((p, i) => (p && !outcomes.has(i) ? [p.deal] : []));
+	await batchUpsert.call(this, 'deals', SHOPIFY_DEAL_ORDER_ID, deals, outcomes);
+
+	const pairs = new Map<number, Pair>();
+	for (const [i, outcome] of outcomes) {
+		const contact = contacts.get(i);
+		if (outcome.ok && contact?.ok) pairs.set(i, { dealId: String(outcome.record.id), contactId: String(contact.record.id) });
+	}
+	const failed = await associateDealsWithContacts.call(this, [...pairs.values()]);
+	for (const [i, pair] of pairs) {
+		const error = errorFor(failed, pair);
+		if (error) outcomes.set(i, { ok: false, error });
+	}
+
+	return emit.call(this, items, outcomes, (record, i) => {
+		const contact = contacts.get(i);
+		return {
+			...recordJson(record),
+			contact: contact?.ok ? { id: contact.record.id, ...(contact.record.new !== undefined ? { new: contact.record.new } : {}) } : null,
+			associated: pairs.has(i),
+		};
+	});
+}

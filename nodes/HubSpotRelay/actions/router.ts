@@ -1,0 +1,19 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { contactOperations } from './contact/Contact.resource';
+import { dealOperations } from './deal/Deal.resource';
+import { propertyOperations } from './property/Property.resource';
+
+type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+
+const resources: Record<string, Record<string, Operation>> = { contact: contactOperations, deal: dealOperations, property: propertyOperations };
+
+/** Hands each resource/operation to its file; one operation per file. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const run = resources[resource]?.[operation];
+	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	return [await run.call(this, items)];
+}
