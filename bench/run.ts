@@ -2,6 +2,7 @@ import { renderTable, type Row } from './lib/table';
 import { audienceHashing } from './scenarios/audienceHashing';
 import { batchIngest } from './scenarios/batchIngest';
 import { delivery } from './scenarios/delivery';
+import { n8nNode } from './scenarios/n8nNode';
 import { scaleOut } from './scenarios/scaleOut';
 import { soak } from './scenarios/soak';
 import { webhookIngest } from './scenarios/webhookIngest';
@@ -14,6 +15,7 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
 	batch: batchIngest,
 	delivery,
 	audience: audienceHashing,
+	n8n: n8nNode,
 	scaleout: scaleOut,
 };
 

@@ -6,16 +6,21 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { ADMIN_URL } from './relayServer';
 
 const run = promisify(execFile);
-const ROOT = join(__dirname, '../..');
+/** The repository root, from the test sources or from the bench's compiled copy of them. */
+function findRoot(from: string): string {
+	for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'scripts/install-n8n.mjs'))) return dir;
+	throw new Error('repository root not found');
+}
+const ROOT = findRoot(__dirname);
 
 export interface N8nItem {
 	json: Record<string, unknown>;
@@ -24,8 +29,12 @@ export interface N8nItem {
 
 export interface N8nRun {
 	status: string;
+	/** n8n's own execution time (startedAt → stoppedAt), without the CLI's start-up. */
+	ms: number;
 	/** Output items of each node that ran, by node name (first output). */
 	output: Record<string, N8nItem[]>;
+	/** Each node's own execution time, by node name. */
+	nodeMs: Record<string, number>;
 	error?: string;
 }
 
@@ -68,10 +77,14 @@ async function installed(): Promise<{ node: string; n8n: string }> {
 function parseRun(stdout: string): N8nRun {
 	const start = stdout.search(/^\{/m);
 	if (start < 0) throw new Error(`n8n printed no run data:\n${stdout.slice(-4000)}`);
-	const parsed = JSON.parse(stdout.slice(start)) as { status: string; data: { resultData: { runData: Record<string, Array<{ data?: { main?: N8nItem[][] } }>>; error?: { message?: string } } } };
+	const parsed = JSON.parse(stdout.slice(start)) as { status: string; startedAt: string; stoppedAt: string; data: { resultData: { runData: Record<string, Array<{ executionTime?: number; data?: { main?: N8nItem[][] } }>>; error?: { message?: string } } } };
 	const output: Record<string, N8nItem[]> = {};
-	for (const [node, runs] of Object.entries(parsed.data.resultData.runData)) output[node] = runs[runs.length - 1]?.data?.main?.[0] ?? [];
-	return { status: parsed.status, output, error: parsed.data.resultData.error?.message };
+	const nodeMs: Record<string, number> = {};
+	for (const [node, runs] of Object.entries(parsed.data.resultData.runData)) {
+		output[node] = runs[runs.length - 1]?.data?.main?.[0] ?? [];
+		nodeMs[node] = runs.reduce((ms, r) => ms + (r.executionTime ?? 0), 0);
+	}
+	return { status: parsed.status, ms: Date.parse(parsed.stoppedAt) - Date.parse(parsed.startedAt), output, nodeMs, error: parsed.data.resultData.error?.message };
 }
 
 export async function startRealN8n(): Promise<RealN8n> {
@@ -97,6 +110,8 @@ export async function startRealN8n(): Promise<RealN8n> {
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_RUNNERS_ENABLED: 'false',
+		// Its task broker listens even so (5679 by default): two instances at once need two ports.
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		// No N8N_LOG_LEVEL: `execute --rawOutput` prints the run data at level info.
 		// `execute --rawOutput` prints the run data at log level info: keep the default level.
 		DB_TYPE: 'postgresdb',
@@ -105,10 +120,7 @@ export async function startRealN8n(): Promise<RealN8n> {
 		DB_POSTGRESDB_USER: decodeURIComponent(db.username) || 'postgres',
 		DB_POSTGRESDB_DATABASE: database,
 	};
-	const cli = async (args: string[]) => {
-		const { stdout, stderr } = await run(bin.node, [bin.n8n, ...args], { env, cwd: home, timeout: 180_000, maxBuffer: 256 * 1024 * 1024 });
-		return `${stdout}\n${stderr.split('\n').filter((l) => /error/i.test(l)).join('\n')}`;
-	};
+	const cli = async (args: string[]) => (await run(bin.node, [bin.n8n, ...args], { env, cwd: home, timeout: 180_000, maxBuffer: 256 * 1024 * 1024 })).stdout;
 	const file = (name: string, content: object) => {
 		const path = join(home, name);
 		writeFileSync(path, JSON.stringify(content));

@@ -3,6 +3,7 @@ import { prepareEvent } from '../../core/capi/build';
 import { MAX_EVENTS_PER_REQUEST } from '../../core/capi/batch';
 import type { ServerEvent } from '../../core/capi/types';
 import { describeIssues } from '../../core/capi/validate';
+import { paramReader } from '../params';
 import { readEvent } from './readEvent';
 
 export interface PreparedItem {
@@ -21,12 +22,13 @@ export interface PreparedItem {
 export function collectEvents(this: IExecuteFunctions, items: INodeExecutionData[]): { prepared: PreparedItem[]; failures: Map<number, Error> } {
 	const prepared: PreparedItem[] = [];
 	const failures = new Map<number, Error>();
+	const get = paramReader(this);
 	for (let i = 0; i < items.length; i++) {
 		try {
-			const pixelId = String(this.getNodeParameter('pixelId', i)).trim();
+			const pixelId = String(get('pixelId', i)).trim();
 			if (!/^\d+$/.test(pixelId)) throw new NodeOperationError(this.getNode(), `Pixel ID "${pixelId}" must be digits only`, { itemIndex: i });
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
-			const result = prepareEvent(readEvent.call(this, i));
+			const options = get('options', i, {}) as IDataObject;
+			const result = prepareEvent(readEvent.call(this, i, get));
 			if (!result.ok) throw new NodeOperationError(this.getNode(), `Item ${i}: ${describeIssues(result.event, result.issues)}`, { itemIndex: i });
 			prepared.push({
 				index: i,

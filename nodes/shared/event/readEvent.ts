@@ -1,14 +1,15 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import type { EventInput } from '../../core/capi/build';
 import type { ActionSource } from '../../core/capi/types';
+import type { ParamReader } from '../params';
 import { USER_DATA_FIELDS } from './fields';
 
 /** One item's event from the shared event fields, raw: the core normalizes, hashes and validates. */
-export function readEvent(this: IExecuteFunctions, i: number): EventInput {
-	const eventName = this.getNodeParameter('eventName', i) as string;
-	const userDataParam = this.getNodeParameter('userData', i, {}) as IDataObject;
-	const cd = this.getNodeParameter('customData', i, {}) as IDataObject;
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+export function readEvent(this: IExecuteFunctions, i: number, get: ParamReader): EventInput {
+	const eventName = get('eventName', i) as string;
+	const userDataParam = get('userData', i, {}) as IDataObject;
+	const cd = get('customData', i, {}) as IDataObject;
+	const options = get('options', i, {}) as IDataObject;
 	const user_data: IDataObject = {};
 	for (const [field, key] of USER_DATA_FIELDS) {
 		if (userDataParam[field] !== undefined && userDataParam[field] !== '') user_data[key] = userDataParam[field];
@@ -22,11 +23,11 @@ export function readEvent(this: IExecuteFunctions, i: number): EventInput {
 		}
 	}
 	const input: EventInput = {
-		event_name: eventName === '__custom' ? (this.getNodeParameter('customEventName', i) as string) : eventName,
-		action_source: this.getNodeParameter('actionSource', i) as ActionSource,
-		event_time: (this.getNodeParameter('eventTime', i, '') as string) || undefined,
-		event_id: this.getNodeParameter('eventId', i, '') as string,
-		event_source_url: this.getNodeParameter('eventSourceUrl', i, '') as string,
+		event_name: eventName === '__custom' ? (get('customEventName', i) as string) : eventName,
+		action_source: get('actionSource', i) as ActionSource,
+		event_time: (get('eventTime', i, '') as string) || undefined,
+		event_id: get('eventId', i, '') as string,
+		event_source_url: get('eventSourceUrl', i, '') as string,
 		user_data,
 		custom_data: {
 			value: cd.value as number | undefined,

@@ -1,0 +1,85 @@
+import { Agent, request } from 'node:http';
+import { eventsRequestBody, chunk } from '../../nodes/core/capi/batch';
+import { prepareEvent } from '../../nodes/core/capi/build';
+import type { ServerEvent } from '../../nodes/core/capi/types';
+import { startMetaDouble } from '../../test/support/metaDouble';
+import { startRealN8n } from '../../test/support/realN8n';
+import { fmt } from '../lib/stats';
+import type { Row } from '../lib/table';
+import { META_LATENCY_MS } from './delivery';
+
+const ITEMS = 10_000;
+
+const person = (i: number) => ({ email: `Customer.${i}@Example.com`, phone: `+1 (415) 555-${String(i % 10_000).padStart(4, '0')}`, country: 'US', value: (i % 500) + 0.99, order: `n8n-bench-${i}` });
+
+/** The baseline: the same events, hashed by the same core, sent as the same requests by a bare script. */
+async function bareScript(url: string): Promise<{ ms: number; requests: number }> {
+	const started = process.hrtime.bigint();
+	const events: ServerEvent[] = [];
+	for (let i = 0; i < ITEMS; i++) {
+		const p = person(i);
+		const prepared = prepareEvent({ event_name: 'Purchase', action_source: 'system_generated', event_id: p.order, user_data: { em: p.email, ph: p.phone, country: p.country }, custom_data: { value: p.value, currency: 'usd' } });
+		if (prepared.ok) events.push(prepared.event);
+	}
+	const agent = new Agent({ keepAlive: true });
+	const target = new URL(url);
+	let requests = 0;
+	for (const part of chunk(events, 1000)) {
+		const body = JSON.stringify(eventsRequestBody(part, {}));
+		await new Promise<void>((resolve, reject) => {
+			const req = request({ host: target.hostname, port: target.port, method: 'POST', path: '/v25.0/123456/events', agent, headers: { 'content-type': 'application/json', authorization: 'Bearer EAAB-bench' } }, (res) => {
+				res.resume();
+				res.on('end', () => resolve());
+			});
+			req.on('error', reject);
+			req.end(body);
+		});
+		requests++;
+	}
+	agent.destroy();
+	return { ms: Number(process.hrtime.bigint() - started) / 1e6, requests };
+}
+
+/** 5. The Meta Conversions API node in a real n8n with 10,000 input items. */
+export async function n8nNode(): Promise<Row[]> {
+	const meta = await startMetaDouble(undefined, { latencyMs: META_LATENCY_MS });
+	const n8n = await startRealN8n();
+	try {
+		await n8n.importCredentials([{ id: 'bench-meta', name: 'Meta double', type: 'metaConversionRelayApi', data: { accessToken: 'EAAB-bench', appSecret: '', apiVersion: 'v25.0', baseUrl: meta.url } }]);
+		await n8n.importWorkflow({
+			id: 'benchMetaNode01',
+			name: 'bench',
+			active: false,
+			settings: {},
+			nodes: [
+				{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{ id: 'n2', name: 'Customers', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `const out = []; for (let i = 0; i < ${ITEMS}; i++) out.push({ json: { email: 'Customer.' + i + '@Example.com', phone: '+1 (415) 555-' + String(i % 10000).padStart(4, '0'), country: 'US', value: (i % 500) + 0.99, order: 'n8n-bench-' + i } }); return out;` } },
+				{
+					id: 'n3',
+					name: 'Meta',
+					type: 'n8n-nodes-conversion-relay.metaConversionsApi',
+					typeVersion: 1,
+					position: [400, 0],
+					credentials: { metaConversionRelayApi: { id: 'bench-meta', name: 'Meta double' } },
+					parameters: { delivery: 'direct', resource: 'event', operation: 'send', pixelId: '123456', eventName: 'Purchase', actionSource: 'system_generated', eventId: '={{ $json.order }}', userData: { email: '={{ $json.email }}', phone: '={{ $json.phone }}', country: '={{ $json.country }}' }, customData: { value: '={{ $json.value }}', currency: 'usd' }, options: {} },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Customers', type: 'main', index: 0 }]] }, Customers: { main: [[{ node: 'Meta', type: 'main', index: 0 }]] } },
+		});
+		const run = await n8n.execute('benchMetaNode01');
+		if (run.status !== 'success') throw new Error(`n8n run: ${run.status} ${run.error ?? ''}`);
+		process.stderr.write(`n8n node times (ms): ${JSON.stringify(run.nodeMs)}\n`);
+		const nodeRequests = meta.received.length;
+		const delivered = meta.received.reduce((n, r) => n + r.body.data.length, 0);
+		meta.received.length = 0;
+		const bare = await bareScript(meta.url);
+		const scenario = `5 Meta node in a real n8n (${fmt(ITEMS)} items, Meta ${META_LATENCY_MS} ms)`;
+		return [
+			{ scenario, figure: 'requests to Meta', value: `${nodeRequests} (${fmt(delivered)} events)`, baseline: `${bare.requests} (bare script)`, ratio: '', target: '≤ 10', met: nodeRequests <= 10 && delivered === ITEMS },
+			{ scenario, figure: 'execution ms', value: fmt(run.ms), baseline: `${fmt(bare.ms)} (bare script: hash + send)`, ratio: fmt(run.ms / bare.ms, 2), target: '< 3.00', met: run.ms / bare.ms < 3 },
+		];
+	} finally {
+		await n8n.close();
+		await meta.close();
+	}
+}
