@@ -76,11 +76,11 @@ describe('HubSpot node → contact record purchase', () => {
 			.reply(200, { status: 'COMPLETE', results: [upserted('301', '0', { email: 'mary.jones@example.com' }, true)] })
 			.post(CONTACTS, body)
 			.reply(200, { status: 'COMPLETE', results: [upserted('301', '0', { email: 'mary.jones@example.com' }, false)] });
-		const params = { recordType: 'auto', writeDetails: true };
+		const params = { recordType: 'auto', writeDetails: true, keepLater: false };
 		const [first] = await run(context('contact', 'recordPurchase', params, triggerItems(fbclidOrder)));
 		const [again] = await run(context('contact', 'recordPurchase', params, triggerItems(fbclidOrder)));
 		expect(scope.isDone()).toBe(true);
-		expect(first).toEqual([{ json: { id: '301', new: true, properties: { email: 'mary.jones@example.com', hs_object_id: '301' }, source: 'order' }, pairedItem: { item: 0 } }]);
+		expect(first).toEqual([{ json: { id: '301', new: true, properties: { email: 'mary.jones@example.com', hs_object_id: '301' }, source: 'order', totalsWritten: true }, pairedItem: { item: 0 } }]);
 		expect(again[0].json).toMatchObject({ id: '301', new: false });
 	});
 
@@ -98,7 +98,7 @@ describe('HubSpot node → contact record purchase', () => {
 				],
 			})
 			.reply(200, { status: 'COMPLETE', results: [upserted('2', '1', {}, true), upserted('1', '0', {}, false)] });
-		const [out] = await run(context('contact', 'recordPurchase', { recordType: 'auto', writeDetails: true }, triggerItems(sampleOrder, sampleCustomer)));
+		const [out] = await run(context('contact', 'recordPurchase', { recordType: 'auto', writeDetails: true, keepLater: false }, triggerItems(sampleOrder, sampleCustomer)));
 		expect(scope.isDone()).toBe(true);
 		expect(out.map((o) => [o.json.id, o.json.source, o.pairedItem])).toEqual([
 			['1', 'order', { item: 0 }],
@@ -126,7 +126,7 @@ describe('HubSpot node → contact record purchase', () => {
 				],
 			})
 			.reply(200, { status: 'COMPLETE', results: [upserted('301', '0', {}, false)] });
-		await run(context('contact', 'recordPurchase', { recordType: 'order', writeDetails: false }, triggerItems(fbclidOrder)));
+		await run(context('contact', 'recordPurchase', { recordType: 'order', writeDetails: false, keepLater: false }, triggerItems(fbclidOrder)));
 		expect(scope.isDone()).toBe(true);
 	});
 
@@ -135,10 +135,117 @@ describe('HubSpot node → contact record purchase', () => {
 		const scope = nock(HUB)
 			.post(CONTACTS, { inputs: [{ idProperty: 'email', id: 'bob.norman@mail.example.com', properties: BOB_ORDER_CONTACT, objectWriteTraceId: '1' }] })
 			.reply(200, { status: 'COMPLETE', results: [upserted('1', '1', {}, false)] });
-		const [out] = await run(context('contact', 'recordPurchase', { recordType: 'auto', writeDetails: true }, triggerItems(anonymous, sampleOrder), true));
+		const [out] = await run(context('contact', 'recordPurchase', { recordType: 'auto', writeDetails: true, keepLater: false }, triggerItems(anonymous, sampleOrder), true));
 		expect(scope.isDone()).toBe(true);
 		expect(out[0]).toEqual({ json: { error: 'The Shopify order has no e-mail: HubSpot contacts are upserted by e-mail' }, pairedItem: { item: 0 } });
-		await expect(run(context('contact', 'recordPurchase', { recordType: 'auto', writeDetails: true }, triggerItems(anonymous)))).rejects.toThrow('The Shopify order has no e-mail');
+		await expect(run(context('contact', 'recordPurchase', { recordType: 'auto', writeDetails: true, keepLater: false }, triggerItems(anonymous)))).rejects.toThrow('The Shopify order has no e-mail');
+	});
+});
+
+describe('HubSpot node → contact record purchase, deliveries out of order', () => {
+	const READ = '/crm/v3/objects/contacts/batch/read';
+	const readBody = (...emails: string[]) => ({ idProperty: 'email', properties: ['email', 'shopify_order_count', 'shopify_last_order_date'], inputs: emails.map((id) => ({ id })) });
+	const { shopify_order_count, shopify_total_spent, shopify_last_order_id, shopify_last_order_date, ...MARY_WITHOUT_COUNTERS } = MARY_ORDER_CONTACT;
+	const params = { recordType: 'auto', writeDetails: true, keepLater: true };
+
+	it('leaves the totals alone where the contact already shows more orders; writes them where it does not exist yet', async () => {
+		expect([shopify_order_count, shopify_total_spent, shopify_last_order_id, shopify_last_order_date]).toEqual(['3', '240.70', '5847392847', '2026-11-20']);
+		const scope = nock(HUB)
+			.post(READ, readBody('Mary.Jones@Example.com', 'bob.norman@mail.example.com'))
+			.reply(207, {
+				status: 'COMPLETE',
+				results: [{ id: '301', properties: { email: 'mary.jones@example.com', shopify_order_count: '4', shopify_last_order_date: '2026-12-02', hs_object_id: '301' } }],
+				errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects, they may be deleted or not exist.', context: { ids: ['bob.norman@mail.example.com'] } }],
+			})
+			.post(CONTACTS, {
+				inputs: [
+					{ idProperty: 'email', id: 'Mary.Jones@Example.com', properties: MARY_WITHOUT_COUNTERS, objectWriteTraceId: '0' },
+					{ idProperty: 'email', id: 'bob.norman@mail.example.com', properties: BOB_ORDER_CONTACT, objectWriteTraceId: '1' },
+				],
+			})
+			.reply(200, { status: 'COMPLETE', results: [upserted('301', '0', {}, false), upserted('302', '1', {}, true)] });
+		const [out] = await run(context('contact', 'recordPurchase', params, triggerItems(fbclidOrder, sampleOrder)));
+		expect(scope.isDone()).toBe(true);
+		expect(out.map((o) => [o.json.id, o.json.totalsWritten])).toEqual([
+			['301', false],
+			['302', true],
+		]);
+	});
+
+	it('writes the totals when the contact is behind or level (a redelivery), comparing dates when counts are missing', async () => {
+		const scope = nock(HUB)
+			.post(READ, readBody('Mary.Jones@Example.com', 'bob.norman@mail.example.com'))
+			.reply(200, {
+				status: 'COMPLETE',
+				results: [
+					{ id: '301', properties: { email: 'mary.jones@example.com', shopify_order_count: '3', shopify_last_order_date: '2026-11-20' } },
+					// Midnight UTC of 2008-01-09 in ms: one day before the sample order.
+					{ id: '302', properties: { email: 'bob.norman@mail.example.com', shopify_order_count: null, shopify_last_order_date: String(Date.UTC(2008, 0, 9)) } },
+				],
+			})
+			.post(CONTACTS, {
+				inputs: [
+					{ idProperty: 'email', id: 'Mary.Jones@Example.com', properties: MARY_ORDER_CONTACT, objectWriteTraceId: '0' },
+					{ idProperty: 'email', id: 'bob.norman@mail.example.com', properties: BOB_ORDER_CONTACT, objectWriteTraceId: '1' },
+				],
+			})
+			.reply(200, { status: 'COMPLETE', results: [upserted('301', '0', {}, false), upserted('302', '1', {}, false)] });
+		const [out] = await run(context('contact', 'recordPurchase', params, triggerItems(fbclidOrder, sampleOrder)));
+		expect(scope.isDone()).toBe(true);
+		expect(out.map((o) => o.json.totalsWritten)).toEqual([true, true]);
+	});
+
+	it('keeps the newer of two deliveries for the same customer in one run when the older comes last', async () => {
+		const newer = { ...fbclidOrder, id: 5847392999, customer: { ...(fbclidOrder.customer as IDataObject), orders_count: 4, total_spent: '300.10', last_order_id: 5847392999 } };
+		const scope = nock(HUB)
+			.post(READ, readBody('Mary.Jones@Example.com'))
+			.reply(207, { status: 'COMPLETE', results: [], errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'not found', context: { ids: ['Mary.Jones@Example.com'] } }] })
+			.post(CONTACTS, {
+				inputs: [
+					{
+						idProperty: 'email',
+						id: 'Mary.Jones@Example.com',
+						properties: { ...MARY_ORDER_CONTACT, shopify_order_count: '4', shopify_total_spent: '300.10', shopify_last_order_id: '5847392999' },
+						objectWriteTraceId: '0',
+					},
+				],
+			})
+			.reply(200, { status: 'COMPLETE', results: [upserted('301', '0', {}, true)] });
+		const [out] = await run(context('contact', 'recordPurchase', params, triggerItems(newer, fbclidOrder)));
+		expect(scope.isDone()).toBe(true);
+		expect(out.map((o) => [o.json.id, o.json.totalsWritten])).toEqual([
+			['301', true],
+			['301', false],
+		]);
+
+		// The other way round the newer one comes last anyway; the older one is still marked as not written.
+		const again = nock(HUB)
+			.post(READ, readBody('Mary.Jones@Example.com'))
+			.reply(200, { status: 'COMPLETE', results: [] })
+			.post(CONTACTS, {
+				inputs: [
+					{
+						idProperty: 'email',
+						id: 'Mary.Jones@Example.com',
+						properties: { ...MARY_ORDER_CONTACT, shopify_order_count: '4', shopify_total_spent: '300.10', shopify_last_order_id: '5847392999' },
+						objectWriteTraceId: '0',
+					},
+				],
+			})
+			.reply(200, { status: 'COMPLETE', results: [upserted('301', '0', {}, false)] });
+		const [reversed] = await run(context('contact', 'recordPurchase', params, triggerItems(fbclidOrder, newer)));
+		expect(again.isDone()).toBe(true);
+		expect(reversed.map((o) => o.json.totalsWritten)).toEqual([false, true]);
+	});
+
+	it('writes nothing for items whose current totals cannot be read, with HubSpot’s message', async () => {
+		const scope = nock(HUB)
+			.post(READ)
+			.reply(403, { status: 'error', message: 'This app hasn\'t been granted all required scopes to make this call.', category: 'MISSING_SCOPES' });
+		const [out] = await run(context('contact', 'recordPurchase', params, triggerItems(fbclidOrder), true));
+		expect(scope.isDone()).toBe(true);
+		expect(nock.pendingMocks()).toEqual([]);
+		expect(out).toEqual([{ json: { error: 'Reading the contact\'s current totals: This app hasn\'t been granted all required scopes to make this call.' }, pairedItem: { item: 0 } }]);
 	});
 });
 
@@ -152,9 +259,9 @@ describe('HubSpot node → deal upsert from order', () => {
 		shopify_order_id: '450789469',
 	};
 
-	it('upserts the contact, then the deal by shopify_order_id, then associates them', async () => {
+	it('makes sure the contact exists, then upserts the deal by shopify_order_id, then associates them', async () => {
 		const scope = nock(HUB)
-			.post(CONTACTS, { inputs: [{ idProperty: 'email', id: 'bob.norman@mail.example.com', properties: BOB_ORDER_CONTACT, objectWriteTraceId: '0' }] })
+			.post(CONTACTS, { inputs: [{ idProperty: 'email', id: 'bob.norman@mail.example.com', properties: { email: 'bob.norman@mail.example.com' }, objectWriteTraceId: '0' }] })
 			.reply(200, { status: 'COMPLETE', results: [upserted('C1', '0', {}, false)] })
 			.post(DEALS, { inputs: [{ idProperty: 'shopify_order_id', id: '450789469', properties: SAMPLE_DEAL, objectWriteTraceId: '0' }] })
 			.reply(200, { status: 'COMPLETE', results: [upserted('D1', '0', { shopify_order_id: '450789469' }, true)] })
@@ -170,9 +277,11 @@ describe('HubSpot node → deal upsert from order', () => {
 		]);
 	});
 
-	it('takes pipeline, stage and currency from the node; only ensures the contact when totals are off', async () => {
+	it('takes pipeline, stage and currency from the node; writes the totals to the contact when asked, after checking they are not behind', async () => {
 		const scope = nock(HUB)
-			.post(CONTACTS, { inputs: [{ idProperty: 'email', id: 'Mary.Jones@Example.com', properties: { email: 'Mary.Jones@Example.com' }, objectWriteTraceId: '0' }] })
+			.post('/crm/v3/objects/contacts/batch/read', { idProperty: 'email', properties: ['email', 'shopify_order_count', 'shopify_last_order_date'], inputs: [{ id: 'Mary.Jones@Example.com' }] })
+			.reply(200, { status: 'COMPLETE', results: [{ id: 'C7', properties: { email: 'mary.jones@example.com', shopify_order_count: '2' } }] })
+			.post(CONTACTS, { inputs: [{ idProperty: 'email', id: 'Mary.Jones@Example.com', properties: MARY_ORDER_CONTACT, objectWriteTraceId: '0' }] })
 			.reply(200, { status: 'COMPLETE', results: [upserted('C7', '0', {}, true)] })
 			.post(DEALS, {
 				inputs: [
@@ -196,7 +305,7 @@ describe('HubSpot node → deal upsert from order', () => {
 			.post(ASSOCIATE, { inputs: [{ from: { id: 'D7' }, to: { id: 'C7' } }] })
 			.reply(201, { status: 'COMPLETE', results: [] });
 		const [out] = await run(
-			context('deal', 'upsertFromOrder', { pipeline: '75e28846-ad0d-4be2-a027-5e1da6590b98', dealstage: '3', options: { includeCurrency: true, writeTotals: false } }, triggerItems(fbclidOrder)),
+			context('deal', 'upsertFromOrder', { pipeline: '75e28846-ad0d-4be2-a027-5e1da6590b98', dealstage: '3', options: { includeCurrency: true, writeTotals: true } }, triggerItems(fbclidOrder)),
 		);
 		expect(scope.isDone()).toBe(true);
 		expect(out[0].json).toMatchObject({ id: 'D7', contact: { id: 'C7', new: true }, associated: true });
@@ -226,7 +335,7 @@ describe('HubSpot node → deal upsert from order', () => {
 	it('writes the deal unassociated when the order has no e-mail, and reports a failed association', async () => {
 		const anonymous = { id: 6100000001, order_number: 1100, total_price: '10.00', processed_at: '2026-11-21T09:00:00Z' };
 		const scope = nock(HUB)
-			.post(CONTACTS, { inputs: [{ idProperty: 'email', id: 'bob.norman@mail.example.com', properties: BOB_ORDER_CONTACT, objectWriteTraceId: '1' }] })
+			.post(CONTACTS, { inputs: [{ idProperty: 'email', id: 'bob.norman@mail.example.com', properties: { email: 'bob.norman@mail.example.com' }, objectWriteTraceId: '1' }] })
 			.reply(200, { status: 'COMPLETE', results: [upserted('C1', '1', {}, false)] })
 			.post(DEALS, {
 				inputs: [

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { customerToHubSpotProperties, orderToHubSpotProperties } from '../../../core/shopify/hubspot';
 import { batchUpsert, type UpsertInput } from '../batchUpsert';
+import { dropOlderCounters } from '../freshness';
 import { asItemError, emit, recordJson, type Outcomes } from '../outcomes';
 import { asCustomer, asOrder, readShopifyRecord, shopifyRecordField, typeOf, type RecordType } from '../shopifyRecord';
 
@@ -26,6 +27,13 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description: 'Whether to also write name, phone and address from Shopify; off writes only the e-mail and the shopify_* properties',
+	},
+	{
+		displayName: 'Keep Later Totals',
+		name: 'keepLater',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to read the contacts first and leave their shopify_* totals alone when they already show more orders (or a later last order) than this delivery: Shopify may deliver an older order last. Costs one extra request per 100 contacts.',
 	},
 ];
 
@@ -60,6 +68,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			outcomes.set(i, { ok: false, error: failure });
 		}
 	}
-	await batchUpsert.call(this, 'contacts', 'email', inputs, outcomes);
-	return emit.call(this, items, outcomes, (record: IDataObject, i: number) => ({ ...recordJson(record), source: types[i] }));
+	const keptBack = this.getNodeParameter('keepLater', 0, true) ? await dropOlderCounters.call(this, inputs, outcomes) : new Set<number>();
+	await batchUpsert.call(this, 'contacts', 'email', inputs.filter((input) => !outcomes.has(input.index)), outcomes);
+	return emit.call(this, items, outcomes, (record: IDataObject, i: number) => ({ ...recordJson(record), source: types[i], totalsWritten: !keptBack.has(i) }));
 }

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { orderToHubSpotDeal, orderToHubSpotProperties, SHOPIFY_DEAL_ORDER_ID } from '../../../core/shopify/hubspot';
 import { batchUpsert, type UpsertInput } from '../batchUpsert';
+import { dropOlderCounters } from '../freshness';
 import { asItemError, emit, recordJson, type Outcomes } from '../outcomes';
 import { asOrder, readShopifyRecord, shopifyRecordField } from '../shopifyRecord';
 import { associateDealsWithContacts, errorFor, type Pair } from './associate';
@@ -46,8 +47,8 @@ export const description: INodeProperties[] = [
 				displayName: 'Write Purchase Totals to Contact',
 				name: 'writeTotals',
 				type: 'boolean',
-				default: true,
-				description: 'Whether the contact upsert also writes the order\'s buyer details and Shopify totals; off only makes sure the contact exists',
+				default: false,
+				description: 'Whether the contact upsert also writes the buyer\'s details and Shopify totals, as Record Purchase does (never setting later totals back); off only makes sure the contact exists',
 			},
 		],
 	},
@@ -71,7 +72,7 @@ function prepare(this: IExecuteFunctions, i: number, options: IDataObject): Prep
 	if (options.associate !== false) {
 		const contact = orderToHubSpotProperties(order);
 		// Without an e-mail there is no contact to find: the deal is still written, unassociated.
-		if (contact.email) prepared.contact = { index: i, id: contact.email, properties: options.writeTotals === false ? { email: contact.email } : contact };
+		if (contact.email) prepared.contact = { index: i, id: contact.email, properties: options.writeTotals === true ? contact : { email: contact.email } };
 	}
 	return prepared;
 }
@@ -95,7 +96,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 
 	const contacts: Outcomes = new Map();
-	await batchUpsert.call(this, 'contacts', 'email', prepared.flatMap((p) => (p?.contact ? [p.contact] : [])), contacts);
+	const contactInputs = prepared.flatMap((p) => (p?.contact ? [p.contact] : []));
+	// Only inputs with totals carry counters; the others are not read.
+	await dropOlderCounters.call(this, contactInputs, contacts);
+	await batchUpsert.call(this, 'contacts', 'email', contactInputs.filter((input) => !contacts.has(input.index)), contacts);
 	for (const [i, outcome] of contacts) if (!outcome.ok) outcomes.set(i, outcome);
 
 	const deals = prepared.flatMap((p, i) => (p && !outcomes.has(i) ? [p.deal] : []));
