@@ -6,7 +6,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -135,14 +135,26 @@ export async function startRealN8n(): Promise<RealN8n> {
 			await cli(['import:workflow', `--input=${file(`workflow-${++imported}.json`, workflow)}`]);
 		},
 		execute: async (workflowId) => {
-			try {
-				return parseRun(await cli(['execute', `--id=${workflowId}`, '--rawOutput']));
-			} catch (error) {
-				// A failed run exits non-zero but still prints its run data.
-				const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-				if (stdout && /^\{/m.test(stdout)) return parseRun(stdout);
-				throw new Error(`n8n execute failed: ${(error as Error).message}\n${stderr ?? ''}`);
-			}
+			// Into a file, not a pipe: n8n exits right after printing, and a large run (10,000
+			// items) written to a pipe can be cut off; writes to a file are complete.
+			const out = join(home, `run-${++imported}.json`);
+			const fd = openSync(out, 'w');
+			let stderr = '';
+			const code = await new Promise<number | null>((resolve, reject) => {
+				const child = spawn(bin.node, [bin.n8n, 'execute', `--id=${workflowId}`, '--rawOutput'], { env, cwd: home, stdio: ['ignore', fd, 'pipe'] });
+				child.stderr?.on('data', (d) => (stderr += String(d)));
+				const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+				child.once('error', reject);
+				child.once('exit', (c) => {
+					clearTimeout(timer);
+					resolve(c);
+				});
+			});
+			closeSync(fd);
+			const stdout = readFileSync(out, 'utf8');
+			// A failed run exits non-zero but still prints its run data.
+			if (/^\{/m.test(stdout)) return parseRun(stdout);
+			throw new Error(`n8n execute exited ${code} without run data:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`);
 		},
 		publish: async (workflowId) => {
 			await cli(['publish:workflow', `--id=${workflowId}`]);
