@@ -78,8 +78,8 @@ describe('Meta Conversions API node: Meta errors in a real n8n', () => {
 		// A cold cache installs n8n here (minutes); a failed install fails this suite with npm's message.
 		n8n = await startRealN8n();
 		await n8n.importCredentials([{ id: 'meta-errors', name: 'Meta double', type: 'metaConversionRelayApi', data: { accessToken: 'EAAB-errors', appSecret: '', apiVersion: 'v25.0', baseUrl: meta.url } }]);
-		await n8n.importWorkflow(workflow('e2eMetaErrCont1', true));
-		await n8n.importWorkflow(workflow('e2eMetaErrStop1', false));
+		// import:workflow takes an array: one CLI start (about 8 s) for both.
+		await n8n.importWorkflow([workflow('e2eMetaErrCont1', true), workflow('e2eMetaErrStop1', false)]);
 	}, 45 * 60_000);
 	afterAll(async () => {
 		await n8n?.close();
