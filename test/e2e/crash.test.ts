@@ -1,26 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startChild, type ChildServer } from '../../bench/lib/child';
 import { freshDatabase } from '../../bench/lib/postgres';
 import { BENCH_SECRET, relayEnv } from '../../bench/lib/relayEnv';
 import { signedOrders } from '../../bench/lib/shopify';
 import { startMetaDouble } from '../support/metaDouble';
+import { freePort } from '../support/ports';
 
 // The service is the compiled one the bench uses, in a child process that can be SIGKILLed.
 const ROOT = join(__dirname, '../..');
 const REQUESTS = 5000;
 const KILLS = 3;
 
-function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const address = s.address();
-			s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
-}
 
 interface Req {
 	path: string;

@@ -1,24 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { json } from '../support/http';
 import { startMetaDouble } from '../support/metaDouble';
 import { eventually } from '../support/relayServer';
+import { freePort } from '../support/ports';
 
 const ROOT = join(__dirname, '../..');
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const address = s.address();
-			s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
-}
 
 /** The README's `npm start`, as a user runs it: its own process group, stdout collected. */
 function npmStart(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {

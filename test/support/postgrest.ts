@@ -9,6 +9,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
+import { freePort } from './ports';
 import { migrate } from '../../service/src/db/migrate';
 import { openPostgres } from '../../service/src/db/postgres';
 
@@ -64,14 +65,6 @@ export async function prepareSupabaseDatabase(databaseUrl: string, { migrations 
 	}
 }
 
-function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as AddressInfo;
-			s.close(() => resolve(port));
-		});
-	});
-}
 
 /** Supabase serves PostgREST under /rest/v1; this strips the prefix and forwards everything else. */
 function restPrefixProxy(target: number): Promise<Server> {

@@ -8,11 +8,10 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
-import { ADMIN_URL } from './relayServer';
+import { ADMIN_URL, freshDatabase } from './database';
+import { freePort } from './ports';
 
 const run = promisify(execFile);
 /** The repository root, from the test sources or from the bench's compiled copy of them. */
@@ -58,14 +57,6 @@ export interface N8nServer {
 	stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const address = s.address();
-			s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
-}
 
 async function installed(): Promise<{ node: string; n8n: string }> {
 	const { stdout } = await run(process.execPath, [join(ROOT, 'scripts/install-n8n.mjs')], { timeout: 45 * 60_000 });
@@ -99,11 +90,7 @@ export async function startRealN8n(): Promise<RealN8n> {
 	cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
 	cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
 	writeFileSync(join(home, '.n8n/nodes/package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-conversion-relay': '0.1.0' } }));
-	const database = `n8n_e2e_${process.pid}_${Date.now()}`;
-	const admin = new Client({ connectionString: ADMIN_URL });
-	await admin.connect();
-	await admin.query(`create database ${database}`);
-	await admin.end();
+	const database = await freshDatabase('n8n_e2e');
 	const db = new URL(ADMIN_URL);
 	const env: NodeJS.ProcessEnv = {
 		PATH: process.env.PATH,
@@ -121,7 +108,7 @@ export async function startRealN8n(): Promise<RealN8n> {
 		DB_POSTGRESDB_HOST: db.hostname,
 		DB_POSTGRESDB_PORT: db.port || '5432',
 		DB_POSTGRESDB_USER: decodeURIComponent(db.username) || 'postgres',
-		DB_POSTGRESDB_DATABASE: database,
+		DB_POSTGRESDB_DATABASE: database.name,
 	};
 	const cli = async (args: string[]) => (await run(bin.node, [bin.n8n, ...args], { env, cwd: home, timeout: 180_000, maxBuffer: 256 * 1024 * 1024 })).stdout;
 	const file = (name: string, content: object) => {
@@ -201,10 +188,7 @@ export async function startRealN8n(): Promise<RealN8n> {
 			};
 		},
 		close: async () => {
-			const c = new Client({ connectionString: ADMIN_URL });
-			await c.connect();
-			await c.query(`drop database if exists ${database} with (force)`);
-			await c.end();
+			await database.drop();
 			rmSync(home, { recursive: true, force: true });
 		},
 	};

@@ -2,16 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Client } from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../service/src/config';
 import { startServer, type Running } from '../../service/src/server';
 import type { DispatcherOptions } from '../../service/src/usecases/dispatcher';
+import { freshDatabase } from './database';
 import { prepareSupabaseDatabase, startPostgrest, type Postgrest } from './postgrest';
 
 export type Backend = 'pglite' | 'postgres' | 'supabase';
 
-export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { ADMIN_URL } from './database';
 
 export interface TestRelay extends Running {
 	url: string;
@@ -20,25 +20,6 @@ export interface TestRelay extends Running {
 	databaseUrl?: string;
 	postgrest?: Postgrest;
 	close(): Promise<void>;
-}
-
-/** A fresh database of its own for one test file, dropped afterwards. */
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-	const name = `relay_test_${process.pid}_${Date.now()}`;
-	const admin = new Client({ connectionString: ADMIN_URL });
-	await admin.connect();
-	await admin.query(`create database ${name}`);
-	await admin.end();
-	const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
-	return {
-		url,
-		drop: async () => {
-			const c = new Client({ connectionString: ADMIN_URL });
-			await c.connect();
-			await c.query(`drop database if exists ${name} with (force)`);
-			await c.end();
-		},
-	};
 }
 
 /**
@@ -52,7 +33,7 @@ export async function startRelay(
 	shared?: { url: string },
 ): Promise<TestRelay> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'relay-'));
-	const database = shared ? { url: shared.url, drop: async () => undefined } : backend !== 'pglite' ? await freshDatabase() : undefined;
+	const database = shared ? { url: shared.url, drop: async () => undefined } : backend !== 'pglite' ? await freshDatabase('test') : undefined;
 	let postgrest: Postgrest | undefined;
 	if (backend === 'supabase' && database) {
 		await prepareSupabaseDatabase(database.url);
