@@ -1,0 +1,122 @@
+import { startHttpDouble, type Answer, type Recorded } from './httpDouble';
+
+/**
+ * A local HubSpot CRM for end-to-end tests, built from the v3/v4 APIs' documented shapes. It keeps
+ * state so a test can assert what HubSpot would hold afterwards, not only what was sent:
+ * - contacts: batch/upsert (idProperty email), batch/read, GET by id or e-mail, search (EQ filters);
+ * - deals: batch/upsert by a unique property (shopify_order_id);
+ * - properties and property groups: create, 409 when they exist;
+ * - v4 default associations deal → contact (batch).
+ * Every request must carry `Authorization: Bearer <token>`.
+ */
+export interface CrmRecord {
+	id: string;
+	properties: Record<string, string>;
+	createdAt: string;
+	updatedAt: string;
+}
+
+type ObjectType = 'contacts' | 'deals';
+
+export async function startHubSpotDouble(options: { token: string }) {
+	const records: Record<ObjectType, Map<string, CrmRecord>> = { contacts: new Map(), deals: new Map() };
+	const definitions = new Map<string, Set<string>>();
+	const associations: Array<{ dealId: string; contactId: string }> = [];
+	let nextId = 1001;
+
+	const find = (type: ObjectType, idProperty: string | undefined, id: string) => {
+		if (!idProperty || idProperty === 'hs_object_id') return records[type].get(id);
+		const wanted = idProperty === 'email' ? id.toLowerCase() : id;
+		return [...records[type].values()].find((r) => (idProperty === 'email' ? r.properties.email?.toLowerCase() : r.properties[idProperty]) === wanted);
+	};
+	const view = (r: CrmRecord, names?: string[]) => ({ id: r.id, properties: names ? Object.fromEntries(names.filter((n) => n in r.properties).map((n) => [n, r.properties[n]])) : r.properties, createdAt: r.createdAt, updatedAt: r.updatedAt, archived: false });
+	const asStrings = (p: Record<string, unknown>) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+
+	const upsert = (type: ObjectType, body: { inputs?: Array<{ id: string; idProperty: string; properties: Record<string, unknown> }> }): Answer => {
+		const inputs = body.inputs ?? [];
+		if (inputs.length > 100) return { status: 400, body: { status: 'error', message: 'Batch size exceeds the maximum of 100', category: 'VALIDATION_ERROR' } };
+		const now = new Date().toISOString();
+		const results = inputs.map((input) => {
+			if (input.idProperty === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.id)) return { error: input };
+			const existing = find(type, input.idProperty, input.id);
+			const record = existing ?? { id: String(nextId++), properties: { [input.idProperty]: input.idProperty === 'email' ? input.id.toLowerCase() : input.id }, createdAt: now, updatedAt: now };
+			Object.assign(record.properties, asStrings(input.properties ?? {}));
+			record.updatedAt = now;
+			records[type].set(record.id, record);
+			return { ...view(record), new: !existing };
+		});
+		const errors = results.filter((r): r is { error: (typeof inputs)[number] } => 'error' in r);
+		const ok = results.filter((r) => !('error' in r));
+		if (errors.length === 0) return { status: 200, body: { status: 'COMPLETE', results: ok } };
+		return {
+			status: 207,
+			body: { status: 'COMPLETE', results: ok, numErrors: errors.length, errors: errors.map((e) => ({ status: 'error', category: 'VALIDATION_ERROR', message: `Property values were not valid: email "${e.error.id}" is invalid`, context: { ids: [e.error.id] } })) },
+		};
+	};
+
+	const route = (req: Recorded): Answer => {
+		if (req.headers.authorization !== `Bearer ${options.token}`) {
+			return { status: 401, body: { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' } };
+		}
+		const body = (req.body ?? {}) as Record<string, unknown>;
+		let m = /^\/crm\/v3\/objects\/(contacts|deals)\/batch\/upsert$/.exec(req.path);
+		if (m && req.method === 'POST') return upsert(m[1] as ObjectType, body as never);
+		m = /^\/crm\/v3\/objects\/(contacts|deals)\/batch\/read$/.exec(req.path);
+		if (m && req.method === 'POST') {
+			const names = body.properties as string[] | undefined;
+			const inputs = (body.inputs ?? []) as Array<{ id: string }>;
+			const found = inputs.map((i) => ({ i, r: find(m![1] as ObjectType, body.idProperty as string | undefined, i.id) }));
+			const results = found.filter((f) => f.r).map((f) => view(f.r!, names));
+			const missing = found.filter((f) => !f.r).map((f) => f.i.id);
+			if (!missing.length) return { status: 200, body: { status: 'COMPLETE', results } };
+			return { status: 207, body: { status: 'COMPLETE', results, numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects, they may be deleted or not exist.', context: { ids: missing } }] } };
+		}
+		m = /^\/crm\/v3\/objects\/contacts\/search$/.exec(req.path);
+		if (m && req.method === 'POST') {
+			const filters = ((body.filterGroups ?? []) as Array<{ filters: Array<{ propertyName: string; operator: string; value?: string }> }>).flatMap((g) => g.filters);
+			const all = [...records.contacts.values()].filter((r) => filters.every((f) => f.operator !== 'EQ' || (r.properties[f.propertyName] ?? '').toLowerCase() === String(f.value ?? '').toLowerCase()));
+			const start = Number(body.after ?? 0);
+			const limit = Number(body.limit ?? 10);
+			const results = all.slice(start, start + limit).map((r) => view(r, body.properties as string[] | undefined));
+			return { status: 200, body: { total: all.length, results, ...(start + limit < all.length ? { paging: { next: { after: String(start + limit) } } } : {}) } };
+		}
+		m = /^\/crm\/v3\/objects\/(contacts|deals)\/([^/]+)$/.exec(req.path);
+		if (m && req.method === 'GET') {
+			const record = find(m[1] as ObjectType, req.query.get('idProperty') ?? undefined, decodeURIComponent(m[2]));
+			if (!record) return { status: 404, body: { status: 'error', message: 'Object not found.  objectId are usually numeric.', category: 'OBJECT_NOT_FOUND' } };
+			const names = req.query.get('properties')?.split(',');
+			return { status: 200, body: view(record, names) };
+		}
+		m = /^\/crm\/v3\/properties\/(contacts|deals)(\/groups)?$/.exec(req.path);
+		if (m && req.method === 'POST') {
+			const key = `${m[1]}${m[2] ?? ''}`;
+			const names = definitions.get(key) ?? new Set<string>();
+			definitions.set(key, names);
+			const name = String(body.name ?? '');
+			if (names.has(name)) return { status: 409, body: { status: 'error', message: `A property named '${name}' already exists.`, category: 'OBJECT_ALREADY_EXISTS' } };
+			names.add(name);
+			return { status: 201, body: { ...body, createdAt: new Date().toISOString() } };
+		}
+		if (req.path === '/crm/v4/associations/deals/contacts/batch/associate/default' && req.method === 'POST') {
+			const inputs = (body.inputs ?? []) as Array<{ from: { id: string }; to: { id: string } }>;
+			for (const input of inputs) {
+				if (!associations.some((a) => a.dealId === input.from.id && a.contactId === input.to.id)) associations.push({ dealId: input.from.id, contactId: input.to.id });
+			}
+			return { status: 200, body: { status: 'COMPLETE', results: inputs.map((i) => ({ from: { id: i.from.id }, to: { id: i.to.id }, associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 } })) } };
+		}
+		return { status: 404, body: { status: 'error', message: `No route for ${req.method} ${req.path}`, category: 'OBJECT_NOT_FOUND' } };
+	};
+
+	const double = await startHttpDouble(route);
+	return {
+		...double,
+		contacts: records.contacts,
+		deals: records.deals,
+		associations,
+		/** Names of the properties (or groups, under `contacts/groups`) created, by object. */
+		definitions,
+		contactByEmail: (email: string) => find('contacts', 'email', email),
+	};
+}
+
+export type HubSpotDouble = Awaited<ReturnType<typeof startHubSpotDouble>>;
