@@ -32,7 +32,7 @@ export async function startHubSpotDouble(options: { token: string }) {
 	const view = (r: CrmRecord, names?: string[]) => ({ id: r.id, properties: names ? Object.fromEntries(names.filter((n) => n in r.properties).map((n) => [n, r.properties[n]])) : r.properties, createdAt: r.createdAt, updatedAt: r.updatedAt, archived: false });
 	const asStrings = (p: Record<string, unknown>) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
 
-	const upsert = (type: ObjectType, body: { inputs?: Array<{ id: string; idProperty: string; properties: Record<string, unknown> }> }): Answer => {
+	const upsert = (type: ObjectType, body: { inputs?: Array<{ id: string; idProperty: string; properties: Record<string, unknown>; objectWriteTraceId?: string }> }): Answer => {
 		const inputs = body.inputs ?? [];
 		if (inputs.length > 100) return { status: 400, body: { status: 'error', message: 'Batch size exceeds the maximum of 100', category: 'VALIDATION_ERROR' } };
 		const now = new Date().toISOString();
@@ -43,14 +43,14 @@ export async function startHubSpotDouble(options: { token: string }) {
 			Object.assign(record.properties, asStrings(input.properties ?? {}));
 			record.updatedAt = now;
 			records[type].set(record.id, record);
-			return { ...view(record), new: !existing };
+			return { ...view(record), new: !existing, ...(input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {}) };
 		});
 		const errors = results.filter((r): r is { error: (typeof inputs)[number] } => 'error' in r);
 		const ok = results.filter((r) => !('error' in r));
 		if (errors.length === 0) return { status: 200, body: { status: 'COMPLETE', results: ok } };
 		return {
 			status: 207,
-			body: { status: 'COMPLETE', results: ok, numErrors: errors.length, errors: errors.map((e) => ({ status: 'error', category: 'VALIDATION_ERROR', message: `Property values were not valid: email "${e.error.id}" is invalid`, context: { ids: [e.error.id] } })) },
+			body: { status: 'COMPLETE', results: ok, numErrors: errors.length, errors: errors.map((e) => ({ status: 'error', category: 'VALIDATION_ERROR', message: `Property values were not valid: email "${e.error.id}" is invalid`, context: { ids: [e.error.id], ...(e.error.objectWriteTraceId !== undefined ? { objectWriteTraceId: [e.error.objectWriteTraceId] } : {}) } })) },
 		};
 	};
 
