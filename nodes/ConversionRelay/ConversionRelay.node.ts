@@ -1,7 +1,10 @@
 import {
 	NodeConnectionTypes,
 	updateDisplayOptions,
+	type ICredentialTestFunctions,
+	type ICredentialsDecrypted,
 	type IExecuteFunctions,
+	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -11,6 +14,8 @@ import * as list from './actions/event/list.operation';
 import * as retry from './actions/event/retry.operation';
 import * as send from './actions/event/send.operation';
 import { router } from './actions/router';
+import { chatwootWebhookSecret } from './actions/webhook/credentialTest';
+import * as verifySignature from './actions/webhook/verifySignature.operation';
 
 export class ConversionRelay implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,14 +31,20 @@ export class ConversionRelay implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'conversionRelayApi', required: true }],
+		credentials: [
+			{ name: 'conversionRelayApi', required: true, displayOptions: { show: { resource: ['event'] } } },
+			{ name: 'chatwootWebhookApi', required: true, testedBy: 'chatwootWebhookSecret', displayOptions: { show: { resource: ['webhook'], source: ['chatwoot'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Event', value: 'event' }],
+				options: [
+					{ name: 'Event', value: 'event' },
+					{ name: 'Webhook', value: 'webhook' },
+				],
 				default: 'event',
 			},
 			{
@@ -50,11 +61,31 @@ export class ConversionRelay implements INodeType {
 				],
 				default: 'send',
 			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['webhook'] } },
+				options: [
+					{ name: 'Verify Signature', value: 'verifySignature', action: 'Verify a webhook signature', description: 'Check a delivery\'s signature on its raw body and output the parsed payload' },
+				],
+				default: 'verifySignature',
+			},
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['send'] } }, send.description),
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['get'] } }, get.description),
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['list'] } }, list.description),
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['retry'] } }, retry.description),
+			...updateDisplayOptions({ show: { resource: ['webhook'], operation: ['verifySignature'] } }, verifySignature.description),
 		],
+	};
+
+	methods = {
+		credentialTest: {
+			async chatwootWebhookSecret(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				return await chatwootWebhookSecret.call(this, credential);
+			},
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

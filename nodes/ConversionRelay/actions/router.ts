@@ -4,12 +4,13 @@ import * as get from './event/get.operation';
 import * as list from './event/list.operation';
 import * as retry from './event/retry.operation';
 import * as send from './event/send.operation';
+import * as verifySignature from './webhook/verifySignature.operation';
 
-const operations: Record<string, (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>> = {
-	send: send.execute,
-	get: get.execute,
-	list: list.execute,
-	retry: retry.execute,
+type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+
+const operations: Record<string, Record<string, Operation>> = {
+	event: { send: send.execute, get: get.execute, list: list.execute, retry: retry.execute },
+	webhook: { verifySignature: verifySignature.execute },
 };
 
 /** Hands each operation to its file. */
@@ -17,7 +18,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = resource === 'event' ? operations[operation] : undefined;
+	const run = Object.hasOwn(operations, resource) && Object.hasOwn(operations[resource], operation) ? operations[resource][operation] : undefined;
 	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	return [await run.call(this, items)];
 }

@@ -1,0 +1,31 @@
+import { verifyChatwootWebhook } from '../../../../core/signatures/chatwoot';
+import { fresh } from '../../../../core/signatures/compare';
+import { header, type WebhookSource } from './types';
+
+const SIGNATURE = 'X-Chatwoot-Signature';
+const TIMESTAMP = 'X-Chatwoot-Timestamp';
+
+/**
+ * Chatwoot ≥ 4.11: X-Chatwoot-Signature = "sha256=" + hex HMAC-SHA256(secret, "<timestamp>.<raw
+ * body>"), X-Chatwoot-Timestamp in unix seconds. The verdict is the core verifier's (constant-time,
+ * every secret tried); the checks before it only name the reason.
+ */
+export const chatwoot: WebhookSource = {
+	value: 'chatwoot',
+	name: 'Chatwoot',
+	credential: 'chatwootWebhookApi',
+	secrets: (credential) => [credential.secret, credential.previousSecret].map((s) => (typeof s === 'string' ? s.trim() : '')).filter(Boolean),
+	verify({ rawBody, headers, secrets, toleranceSeconds, nowSeconds }) {
+		const signature = header(headers, SIGNATURE);
+		const timestamp = header(headers, TIMESTAMP);
+		if (!signature) return { ok: false, reason: `${SIGNATURE} is missing (Chatwoot signs deliveries from version 4.11)` };
+		if (!timestamp || !/^\d{1,12}$/.test(timestamp.trim())) return { ok: false, reason: `${TIMESTAMP} is missing or not unix seconds` };
+		if (!fresh(Number(timestamp), toleranceSeconds, nowSeconds)) {
+			return { ok: false, reason: `${TIMESTAMP} is ${Math.abs(nowSeconds - Number(timestamp))} s away from now, more than the ${toleranceSeconds} s allowed (a replay, or a clock off)` };
+		}
+		if (!/^sha256=[0-9a-fA-F]{64}$/.test(signature.trim())) return { ok: false, reason: `${SIGNATURE} is not sha256=<64 hex digits>` };
+		if (secrets.length === 0) return { ok: false, reason: 'the credential holds no webhook secret' };
+		const ok = verifyChatwootWebhook({ rawBody, signature, timestamp, secret: secrets, toleranceSeconds, now: nowSeconds });
+		return ok ? { ok: true } : { ok: false, reason: `${SIGNATURE} does not match the webhook secret` };
+	},
+};

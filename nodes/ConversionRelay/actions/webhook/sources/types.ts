@@ -1,0 +1,38 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+export type HeaderBag = Record<string, string | string[] | undefined>;
+
+export type Verdict = { ok: true } | { ok: false; reason: string };
+
+export interface VerifyInput {
+	rawBody: Buffer;
+	headers: HeaderBag;
+	secrets: string[];
+	toleranceSeconds: number;
+	nowSeconds: number;
+}
+
+/**
+ * One sender whose webhook signatures the node checks. Adding Shopify or Supabase means one more
+ * file like chatwoot.ts, an entry in index.ts and its credential: the operation stays as it is.
+ */
+export interface WebhookSource {
+	/** The Source option's value. */
+	value: string;
+	/** The Source option's label. */
+	name: string;
+	/** The credential type holding the secret(s). */
+	credential: string;
+	/** Current secret first; old ones only while rotating. */
+	secrets(credential: ICredentialDataDecryptedObject): string[];
+	verify(input: VerifyInput): Verdict;
+}
+
+/** A header by name, whatever its case (Node lower-cases them; other callers may not). */
+export function header(headers: HeaderBag, name: string): string | undefined {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(headers)) {
+		if (key.toLowerCase() === wanted) return Array.isArray(value) ? value[0] : value;
+	}
+	return undefined;
+}

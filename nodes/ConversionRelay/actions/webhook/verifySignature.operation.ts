@@ -1,0 +1,98 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+import { nowSeconds } from '../../../core/signatures/compare';
+import { perItem } from '../../../shared/perItem';
+import { sourceByValue, WEBHOOK_SOURCES } from './sources';
+import type { HeaderBag } from './sources/types';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		noDataExpression: true,
+		options: WEBHOOK_SOURCES.map((s) => ({ name: s.name, value: s.value })),
+		default: 'chatwoot',
+		description: 'Who sent the webhook: decides the headers, the signed message and the credential',
+	},
+	{
+		displayName:
+			'Put this node right after a Webhook node whose option Raw Body is on: the signature covers the exact bytes Chatwoot sent, which the parsed body no longer has. Set the Webhook node\'s Respond to "Using \'Respond to Webhook\' Node" and this node\'s Settings → On Error to "Continue (using error output)" to answer 401 from the error output.',
+		name: 'verifyNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Raw Body Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'The binary field holding the raw request body (the Webhook node\'s Raw Body option writes it to "data")',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Headers Field',
+				name: 'headersField',
+				type: 'string',
+				default: 'headers',
+				description: 'The JSON field holding the request headers (the Webhook node writes them to "headers")',
+			},
+			{
+				displayName: 'Maximum Age (Seconds)',
+				name: 'toleranceSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 300,
+				description: 'Deliveries whose timestamp is further than this from now are refused as replays',
+			},
+		],
+	},
+];
+
+/**
+ * Checks each item's webhook signature on its raw body. A verified item comes out as the parsed
+ * payload; a refused one is that item's error (its own output with continue-on-fail or the error
+ * output, else the run stops naming the item and the reason).
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const value = this.getNodeParameter('source', 0) as string;
+	const source = sourceByValue(value);
+	if (!source) throw new NodeOperationError(this.getNode(), `Source "${value}" is not supported`);
+	const secrets = source.secrets(await this.getCredentials(source.credential));
+	return await perItem.call(this, items, async (i) => {
+		const property = String(this.getNodeParameter('binaryPropertyName', i, 'data')).trim();
+		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const headersField = String(options.headersField || 'headers');
+		const toleranceSeconds = Number(options.toleranceSeconds) > 0 ? Number(options.toleranceSeconds) : 300;
+		const fail = (reason: string) => new NodeOperationError(this.getNode(), `Item ${i}: ${source.name} webhook refused: ${reason}`, { itemIndex: i });
+
+		if (!items[i].binary?.[property]) throw fail(`no raw body in the binary field "${property}" (turn on the Webhook node's Raw Body option)`);
+		const headers = items[i].json[headersField];
+		if (!headers || typeof headers !== 'object' || Array.isArray(headers)) throw fail(`no request headers in the field "${headersField}"`);
+		const rawBody = await this.helpers.getBinaryDataBuffer(i, property);
+
+		const verdict = source.verify({ rawBody, headers: headers as HeaderBag, secrets, toleranceSeconds, nowSeconds: nowSeconds() });
+		if (!verdict.ok) throw fail(verdict.reason);
+
+		let payload: unknown;
+		try {
+			payload = JSON.parse(rawBody.toString('utf8'));
+		} catch {
+			throw fail('the signature is valid but the body is not JSON');
+		}
+		if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw fail('the signature is valid but the body is not a JSON object');
+		return payload as IDataObject;
+	});
+}

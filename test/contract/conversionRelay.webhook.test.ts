@@ -1,0 +1,165 @@
+import { createHmac } from 'node:crypto';
+import { NodeOperationError, type ICredentialTestFunctions, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
+import { ChatwootWebhookApi } from '../../credentials/ChatwootWebhookApi.credentials';
+import { ConversionRelay } from '../../nodes/ConversionRelay/ConversionRelay.node';
+import { executeContext } from '../support/executeContext';
+
+const SECRET = 'cw-secret-0123456789abcdef';
+const OLD_SECRET = 'cw-old-secret-9876543210fedcba';
+const now = () => Math.floor(Date.now() / 1000);
+
+// Chatwoot ≥ 4.11, written out here from its source (lib/webhooks/trigger.rb) rather than taken
+// from the code under test: "sha256=" + hex HMAC-SHA256(secret, "<timestamp>.<raw body>").
+const sign = (raw: string, secret: string, ts: number) => `sha256=${createHmac('sha256', secret).update(`${ts}.${raw}`).digest('hex')}`;
+
+// What n8n's Webhook node (v2, option Raw Body) emits for one POST.
+function delivery(raw: string, headers: Record<string, string>): INodeExecutionData {
+	let body: unknown = {};
+	try {
+		body = JSON.parse(raw);
+	} catch {
+		// n8n leaves an unparseable body empty
+	}
+	return {
+		json: { headers: { 'content-type': 'application/json', ...headers }, params: {}, query: {}, body: body as IDataObject },
+		binary: { data: { data: Buffer.from(raw).toString('base64'), mimeType: 'application/json' } },
+	};
+}
+function signed(payload: object, options: { secret?: string; ts?: number; raw?: string; delivery?: string } = {}): INodeExecutionData {
+	const raw = options.raw ?? JSON.stringify(payload);
+	const ts = options.ts ?? now();
+	return delivery(raw, { 'x-chatwoot-signature': sign(raw, options.secret ?? SECRET, ts), 'x-chatwoot-timestamp': String(ts), 'x-chatwoot-delivery': options.delivery ?? 'd-1' });
+}
+
+const conversation = (id = 311) => ({ event: 'conversation_created', id, inbox_id: 4, status: 'open', labels: [], account: { id: 7, name: 'Linen' }, meta: { sender: { id: 90, name: 'Ana Souza', email: 'ana@example.com', phone_number: '+5511912345678' } } });
+
+function run(items: INodeExecutionData[], extra: { continueOnFail?: boolean; params?: Record<string, unknown>; credentials?: IDataObject } = {}) {
+	const ctx = executeContext({
+		items,
+		continueOnFail: extra.continueOnFail,
+		credentials: extra.credentials ?? { secret: SECRET, previousSecret: '' },
+		params: { resource: 'webhook', operation: 'verifySignature', source: 'chatwoot', binaryPropertyName: 'data', options: {}, ...extra.params },
+	});
+	// n8n keeps binary data in its store; the node reads it back through this helper.
+	Object.assign(ctx.helpers, {
+		getBinaryDataBuffer: async (i: number, property: string) => {
+			const binary = items[i].binary?.[property];
+			if (!binary) throw new Error(`no binary ${property}`);
+			return Buffer.from(binary.data, 'base64');
+		},
+	});
+	return new ConversionRelay().execute.call(ctx).then(([out]) => out);
+}
+
+describe('Conversion Relay node: Webhook → Verify Signature (Chatwoot)', () => {
+	it('outputs the parsed payload of a correctly signed delivery, paired with its item', async () => {
+		const out = await run([signed(conversation())]);
+		expect(out).toEqual([{ json: conversation(), pairedItem: { item: 0 } }]);
+	});
+
+	it('checks the raw bytes, not re-serialized JSON (Rails escapes <, > and & as \\u003c…)', async () => {
+		const raw = '{"event":"message_created","content":"a \\u003cb\\u003e \\u0026 c","id":5}';
+		expect(JSON.stringify(JSON.parse(raw))).not.toBe(raw);
+		const out = await run([signed({}, { raw })]);
+		expect(out[0].json).toEqual({ event: 'message_created', content: 'a <b> & c', id: 5 });
+		// The same payload with a signature over its re-serialized form is refused.
+		const reserialized = JSON.stringify(JSON.parse(raw));
+		const ts = now();
+		const forged = delivery(raw, { 'x-chatwoot-signature': sign(reserialized, SECRET, ts), 'x-chatwoot-timestamp': String(ts) });
+		expect((await run([forged], { continueOnFail: true }))[0].json.error).toMatch(/does not match the webhook secret$/);
+	});
+
+	it('accepts the previous secret while rotating, and no other', async () => {
+		const credentials = { secret: SECRET, previousSecret: OLD_SECRET };
+		expect((await run([signed(conversation(), { secret: OLD_SECRET })], { credentials }))[0].json).toEqual(conversation());
+		const out = await run([signed(conversation(), { secret: 'some-third-secret-000000' })], { credentials, continueOnFail: true });
+		expect(out[0].json).toEqual({ error: 'Item 0: Chatwoot webhook refused: X-Chatwoot-Signature does not match the webhook secret' });
+		// Once the old secret is cleared, its deliveries fail.
+		expect((await run([signed(conversation(), { secret: OLD_SECRET })], { continueOnFail: true }))[0].json.error).toMatch(/does not match/);
+	});
+
+	it('refuses stale and future timestamps beyond the maximum age (default 300 s), accepts within it', async () => {
+		expect((await run([signed(conversation(), { ts: now() - 290 })]))[0].json).toEqual(conversation());
+		const stale = await run([signed(conversation(), { ts: now() - 400 })], { continueOnFail: true });
+		expect(stale[0].json.error).toMatch(/^Item 0: Chatwoot webhook refused: X-Chatwoot-Timestamp is 40\d s away from now, more than the 300 s allowed/);
+		const future = await run([signed(conversation(), { ts: now() + 400 })], { continueOnFail: true });
+		expect(future[0].json.error).toMatch(/more than the 300 s allowed/);
+		const tighter = await run([signed(conversation(), { ts: now() - 90 })], { continueOnFail: true, params: { options: { toleranceSeconds: 60 } } });
+		expect(tighter[0].json.error).toMatch(/more than the 60 s allowed/);
+	});
+
+	it('names what is missing or malformed, without throwing on odd lengths', async () => {
+		const raw = JSON.stringify(conversation());
+		const cases: Array<[INodeExecutionData, RegExp]> = [
+			[delivery(raw, { 'x-chatwoot-timestamp': String(now()) }), /X-Chatwoot-Signature is missing/],
+			[delivery(raw, { 'x-chatwoot-signature': sign(raw, SECRET, now()) }), /X-Chatwoot-Timestamp is missing or not unix seconds/],
+			[delivery(raw, { 'x-chatwoot-signature': 'sha256=abc', 'x-chatwoot-timestamp': String(now()) }), /is not sha256=<64 hex digits>/],
+			[delivery(raw, { 'x-chatwoot-signature': sign(raw, SECRET, now()).replace('sha256=', 'sha1='), 'x-chatwoot-timestamp': String(now()) }), /is not sha256=<64 hex digits>/],
+			[{ json: { headers: { 'x-chatwoot-signature': sign(raw, SECRET, now()), 'x-chatwoot-timestamp': String(now()) }, body: conversation() } }, /no raw body in the binary field "data" \(turn on the Webhook node's Raw Body option\)/],
+			[{ json: { body: conversation() }, binary: { data: { data: Buffer.from(raw).toString('base64'), mimeType: 'application/json' } } }, /no request headers in the field "headers"/],
+		];
+		const out = await run(cases.map(([item]) => item), { continueOnFail: true });
+		out.forEach((o, i) => {
+			expect(o.pairedItem).toEqual({ item: i });
+			expect(o.json.error).toMatch(new RegExp(`^Item ${i}: Chatwoot webhook refused: `));
+			expect(o.json.error).toMatch(cases[i][1]);
+		});
+	});
+
+	it('header names in any case; a signed body that is not a JSON object is refused', async () => {
+		const raw = JSON.stringify(conversation());
+		const ts = now();
+		const upper = delivery(raw, { 'X-Chatwoot-Signature': sign(raw, SECRET, ts), 'X-Chatwoot-Timestamp': String(ts) });
+		expect((await run([upper]))[0].json).toEqual(conversation());
+		const out = await run([signed({}, { raw: '[1,2]' }), signed({}, { raw: 'not json' })], { continueOnFail: true });
+		expect(out.map((o) => o.json.error)).toEqual(['Item 0: Chatwoot webhook refused: the signature is valid but the body is not a JSON object', 'Item 1: Chatwoot webhook refused: the signature is valid but the body is not JSON']);
+	});
+
+	it('each item on its own: only the forged one fails, as an error item n8n can route to the error output', async () => {
+		const out = await run([signed(conversation(1)), signed(conversation(2), { secret: 'forged-forged-forged-forged' }), signed(conversation(3))], { continueOnFail: true });
+		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(out[0].json.id).toBe(1);
+		expect(out[2].json.id).toBe(3);
+		// n8n sends an item to the error output when its json holds only error/message/details.
+		expect(Object.keys(out[1].json)).toEqual(['error']);
+	});
+
+	it('without continue on fail, stops with a NodeOperationError naming the item', async () => {
+		const attempt = run([signed(conversation()), signed(conversation(), { ts: now() - 3600 })]);
+		await expect(attempt).rejects.toBeInstanceOf(NodeOperationError);
+		await expect(run([signed(conversation()), signed(conversation(), { ts: now() - 3600 })])).rejects.toMatchObject({
+			message: expect.stringMatching(/^Item 1: Chatwoot webhook refused: X-Chatwoot-Timestamp is 36\d\d s away/),
+			context: expect.objectContaining({ itemIndex: 1 }),
+		});
+	});
+
+	it('refuses an unknown source', async () => {
+		await expect(run([signed(conversation())], { params: { source: 'stripe' } })).rejects.toThrow('Source "stripe" is not supported');
+	});
+
+	it('describes itself as data: a Webhook resource, the Chatwoot credential only for it, tested by the node', () => {
+		const { description, methods } = new ConversionRelay();
+		const credentials = description.credentials ?? [];
+		expect(credentials).toEqual([
+			expect.objectContaining({ name: 'conversionRelayApi', displayOptions: { show: { resource: ['event'] } } }),
+			expect.objectContaining({ name: 'chatwootWebhookApi', testedBy: 'chatwootWebhookSecret', displayOptions: { show: { resource: ['webhook'], source: ['chatwoot'] } } }),
+		]);
+		expect(typeof methods.credentialTest.chatwootWebhookSecret).toBe('function');
+		const names = description.properties.filter((p) => p.displayOptions?.show?.operation?.includes('verifySignature')).map((p) => p.name);
+		expect(names).toEqual(['source', 'verifyNotice', 'binaryPropertyName', 'options']);
+		const credential = new ChatwootWebhookApi();
+		expect(credential.name).toBe('chatwootWebhookApi');
+		expect(credential.properties.map((p) => [p.name, p.typeOptions?.password])).toEqual([
+			['secret', true],
+			['previousSecret', true],
+		]);
+	});
+
+	it('credential test: a secret must be there and long enough to be Chatwoot\'s', async () => {
+		const test = (data: IDataObject) => new ConversionRelay().methods.credentialTest.chatwootWebhookSecret.call({} as ICredentialTestFunctions, { id: 'c', name: 'c', type: 'chatwootWebhookApi', data });
+		expect(await test({ secret: '' })).toEqual({ status: 'Error', message: 'Enter the webhook secret shown in Chatwoot' });
+		expect((await test({ secret: 'short' })).status).toBe('Error');
+		expect((await test({ secret: SECRET, previousSecret: 'x' })).message).toMatch(/^A secret of 1 characters is too short/);
+		expect((await test({ secret: SECRET })).status).toBe('OK');
+	});
+});
