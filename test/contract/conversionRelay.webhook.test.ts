@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { NodeOperationError, type ICredentialTestFunctions, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type ICredentialDataDecryptedObject, type ICredentialTestFunctions, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 import { ChatwootWebhookApi } from '../../credentials/ChatwootWebhookApi.credentials';
 import { ConversionRelay } from '../../nodes/ConversionRelay/ConversionRelay.node';
 import { executeContext } from '../support/executeContext';
@@ -156,7 +156,7 @@ describe('Conversion Relay node: Webhook → Verify Signature (Chatwoot)', () =>
 	});
 
 	it('credential test: a secret must be there and long enough to be Chatwoot\'s', async () => {
-		const test = (data: IDataObject) => new ConversionRelay().methods.credentialTest.chatwootWebhookSecret.call({} as ICredentialTestFunctions, { id: 'c', name: 'c', type: 'chatwootWebhookApi', data });
+		const test = (data: ICredentialDataDecryptedObject) => new ConversionRelay().methods.credentialTest.chatwootWebhookSecret.call({} as ICredentialTestFunctions, { id: 'c', name: 'c', type: 'chatwootWebhookApi', data });
 		expect(await test({ secret: '' })).toEqual({ status: 'Error', message: 'Enter the webhook secret shown in Chatwoot' });
 		expect((await test({ secret: 'short' })).status).toBe('Error');
 		expect((await test({ secret: SECRET, previousSecret: 'x' })).message).toMatch(/^A secret of 1 characters is too short/);
