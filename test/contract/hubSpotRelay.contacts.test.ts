@@ -97,7 +97,7 @@ describe('HubSpot node → contact upsert', () => {
 
 	describe('a 207 with per-record errors', () => {
 		const emails = ['ok1@example.com', 'bad@example', 'ok2@example.com'];
-		const message = 'Property values were not valid: [{"isValid":false,"message":"Email address bad@example is invalid","error":"INVALID_EMAIL","name":"email"}]';
+		const message = 'Property values were not valid: [{"isValid":false,"message":"Email address [redacted] is invalid","error":"INVALID_EMAIL","name":"email"}]';
 		const multiStatus = () =>
 			nock(HUB)
 				.post(UPSERT, { inputs: emails.map((e, i) => input(e, i)) })
@@ -133,11 +133,11 @@ describe('HubSpot node → contact upsert', () => {
 				.reply(207, {
 					status: 'COMPLETE',
 					results: [{ id: '1', properties: { email: 'ok1@example.com' } }, { id: '3', properties: { email: 'ok2@example.com' } }],
-					errors: [{ status: 'error', category: 'VALIDATION_ERROR', message: 'Email address bad@example is invalid', context: { ids: ['BAD@example'] } }],
+					errors: [{ status: 'error', category: 'VALIDATION_ERROR', message: 'Email address [redacted] is invalid', context: { ids: ['BAD@example'] } }],
 				});
 			const [out] = await run(context('upsert', upsertParams(emails), { items: 3, continueOnFail: true }));
 			expect(scope.isDone()).toBe(true);
-			expect(out.map((o) => o.json.id ?? o.json.error)).toEqual(['1', 'Email address bad@example is invalid', '3']);
+			expect(out.map((o) => o.json.id ?? o.json.error)).toEqual(['1', 'Email address [redacted] is invalid', '3']);
 		});
 	});
 

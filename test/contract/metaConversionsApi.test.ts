@@ -127,6 +127,6 @@ describe('Meta Conversions API node → POST /{pixel}/events', () => {
 	});
 
 	it('refuses a pixel id that is not a number without calling Meta', async () => {
-		await expect(new MetaConversionsApi().execute.call(context({ params: { pixelId: 'my pixel' } }))).rejects.toThrow('Pixel ID "my pixel" must be digits only');
+		await expect(new MetaConversionsApi().execute.call(context({ params: { pixelId: 'my pixel' } }))).rejects.toThrow('Pixel ID must be digits only, not "my pixel"');
 	});
 });

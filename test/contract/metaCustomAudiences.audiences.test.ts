@@ -143,7 +143,7 @@ describe('Meta Custom Audiences node → audience', () => {
 	});
 
 	it('refuses an ad account or audience id that is not a number without calling Meta', async () => {
-		await expect(run(context('list', { adAccountId: 'act_12/../me', returnAll: true, fields: 'id' }))).rejects.toThrow('Ad account ID "12/../me" must be digits only');
-		await expect(run(context('delete', { audienceId: 'me' }))).rejects.toThrow('Audience ID "me" must be digits only');
+		await expect(run(context('list', { adAccountId: 'act_12/../me', returnAll: true, fields: 'id' }))).rejects.toThrow('Ad account ID must be digits only, not "12/../me"');
+		await expect(run(context('delete', { audienceId: 'me' }))).rejects.toThrow('Audience ID must be digits only, not "me"');
 	});
 });

@@ -258,12 +258,12 @@ describe('Meta Custom Audiences node → users', () => {
 		expect(bodies[0].payload.data).toEqual(expectedRows.slice(0, 2));
 		expect(out[0].json.invalid_item_samples).toEqual([
 			{ item: 2, reason: 'no usable identifier for EMAIL, PHONE' },
-			{ item: 3, reason: `audience 999 differs from the first item's ${AUDIENCE}: split the items by audience` },
+			{ item: 3, reason: `its audience ("999") differs from the first item's ${AUDIENCE}: split the items by audience` },
 		]);
 	});
 
 	it('refuses a bad schema or audience id before calling Meta', async () => {
 		await expect(new MetaCustomAudiences().execute.call(context({ params: { schema: [] } }))).rejects.toThrow('Schema: schema needs at least one key');
-		await expect(new MetaCustomAudiences().execute.call(context({ params: { audienceId: '123/users' } }))).rejects.toThrow('Audience ID "123/users" must be digits only');
+		await expect(new MetaCustomAudiences().execute.call(context({ params: { audienceId: '123/users' } }))).rejects.toThrow('Audience ID must be digits only, not "123/users"');
 	});
 });

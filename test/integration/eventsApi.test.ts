@@ -73,6 +73,10 @@ describe.each(['pglite', 'postgres', 'supabase'] as const)('POST /v1/events on %
 		const big = await post({ data: Array.from({ length: 1001 }, () => ({ event_name: 'Lead' })) });
 		expect(big.status).toBe(400);
 		expect((await json(big)).error.field).toBe('data');
+		// Valid JSON, not storable text: a 400 naming the field (it was a 500 at the insert).
+		const surrogate = await post(`{"data":[{"event_name":"Lead","email":"s@example.com","event_id":"ok"},{"event_name":"Lead","email":"s@example.com","event_id":"\\ud800"}]}`);
+		expect(surrogate.status).toBe(400);
+		expect((await json(surrogate)).error).toEqual({ code: 'invalid_value', field: 'data.1.event_id', message: 'data.1.event_id: a lone UTF-16 surrogate is not text' });
 		const anon = await post({ event_name: 'Lead' }, { 'content-type': 'application/json' });
 		expect(anon.status).toBe(401);
 		const wrong = await post({ event_name: 'Lead' }, { authorization: 'Bearer nope', 'content-type': 'application/json' });

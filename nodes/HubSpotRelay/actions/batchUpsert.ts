@@ -1,4 +1,5 @@
 import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import { redactBody, redactText } from '../../core/errors/redact';
 import { CRM_OBJECTS, hubSpotApiError, hubspotRequest } from '../../shared/transport/hubspot';
 import type { Outcomes } from './outcomes';
 
@@ -87,8 +88,8 @@ export async function batchUpsert(
 				...strings(context.objectWriteTraceId).map((t) => byTrace.get(t)),
 				...[...strings(context.ids), ...strings(context.id), ...strings(entry.id)].map((id) => byKey.get(keyOf(idProperty, id))),
 			].filter((g): g is Group => g !== undefined);
-			const error = new NodeApiError(this.getNode(), entry as JsonObject, {
-				message: typeof entry.message === 'string' && entry.message ? entry.message : 'HubSpot rejected this record',
+			const error = new NodeApiError(this.getNode(), redactBody(entry) as JsonObject, {
+				message: typeof entry.message === 'string' && entry.message ? redactText(entry.message) : 'HubSpot rejected this record',
 				description: typeof entry.category === 'string' ? entry.category : undefined,
 				httpCode: String(response.statusCode),
 			});

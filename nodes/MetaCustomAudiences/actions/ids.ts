@@ -1,4 +1,5 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { describeValue } from '../../core/errors/redact';
 
 export const adAccountIdField: INodeProperties = {
 	displayName: 'Ad Account ID',
@@ -22,7 +23,7 @@ export const audienceIdField: INodeProperties = {
 /** Graph IDs are digits; anything else would address another object or a path. */
 function digits(this: IExecuteFunctions, label: string, raw: unknown, itemIndex: number): string {
 	const id = String(raw ?? '').trim();
-	if (!/^\d+$/.test(id)) throw new NodeOperationError(this.getNode(), `${label} "${id}" must be digits only`, { itemIndex });
+	if (!/^\d+$/.test(id)) throw new NodeOperationError(this.getNode(), `${label} must be digits only, not ${describeValue(raw)}`, { itemIndex });
 	return id;
 }
 

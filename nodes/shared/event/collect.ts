@@ -3,6 +3,7 @@ import { prepareEvent } from '../../core/capi/build';
 import { MAX_EVENTS_PER_REQUEST } from '../../core/capi/batch';
 import type { ServerEvent } from '../../core/capi/types';
 import { describeIssues } from '../../core/capi/validate';
+import { describeValue } from '../../core/errors/redact';
 import { paramReader } from '../params';
 import { readEvent } from './readEvent';
 
@@ -26,7 +27,7 @@ export function collectEvents(this: IExecuteFunctions, items: INodeExecutionData
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const pixelId = String(get('pixelId', i)).trim();
-			if (!/^\d+$/.test(pixelId)) throw new NodeOperationError(this.getNode(), `Pixel ID "${pixelId}" must be digits only`, { itemIndex: i });
+			if (!/^\d+$/.test(pixelId)) throw new NodeOperationError(this.getNode(), `Pixel ID must be digits only, not ${describeValue(get('pixelId', i))}`, { itemIndex: i });
 			const options = get('options', i, {}) as IDataObject;
 			const result = prepareEvent(readEvent.call(this, i, get));
 			if (!result.ok) throw new NodeOperationError(this.getNode(), `Item ${i}: ${describeIssues(result.event, result.issues)}`, { itemIndex: i });

@@ -35,36 +35,61 @@ async function post(this: IExecuteFunctions, part: PreparedItem[]): Promise<Rela
  * written per item index.
  */
 export async function sendToRelay(this: IExecuteFunctions, prepared: PreparedItem[], results: Map<number, INodeExecutionData>, failures: Map<number, Error>): Promise<void> {
-	for (const part of chunk(prepared, MAX_EVENTS_PER_REQUEST)) {
-		const response = await post.call(this, part);
-		if (response.statusCode !== 202 && response.statusCode !== 400) {
-			for (const p of part) failures.set(p.index, relayApiError.call(this, response, p.index));
-			continue;
+	for (const chunkOfItems of chunk(prepared, MAX_EVENTS_PER_REQUEST)) {
+		let part = chunkOfItems;
+		// A request the service refuses as a whole names the first bad event (data.N.field): that
+		// item fails alone and the others are sent again, so one bad item cannot sink a batch.
+		while (part.length) {
+			const response = await post.call(this, part);
+			const whole = wholeRequestRejection(response, part.length);
+			if (whole !== undefined) {
+				failures.set(part[whole].index, relayApiError.call(this, response, part[whole].index));
+				part = part.filter((_, k) => k !== whole);
+				continue;
+			}
+			settle.call(this, part, response, results, failures);
+			break;
 		}
-		const accepted = (response.body.data ?? []) as unknown as Accepted[];
-		const rejected = (response.body.errors ?? []) as unknown as Rejected[];
-		if (response.statusCode === 400 && rejected.length === 0) {
-			for (const p of part) failures.set(p.index, relayApiError.call(this, response, p.index));
-			continue;
-		}
-		for (const a of accepted) {
-			const p = part[a.index];
-			results.set(p.index, {
-				json: {
-					relay_event_id: a.id,
-					status: a.status,
-					duplicate: a.duplicate,
-					event_name: p.event.event_name,
-					event_id: p.event.event_id ?? null,
-					event_time: p.event.event_time,
-					user_data: p.event.user_data as IDataObject,
-				},
-				pairedItem: { item: p.index },
-			});
-		}
-		for (const r of rejected) {
-			const p = part[r.index];
-			failures.set(p.index, relayApiError.call(this, { statusCode: 400, body: { error: { code: 'invalid_event', message: r.message, field: r.field } } }, p.index));
-		}
+	}
+}
+
+/** The index of the event a 400 without per-event errors blames, if it names one. */
+function wholeRequestRejection(response: RelayResponse, size: number): number | undefined {
+	if (response.statusCode !== 400 || ((response.body.errors ?? []) as unknown[]).length) return undefined;
+	const error = (response.body.error ?? {}) as IDataObject;
+	const match = /^data\.(\d+)(?:\.|$)/.exec(String(error.field ?? error.message ?? ''));
+	const index = match ? Number(match[1]) : NaN;
+	return Number.isInteger(index) && index < size ? index : undefined;
+}
+
+function settle(this: IExecuteFunctions, part: PreparedItem[], response: RelayResponse, results: Map<number, INodeExecutionData>, failures: Map<number, Error>): void {
+	if (response.statusCode !== 202 && response.statusCode !== 400) {
+		for (const p of part) failures.set(p.index, relayApiError.call(this, response, p.index));
+		return;
+	}
+	const accepted = (response.body.data ?? []) as unknown as Accepted[];
+	const rejected = (response.body.errors ?? []) as unknown as Rejected[];
+	if (response.statusCode === 400 && rejected.length === 0) {
+		for (const p of part) failures.set(p.index, relayApiError.call(this, response, p.index));
+		return;
+	}
+	for (const a of accepted) {
+		const p = part[a.index];
+		results.set(p.index, {
+			json: {
+				relay_event_id: a.id,
+				status: a.status,
+				duplicate: a.duplicate,
+				event_name: p.event.event_name,
+				event_id: p.event.event_id ?? null,
+				event_time: p.event.event_time,
+				user_data: p.event.user_data as IDataObject,
+			},
+			pairedItem: { item: p.index },
+		});
+	}
+	for (const r of rejected) {
+		const p = part[r.index];
+		failures.set(p.index, relayApiError.call(this, { statusCode: 400, body: { error: { code: 'invalid_event', message: r.message, field: r.field } } }, p.index));
 	}
 }

@@ -1,5 +1,6 @@
 import { NodeApiError, sleep, type IDataObject, type IExecuteFunctions, type IHttpRequestMethods, type JsonObject } from 'n8n-workflow';
 import { classifyGraphError } from '../../core/errors/graph';
+import { redactBody, redactText } from '../../core/errors/redact';
 import type { Classified } from '../../core/errors/types';
 import { graphRequest, type GraphResponse } from './metaGraph';
 
@@ -42,8 +43,8 @@ export function graphApiError(this: IExecuteFunctions, response: GraphResponse, 
 	const message = (error.error_user_msg as string) || (error.message as string) || `Meta answered HTTP ${response.statusCode}`;
 	const code = error.code !== undefined ? `code ${String(error.code)}${error.error_subcode ? `/${String(error.error_subcode)}` : ''}` : '';
 	const trace = error.fbtrace_id ? `fbtrace_id ${error.fbtrace_id as string}` : '';
-	return new NodeApiError(this.getNode(), response.body as JsonObject, {
-		message,
+	return new NodeApiError(this.getNode(), redactBody(response.body) as JsonObject, {
+		message: redactText(message),
 		description: [code, trace].filter(Boolean).join(', ') || undefined,
 		httpCode: String(response.statusCode),
 		itemIndex,

@@ -1,5 +1,6 @@
 import { NodeApiError, sleep, type IDataObject, type IExecuteFunctions, type IHttpRequestMethods, type JsonObject } from 'n8n-workflow';
 import { classifyHubSpotError } from '../../core/errors/hubspot';
+import { redactBody, redactText } from '../../core/errors/redact';
 import { classifyNetworkError, isRecord, retryAfterMs, type Classified, type Headers } from '../../core/errors/types';
 
 export const HUBSPOT_CREDENTIAL = 'hubSpotRelayApi';
@@ -108,8 +109,8 @@ function describe(body: IDataObject, failure?: Classified): string | undefined {
 
 /** A failed answer as NodeApiError carrying HubSpot's message, category and correlationId. */
 export function hubSpotApiError(this: IExecuteFunctions, response: Pick<HubSpotResponse, 'statusCode' | 'body' | 'failure'>, itemIndex?: number, prefix = ''): NodeApiError {
-	return new NodeApiError(this.getNode(), response.body as JsonObject, {
-		message: `${prefix}${hubSpotMessage(response.body, response.statusCode)}`,
+	return new NodeApiError(this.getNode(), redactBody(response.body) as JsonObject, {
+		message: `${prefix}${redactText(hubSpotMessage(response.body, response.statusCode))}`,
 		description: describe(response.body, response.failure),
 		httpCode: String(response.statusCode),
 		itemIndex,

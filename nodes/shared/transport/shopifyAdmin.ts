@@ -9,6 +9,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 import { classifyShopifyError } from '../../core/errors/shopify';
+import { redactBody, redactText } from '../../core/errors/redact';
 import { isRecord, type Headers } from '../../core/errors/types';
 
 export const SHOPIFY_CREDENTIAL = 'shopifyRelayApi';
@@ -70,8 +71,8 @@ export function shopifyMessage(body: unknown, status: number): string {
 
 function apiError(context: ShopifyContext, response: FullResponse, what: string): NodeApiError {
 	const body = isRecord(response.body) ? response.body : { body: response.body };
-	return new NodeApiError(context.getNode(), body as JsonObject, {
-		message: shopifyMessage(response.body, response.statusCode),
+	return new NodeApiError(context.getNode(), redactBody(body) as JsonObject, {
+		message: redactText(shopifyMessage(response.body, response.statusCode)),
 		description: what,
 		httpCode: String(response.statusCode),
 	});

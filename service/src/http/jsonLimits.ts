@@ -6,21 +6,26 @@ export const WEBHOOK_MAX_DEPTH = 20;
 
 /**
  * One walk over a parsed body (iterative: a hostile depth cannot overflow the stack): refuses
- * nesting deeper than maxDepth and strings with U+0000, which Postgres cannot store in jsonb.
+ * nesting deeper than maxDepth, and strings with U+0000 or a lone UTF-16 surrogate ("\ud800" is
+ * valid JSON), which Postgres cannot store in jsonb: refused here with a 400 naming the field,
+ * not failed later with a 500 at the insert.
  */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export function checkJsonLimits(value: unknown, maxDepth: number): void {
 	const stack: Array<{ v: unknown; path: string; depth: number }> = [{ v: value, path: '', depth: 0 }];
 	while (stack.length) {
 		const { v, path, depth } = stack.pop() as { v: unknown; path: string; depth: number };
 		if (typeof v === 'string') {
 			if (v.includes('\u0000')) throw new HttpError(400, 'invalid_value', `${path || 'body'}: the character U+0000 is not allowed`, path || undefined);
+			if (LONE_SURROGATE.test(v)) throw new HttpError(400, 'invalid_value', `${path || 'body'}: a lone UTF-16 surrogate is not text`, path || undefined);
 			continue;
 		}
 		if (!v || typeof v !== 'object') continue;
 		if (depth >= maxDepth) throw new HttpError(400, 'too_deep', `${path || 'body'}: nested deeper than ${maxDepth} levels`, path || undefined);
 		const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
 		for (const [k, x] of entries) {
-			if (k.includes('\u0000')) throw new HttpError(400, 'invalid_value', `${path || 'body'}: a key contains U+0000`, path || undefined);
+			if (k.includes('\u0000') || LONE_SURROGATE.test(k)) throw new HttpError(400, 'invalid_value', `${path || 'body'}: a key contains U+0000 or a lone surrogate`, path || undefined);
 			stack.push({ v: x, path: path ? `${path}.${k}` : k, depth: depth + 1 });
 		}
 	}

@@ -1,4 +1,5 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { describeValue } from '../../../core/errors/redact';
 
 export const emailField: INodeProperties = {
 	displayName: 'Email',
@@ -28,7 +29,9 @@ export function returnProperties(this: IExecuteFunctions, itemIndex: number): st
 
 /** An e-mail as the contact's id; HubSpot checks the format, this only refuses an empty one. */
 export function readEmail(this: IExecuteFunctions, itemIndex: number, name = 'email'): string {
-	const email = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
+	if (raw !== null && typeof raw === 'object') throw new NodeOperationError(this.getNode(), `The e-mail must be text, not ${describeValue(raw)}`, { itemIndex });
+	const email = String(raw ?? '').trim();
 	if (!email) throw new NodeOperationError(this.getNode(), 'The e-mail is empty: HubSpot contacts are upserted by e-mail', { itemIndex });
 	return email;
 }

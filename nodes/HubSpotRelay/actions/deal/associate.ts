@@ -1,4 +1,5 @@
 import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import { redactBody, redactText } from '../../../core/errors/redact';
 import { CRM_ASSOCIATIONS, hubSpotApiError, hubspotRequest } from '../../../shared/transport/hubspot';
 import { MAX_BATCH } from '../batchUpsert';
 
@@ -29,7 +30,7 @@ export async function associateDealsWithContacts(this: IExecuteFunctions, pairs:
 		// A 207 names the deals it could not associate in its errors' context.
 		for (const entry of (response.body.errors ?? []) as IDataObject[]) {
 			const ids = Object.values((entry.context ?? {}) as IDataObject).flatMap((v) => (Array.isArray(v) ? v.map(String) : [String(v)]));
-			const error = new NodeApiError(this.getNode(), entry as JsonObject, { message: `Associating the deal with its contact: ${String(entry.message ?? 'HubSpot rejected it')}`, httpCode: String(response.statusCode) });
+			const error = new NodeApiError(this.getNode(), redactBody(entry) as JsonObject, { message: `Associating the deal with its contact: ${redactText(String(entry.message ?? 'HubSpot rejected it'))}`, httpCode: String(response.statusCode) });
 			for (const p of batch) if (ids.includes(p.dealId) || ids.includes(p.contactId)) failed.set(key(p), error);
 		}
 	}

@@ -1,16 +1,9 @@
-import {
-	NodeApiError,
-	sleep,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { chunk, dropDuplicateEvents, eventsRequestBody } from '../../../core/capi/batch';
 import { sendWithBisection, type SendOutcome } from '../../../core/capi/bisect';
 import type { ServerEvent } from '../../../core/capi/types';
-import { classifyGraphError } from '../../../core/errors/graph';
-import { graphRequest, type GraphResponse } from '../../../shared/transport/metaGraph';
+import { graphApiError, graphCall } from '../../../shared/transport/graphCall';
+import type { GraphResponse } from '../../../shared/transport/metaGraph';
 import { collectEvents, outputInOrder } from '../../../shared/event/collect';
 import { sendToRelay } from '../../../shared/event/sendToRelay';
 
@@ -21,32 +14,11 @@ interface Pending {
 	event: ServerEvent;
 }
 
-const MAX_ATTEMPTS = 4;
-
-/** One POST, retried while Meta says the failure is transient or throttled. */
+/** One POST, retried (by graphCall) while Meta says the failure is transient or throttled. */
 async function postEvents(this: IExecuteFunctions, pixelId: string, events: readonly Pending[], testEventCode: string): Promise<SendOutcome<GraphResponse>> {
 	const body = eventsRequestBody(events.map((p) => p.event), { testEventCode: testEventCode || undefined });
-	for (let attempt = 1; ; attempt++) {
-		const response = await graphRequest.call(this, 'POST', `${encodeURIComponent(pixelId)}/events`, body as IDataObject);
-		if (response.statusCode >= 200 && response.statusCode < 300) return { ok: true, result: response };
-		const classified = classifyGraphError(response.statusCode, response.body, response.headers);
-		const transient = classified.class === 'retry' || classified.class === 'throttle';
-		if (!transient || attempt >= MAX_ATTEMPTS) {
-			return { ok: false, invalid: classified.class === 'invalid', error: response };
-		}
-		await sleep(classified.retryAfterMs ?? 1000 * 2 ** (attempt - 1));
-	}
-}
-
-function apiError(this: IExecuteFunctions, response: GraphResponse, itemIndex: number): NodeApiError {
-	const error = (response.body.error ?? {}) as IDataObject;
-	const message = (error.error_user_msg as string) || (error.message as string) || `Meta answered HTTP ${response.statusCode}`;
-	return new NodeApiError(this.getNode(), response.body as JsonObject, {
-		message,
-		description: error.fbtrace_id ? `fbtrace_id ${error.fbtrace_id as string}` : undefined,
-		httpCode: String(response.statusCode),
-		itemIndex,
-	});
+	const { ok, response, failure } = await graphCall.call(this, 'POST', `${encodeURIComponent(pixelId)}/events`, body as IDataObject);
+	return ok ? { ok: true, result: response } : { ok: false, invalid: failure?.class === 'invalid', error: response };
 }
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
@@ -90,7 +62,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 						pairedItem: { item: index },
 					});
 				} else {
-					failures.set(index, apiError.call(this, outcome.error as GraphResponse, index));
+					failures.set(index, graphApiError.call(this, outcome.error as GraphResponse, index));
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { InvalidRecord } from '../../../core/audiences/rows';
 import type { RawAudienceRecord } from '../../../core/audiences/types';
+import { describeValue } from '../../../core/errors/redact';
 import { CUSTOMER_FIELDS } from './fields';
 
 export interface ItemRecord {
@@ -19,8 +20,9 @@ export function readRecords(this: IExecuteFunctions, items: INodeExecutionData[]
 	for (let i = 0; i < items.length; i++) {
 		try {
 			// One upload goes to one audience: an item naming another must not land in this one.
-			const own = String(this.getNodeParameter('audienceId', i, audienceId)).trim();
-			if (own !== audienceId) throw new Error(`audience ${own} differs from the first item's ${audienceId}: split the items by audience`);
+			const raw = this.getNodeParameter('audienceId', i, audienceId) as unknown;
+			const own = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+			if (own !== audienceId) throw new Error(`its audience (${describeValue(raw)}) differs from the first item's ${audienceId}: split the items by audience`);
 			const customer = this.getNodeParameter('customer', i, {}) as IDataObject;
 			const record: RawAudienceRecord = {};
 			for (const f of CUSTOMER_FIELDS) {

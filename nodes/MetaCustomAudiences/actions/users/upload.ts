@@ -60,12 +60,20 @@ function batchesOf(this: IExecuteFunctions, items: INodeExecutionData[], audienc
 export async function uploadUsers(this: IExecuteFunctions, items: INodeExecutionData[], mode: UsersMode): Promise<INodeExecutionData[]> {
 	if (items.length === 0) return [];
 	const pairedItem = items.map((_, item) => ({ item }));
-	const id = audienceId.call(this, 0);
+	let id: string;
 	let schema: AudienceKey[];
 	try {
-		schema = parseSchema(this.getNodeParameter('schema', 0, []) as string[]);
+		// The first item names the audience and the schema for the whole upload.
+		id = audienceId.call(this, 0);
+		try {
+			schema = parseSchema(this.getNodeParameter('schema', 0, []) as string[]);
+		} catch (error) {
+			throw new NodeOperationError(this.getNode(), `Schema: ${(error as Error).message}`, { itemIndex: 0 });
+		}
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), `Schema: ${(error as Error).message}`, { itemIndex: 0 });
+		const failure = error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex: 0 });
+		if (!this.continueOnFail()) throw failure;
+		return [{ json: { operation: mode, items: items.length, rows_sent: 0, error: failure.message }, pairedItem }];
 	}
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const size = Math.min(Math.max(Math.floor((options.batchSize as number) || MAX_AUDIENCE_ROWS), 1), MAX_AUDIENCE_ROWS);
