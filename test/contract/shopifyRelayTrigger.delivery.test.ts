@@ -23,6 +23,7 @@ interface Delivery {
 	params?: IDataObject;
 	staticData?: IDataObject;
 	previousSecret?: string;
+	workflowId?: string;
 }
 
 function deliver(d: Delivery) {
@@ -40,6 +41,7 @@ function deliver(d: Delivery) {
 		params: { topics: ['orders/paid', 'orders/create', 'customers/create', 'refunds/create', 'customers/redact', 'shop/redact'], options: {}, ...d.params },
 		credentials: { shopDomain: SHOP, apiVersion: '2025-10', authMethod: 'accessToken', accessToken: 'shpat_TOKEN', clientSecret: SECRET, previousClientSecret: d.previousSecret ?? '', baseUrl: '' },
 		staticData: d.staticData,
+		workflowId: d.workflowId,
 		headers,
 		rawBody: d.raw,
 	});
@@ -117,6 +119,15 @@ describe('duplicates and topics', () => {
 		expect(first.workflowData?.[0]).toHaveLength(1);
 		expect(second).toEqual({ webhookResponse: { received: true, duplicate: true } });
 		expect(again.ctx.response.statusCode).toBeUndefined();
+	});
+
+	it('runs once for copies that arrive together, each with its own copy of the static data (as n8n gives them)', async () => {
+		const copies = Array.from({ length: 20 }, () => deliver({ raw: ORDER, webhookId: 'wh-burst', staticData: {}, workflowId: 'wf-burst' }).run());
+		const results = await Promise.all(copies);
+		expect(results.filter((r) => r.workflowData)).toHaveLength(1);
+		expect(results.filter((r) => r.webhookResponse?.duplicate === true)).toHaveLength(19);
+		// Another workflow with the same trigger is not affected.
+		expect((await deliver({ raw: ORDER, webhookId: 'wh-burst', staticData: {}, workflowId: 'wf-other' }).run()).workflowData).toBeDefined();
 	});
 
 	it('keys on X-Shopify-Event-Id when present: two deliveries of one event run once', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Stand-ins for n8n's IHookFunctions (activation: checkExists / create / delete) and
  * IWebhookFunctions (a delivery), enough to run a trigger node in jest with real HTTP, so nock
@@ -17,6 +18,8 @@ export interface HookOptions {
 	/** Kept by the test across calls; created empty when not given. */
 	staticData?: IDataObject;
 	webhookUrl?: string;
+	/** The workflow's id; each context gets its own unless given (n8n runs many requests of one workflow). */
+	workflowId?: string;
 	/** The credential's own `authenticate`, run as n8n runs it for httpRequestWithAuthentication. */
 	authenticate?: (credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 }
@@ -63,11 +66,14 @@ async function realRequest(options: IHttpRequestOptions): Promise<unknown> {
 function base(opts: HookOptions) {
 	const requests: Recorded[] = [];
 	const staticData = opts.staticData ?? {};
+	const workflow = { id: opts.workflowId ?? `wf-${randomUUID()}`, active: true };
 	const node: INode = { id: 'n1', name: 'Shopify Trigger', type: 'shopifyRelayTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
 	return {
 		requests,
 		staticData,
 		getNode: () => node,
+		// Each context is its own workflow: the trigger's process-wide duplicate memory is per workflow.
+		getWorkflow: () => workflow,
 		getMode: () => 'trigger',
 		getActivationMode: () => 'activate',
 		getWebhookName: () => 'default',

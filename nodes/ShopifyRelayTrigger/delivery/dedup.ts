@@ -22,3 +22,19 @@ export function seenBefore(staticData: TriggerStaticData, key: string, limit = R
 	staticData.deliveries = [...recent.slice(-(limit - 1)), key];
 	return false;
 }
+
+/**
+ * n8n hands each webhook request its own copy of the workflow's static data and saves it after
+ * the run, so copies of one delivery arriving together (Shopify does send them so) all find it
+ * unseen there. This process-wide memory, checked and marked synchronously, catches those; the
+ * static data still catches repeats after a restart. Bounded: the oldest keys go first.
+ */
+const inProcess = new Map<string, true>();
+
+export function seenInProcess(scope: string, key: string, limit = REMEMBERED_DELIVERIES * 10): boolean {
+	const full = `${scope}\u0000${key}`;
+	if (inProcess.has(full)) return true;
+	inProcess.set(full, true);
+	if (inProcess.size > limit) inProcess.delete(inProcess.keys().next().value as string);
+	return false;
+}

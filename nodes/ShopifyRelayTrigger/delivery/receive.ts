@@ -3,7 +3,7 @@ import { shopifyHeader, verifyShopifyWebhook, type HeaderBag } from '../../core/
 import { SHOPIFY_CREDENTIAL, shopDomainOf, type ShopifyCredential } from '../../shared/transport/shopifyAdmin';
 import { selectedTopics, type TriggerStaticData } from '../subscriptions/state';
 import { normalizeTopic } from '../../core/shopify/topics';
-import { deliveryKey, seenBefore } from './dedup';
+import { deliveryKey, seenBefore, seenInProcess } from './dedup';
 import { buildViews, type View, type ViewOptions } from './views';
 
 interface Options {
@@ -41,7 +41,10 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	const webhookId = shopifyHeader(headers, 'webhook-id');
 	const eventId = shopifyHeader(headers, 'event-id');
 	const key = deliveryKey(shop, topic, eventId, webhookId);
-	if (key && seenBefore(this.getWorkflowStaticData('node') as TriggerStaticData, key)) {
+	const scope = `${this.getWorkflow().id ?? ''}|${this.getNode().name}`;
+	// Both are marked: the process memory for copies arriving together, static data for later ones.
+	const repeated = key ? [seenInProcess(scope, key), seenBefore(this.getWorkflowStaticData('node') as TriggerStaticData, key)].includes(true) : false;
+	if (repeated) {
 		return { webhookResponse: { received: true, duplicate: true } };
 	}
 
