@@ -5,8 +5,9 @@ import { startHttpDouble, type Answer, type Recorded } from './httpDouble';
  * A local Shopify shop for end-to-end tests, built from the Admin API's documented shapes:
  * - POST /admin/oauth/access_token (client-credentials grant);
  * - POST /admin/api/{version}/graphql.json: webhookSubscriptions (list, by topic, paged),
- *   webhookSubscriptionCreate (uri), webhookSubscriptionDelete, and customers (paged, for
- *   backfills), each checked against X-Shopify-Access-Token;
+ *   webhookSubscriptionCreate (uri), webhookSubscriptionDelete, customers (paged, for
+ *   backfills) and customer(id:) (one, from the same list, which a test may change as the shop
+ *   changes), each checked against X-Shopify-Access-Token;
  * - deliver(): a webhook delivery as Shopify sends it (HMAC-SHA256 of the raw body, base64, in
  *   X-Shopify-Hmac-Sha256, with the topic, shop, webhook id, event id and version headers) to
  *   every subscription of that topic.
@@ -18,7 +19,7 @@ export interface ShopifyDoubleOptions {
 	clientId?: string;
 	/** The fixed admin token accepted besides the ones the grant hands out. */
 	accessToken?: string;
-	/** Customers the `customers` query pages through (GraphQL Customer shape). */
+	/** Customers the `customers` query pages through and `customer(id:)` finds (GraphQL Customer shape); kept by reference. */
 	customers?: object[];
 }
 
@@ -71,6 +72,8 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions) {
 			return { status: 200, body: { data: { webhookSubscriptions: page(nodes, variables) } } };
 		}
 		if (/\bcustomers\s*\(/.test(query)) return { status: 200, body: { data: { customers: page(customers, variables) } } };
+		// One customer by id (Customer shape as in `customers`); null when there is none, as Shopify answers.
+		if (/\bcustomer\s*\(/.test(query)) return { status: 200, body: { data: { customer: (customers as Array<{ id?: unknown }>).find((c) => c.id === variables.id) ?? null } } };
 		return { status: 200, body: { errors: [{ message: `The double does not know this query: ${query.slice(0, 80)}` }] } };
 	};
 
