@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { record } from './privacy/record';
 
 export interface ReceivedRequest {
 	path: string;
@@ -37,9 +38,11 @@ async function startDouble(respond: Responder, options: { latencyMs?: number }) 
 				res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Unsupported post request', code: 100, error_subcode: 33 } }));
 				return;
 			}
-			const record = { path: req.url ?? '', headers: req.headers, body };
-			received.push(record);
-			const out = responder(record);
+			const request = { path: req.url ?? '', headers: req.headers, body };
+			received.push(request);
+			// What reaches Meta must be hashed: part of the suite-wide privacy scan.
+			record('meta', JSON.stringify(body));
+			const out = responder(request);
 			if (out.action === 'reset') {
 				req.socket.destroy();
 				return;

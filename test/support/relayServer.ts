@@ -7,6 +7,8 @@ import { loadConfig } from '../../service/src/config';
 import { startServer, type Running } from '../../service/src/server';
 import type { DispatcherOptions } from '../../service/src/usecases/dispatcher';
 import { freshDatabase } from './database';
+import { dumpDatabase } from './privacy/dump';
+import { record, scanning, watchOrigin } from './privacy/record';
 import { prepareSupabaseDatabase, startPostgrest, type Postgrest } from './postgrest';
 
 export type Backend = 'pglite' | 'postgres' | 'supabase';
@@ -62,15 +64,22 @@ export async function startRelay(
 		rmSync(dataDir, { recursive: true, force: true });
 		throw error;
 	}
+	const url = `http://127.0.0.1:${running.port}`;
+	watchOrigin(url);
 	return {
 		...running,
-		url: `http://127.0.0.1:${running.port}`,
+		url,
 		logs,
 		dataDir,
 		databaseUrl: database?.url,
 		postgrest,
 		close: async () => {
 			await running.stop();
+			if (scanning()) {
+				// What this service wrote, for the suite-wide privacy scan (test/support/privacy).
+				record('log', logs.join(''));
+				record('database', await dumpDatabase({ url: database?.url, dataDir }).catch((error: Error) => `dump failed: ${error.message}`));
+			}
 			await postgrest?.stop();
 			await database?.drop();
 			rmSync(dataDir, { recursive: true, force: true });
