@@ -14,7 +14,7 @@ import * as list from './actions/event/list.operation';
 import * as retry from './actions/event/retry.operation';
 import * as send from './actions/event/send.operation';
 import { router } from './actions/router';
-import { chatwootWebhookSecret } from './actions/webhook/credentialTest';
+import { chatwootWebhookSecret, hubSpotWebhookSecret } from './actions/webhook/credentialTest';
 import * as verifySignature from './actions/webhook/verifySignature.operation';
 
 export class ConversionRelay implements INodeType {
@@ -34,6 +34,7 @@ export class ConversionRelay implements INodeType {
 		credentials: [
 			{ name: 'conversionRelayApi', required: true, displayOptions: { show: { resource: ['event'] } } },
 			{ name: 'chatwootWebhookApi', required: true, testedBy: 'chatwootWebhookSecret', displayOptions: { show: { resource: ['webhook'], source: ['chatwoot'] } } },
+			{ name: 'hubSpotWebhookApi', required: true, testedBy: 'hubSpotWebhookSecret', displayOptions: { show: { resource: ['webhook'], source: ['hubspot'] } } },
 		],
 		properties: [
 			{
@@ -84,6 +85,9 @@ export class ConversionRelay implements INodeType {
 		credentialTest: {
 			async chatwootWebhookSecret(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 				return await chatwootWebhookSecret.call(this, credential);
+			},
+			async hubSpotWebhookSecret(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				return await hubSpotWebhookSecret.call(this, credential);
 			},
 		},
 	};

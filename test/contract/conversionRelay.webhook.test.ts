@@ -111,8 +111,12 @@ describe('Conversion Relay node: Webhook → Verify Signature (Chatwoot)', () =>
 		const ts = now();
 		const upper = delivery(raw, { 'X-Chatwoot-Signature': sign(raw, SECRET, ts), 'X-Chatwoot-Timestamp': String(ts) });
 		expect((await run([upper]))[0].json).toEqual(conversation());
-		const out = await run([signed({}, { raw: '[1,2]' }), signed({}, { raw: 'not json' })], { continueOnFail: true });
-		expect(out.map((o) => o.json.error)).toEqual(['Item 0: Chatwoot webhook refused: the signature is valid but the body is not a JSON object', 'Item 1: Chatwoot webhook refused: the signature is valid but the body is not JSON']);
+		const out = await run([signed({}, { raw: '[1,2]' }), signed({}, { raw: 'not json' }), signed({}, { raw: '[]' })], { continueOnFail: true });
+		expect(out.map((o) => o.json.error)).toEqual([
+			'Item 0: Chatwoot webhook refused: the signature is valid but the body is neither a JSON object nor a list of objects',
+			'Item 1: Chatwoot webhook refused: the signature is valid but the body is not JSON',
+			'Item 2: Chatwoot webhook refused: the signature is valid but the body is neither a JSON object nor a list of objects',
+		]);
 	});
 
 	it('each item on its own: only the forged one fails, as an error item n8n can route to the error output', async () => {
@@ -137,16 +141,21 @@ describe('Conversion Relay node: Webhook → Verify Signature (Chatwoot)', () =>
 		await expect(run([signed(conversation())], { params: { source: 'stripe' } })).rejects.toThrow('Source "stripe" is not supported');
 	});
 
-	it('describes itself as data: a Webhook resource, the Chatwoot credential only for it, tested by the node', () => {
+	it('describes itself as data: a Webhook resource, each source\'s credential only for it, tested by the node', () => {
 		const { description, methods } = new ConversionRelay();
 		const credentials = description.credentials ?? [];
 		expect(credentials).toEqual([
 			expect.objectContaining({ name: 'conversionRelayApi', displayOptions: { show: { resource: ['event'] } } }),
 			expect.objectContaining({ name: 'chatwootWebhookApi', testedBy: 'chatwootWebhookSecret', displayOptions: { show: { resource: ['webhook'], source: ['chatwoot'] } } }),
+			expect.objectContaining({ name: 'hubSpotWebhookApi', testedBy: 'hubSpotWebhookSecret', displayOptions: { show: { resource: ['webhook'], source: ['hubspot'] } } }),
 		]);
 		expect(typeof methods.credentialTest.chatwootWebhookSecret).toBe('function');
-		const names = description.properties.filter((p) => p.displayOptions?.show?.operation?.includes('verifySignature')).map((p) => p.name);
-		expect(names).toEqual(['source', 'verifyNotice', 'binaryPropertyName', 'options']);
+		expect(typeof methods.credentialTest.hubSpotWebhookSecret).toBe('function');
+		const props = description.properties.filter((p) => p.displayOptions?.show?.operation?.includes('verifySignature'));
+		expect(props.map((p) => p.name)).toEqual(['source', 'webhookUrl', 'verifyNotice', 'binaryPropertyName', 'options']);
+		expect(props[0].options).toEqual([{ name: 'Chatwoot', value: 'chatwoot' }, { name: 'HubSpot', value: 'hubspot' }]);
+		// Only HubSpot signs the URL.
+		expect(props[1].displayOptions?.show?.source).toEqual(['hubspot']);
 		const credential = new ChatwootWebhookApi();
 		expect(credential.name).toBe('chatwootWebhookApi');
 		expect(credential.properties.map((p) => [p.name, p.typeOptions?.password])).toEqual([
@@ -157,9 +166,73 @@ describe('Conversion Relay node: Webhook → Verify Signature (Chatwoot)', () =>
 
 	it('credential test: a secret must be there and long enough to be Chatwoot\'s', async () => {
 		const test = (data: ICredentialDataDecryptedObject) => new ConversionRelay().methods.credentialTest.chatwootWebhookSecret.call({} as ICredentialTestFunctions, { id: 'c', name: 'c', type: 'chatwootWebhookApi', data });
-		expect(await test({ secret: '' })).toEqual({ status: 'Error', message: 'Enter the webhook secret shown in Chatwoot' });
+		expect(await test({ secret: '' })).toEqual({ status: 'Error', message: 'Enter the secret shown in Chatwoot (Settings → Integrations → Webhooks)' });
 		expect((await test({ secret: 'short' })).status).toBe('Error');
 		expect((await test({ secret: SECRET, previousSecret: 'x' })).message).toMatch(/^A secret of 1 characters is too short/);
 		expect((await test({ secret: SECRET })).status).toBe('OK');
+	});
+});
+
+describe('Conversion Relay node: Webhook → Verify Signature (HubSpot v3)', () => {
+	const CLIENT_SECRET = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+	const URL = 'https://n8n.example.com/webhook/crm-deal-stage';
+	// HubSpot's v3 rule, written out from its documentation: base64 HMAC-SHA256 of
+	// method + URI + body + timestamp (ms) under the app's client secret.
+	const signV3 = (raw: string, secret: string, url: string, ts: number) => createHmac('sha256', secret).update(`POST${url}${raw}${ts}`).digest('base64');
+	const events = [
+		{ eventId: 3821002, subscriptionId: 2840293, portalId: 62515, appId: 1160452, occurredAt: Date.now() - 2000, subscriptionType: 'deal.propertyChange', attemptNumber: 0, objectId: 1001, propertyName: 'dealstage', propertyValue: 'closedwon', changeSource: 'CRM_UI', sourceId: 'userId:77' },
+		{ eventId: 3821003, subscriptionId: 2840293, portalId: 62515, appId: 1160452, occurredAt: Date.now() - 1000, subscriptionType: 'deal.propertyChange', attemptNumber: 0, objectId: 1002, propertyName: 'dealstage', propertyValue: 'qualifiedtobuy', changeSource: 'CRM_UI', sourceId: 'userId:77' },
+	];
+	const hubspotDelivery = (options: { secret?: string; url?: string; ts?: number; raw?: string } = {}) => {
+		const raw = options.raw ?? JSON.stringify(events);
+		const ts = options.ts ?? Date.now();
+		return delivery(raw, { 'x-hubspot-signature-v3': signV3(raw, options.secret ?? CLIENT_SECRET, options.url ?? URL, ts), 'x-hubspot-request-timestamp': String(ts), 'user-agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/)' });
+	};
+	const hubspotRun = (items: INodeExecutionData[], extra: { continueOnFail?: boolean; webhookUrl?: string; previous?: string } = {}) =>
+		run(items, { continueOnFail: extra.continueOnFail, credentials: { clientSecret: CLIENT_SECRET, previousClientSecret: extra.previous ?? '' }, params: { source: 'hubspot', webhookUrl: extra.webhookUrl ?? URL } });
+
+	it('outputs each event of the signed list as its own item, all paired with the delivery', async () => {
+		const out = await hubspotRun([hubspotDelivery()]);
+		expect(out).toEqual([
+			{ json: events[0], pairedItem: { item: 0 } },
+			{ json: events[1], pairedItem: { item: 0 } },
+		]);
+	});
+
+	it('refuses a signature for another URL, another secret, or a stale timestamp; accepts the previous secret while rotating', async () => {
+		const out = await hubspotRun(
+			[
+				hubspotDelivery({ url: 'https://n8n.example.com/webhook/other-path' }),
+				hubspotDelivery({ secret: 'f0f0f0f0-0000-4000-8000-000000000000' }),
+				hubspotDelivery({ ts: Date.now() - 6 * 60_000 }),
+				hubspotDelivery({ secret: 'old-secret-0000-4000-8000-000000000000' }),
+			],
+			{ continueOnFail: true },
+		);
+		expect(out.map((o) => o.json.error)).toEqual([
+			'Item 0: HubSpot webhook refused: X-HubSpot-Signature-v3 does not match the client secret and Webhook URL',
+			'Item 1: HubSpot webhook refused: X-HubSpot-Signature-v3 does not match the client secret and Webhook URL',
+			expect.stringMatching(/^Item 2: HubSpot webhook refused: X-HubSpot-Request-Timestamp is 36\d s away from now, more than the 300 s allowed/),
+			'Item 3: HubSpot webhook refused: X-HubSpot-Signature-v3 does not match the client secret and Webhook URL',
+		]);
+		const rotated = await hubspotRun([hubspotDelivery({ secret: 'old-secret-0000-4000-8000-000000000000' })], { previous: 'old-secret-0000-4000-8000-000000000000' });
+		expect(rotated).toHaveLength(2);
+	});
+
+	it('needs the Webhook URL and the v3 headers', async () => {
+		const raw = JSON.stringify(events);
+		const out = await hubspotRun([hubspotDelivery(), delivery(raw, { 'x-hubspot-request-timestamp': String(Date.now()) }), delivery(raw, { 'x-hubspot-signature-v3': signV3(raw, CLIENT_SECRET, URL, Date.now()), 'x-hubspot-request-timestamp': String(Math.floor(Date.now() / 1000)) })], { continueOnFail: true, webhookUrl: '' });
+		expect(out.map((o) => o.json.error)).toEqual([
+			'Item 0: HubSpot webhook refused: Webhook URL is empty: enter the target URL exactly as set in the HubSpot app',
+			'Item 1: HubSpot webhook refused: X-HubSpot-Signature-v3 is missing (is the app\'s webhook subscription signing with v3?)',
+			// Seconds where HubSpot sends milliseconds: decades away.
+			expect.stringMatching(/^Item 2: HubSpot webhook refused: X-HubSpot-Request-Timestamp is \d+ s away from now/),
+		]);
+	});
+
+	it('credential test for the client secret', async () => {
+		const test = (data: ICredentialDataDecryptedObject) => new ConversionRelay().methods.credentialTest.hubSpotWebhookSecret.call({} as ICredentialTestFunctions, { id: 'h', name: 'h', type: 'hubSpotWebhookApi', data });
+		expect(await test({ clientSecret: '' })).toEqual({ status: 'Error', message: 'Enter the secret shown in the HubSpot app (its Auth tab)' });
+		expect((await test({ clientSecret: CLIENT_SECRET })).status).toBe('OK');
 	});
 });

@@ -5,7 +5,6 @@ import {
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
-import { nowSeconds } from '../../../core/signatures/compare';
 import { perItem } from '../../../shared/perItem';
 import { sourceByValue, WEBHOOK_SOURCES } from './sources';
 import type { HeaderBag } from './sources/types';
@@ -21,8 +20,18 @@ export const description: INodeProperties[] = [
 		description: 'Who sent the webhook: decides the headers, the signed message and the credential',
 	},
 	{
+		displayName: 'Webhook URL',
+		name: 'webhookUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://n8n.example.com/webhook/crm-deal-stage',
+		displayOptions: { show: { source: WEBHOOK_SOURCES.filter((s) => s.signsUrl).map((s) => s.value) } },
+		description: 'The target URL exactly as entered in the sender\'s settings (HubSpot signs it, query string included)',
+	},
+	{
 		displayName:
-			'Put this node right after a Webhook node whose option Raw Body is on: the signature covers the exact bytes Chatwoot sent, which the parsed body no longer has. Set the Webhook node\'s Respond to "Using \'Respond to Webhook\' Node" and this node\'s Settings → On Error to "Continue (using error output)" to answer 401 from the error output.',
+			'Put this node right after a Webhook node whose option Raw Body is on: the signature covers the exact bytes the sender sent, which the parsed body no longer has. Set the Webhook node\'s Respond to "Using \'Respond to Webhook\' Node" and this node\'s Settings → On Error to "Continue (using error output)" to answer 401 from the error output.',
 		name: 'verifyNotice',
 		type: 'notice',
 		default: '',
@@ -63,8 +72,9 @@ export const description: INodeProperties[] = [
 
 /**
  * Checks each item's webhook signature on its raw body. A verified item comes out as the parsed
- * payload; a refused one is that item's error (its own output with continue-on-fail or the error
- * output, else the run stops naming the item and the reason).
+ * payload (a JSON list of objects, as HubSpot sends, as one item per object); a refused one is
+ * that item's error (its own output with continue-on-fail or the error output, else the run stops
+ * naming the item and the reason).
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const value = this.getNodeParameter('source', 0) as string;
@@ -83,7 +93,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (!headers || typeof headers !== 'object' || Array.isArray(headers)) throw fail(`no request headers in the field "${headersField}"`);
 		const rawBody = await this.helpers.getBinaryDataBuffer(i, property);
 
-		const verdict = source.verify({ rawBody, headers: headers as HeaderBag, secrets, toleranceSeconds, nowSeconds: nowSeconds() });
+		const url = source.signsUrl ? String(this.getNodeParameter('webhookUrl', i, '')).trim() : undefined;
+		const verdict = source.verify({ rawBody, headers: headers as HeaderBag, secrets, toleranceSeconds, nowMs: Date.now(), url });
 		if (!verdict.ok) throw fail(verdict.reason);
 
 		let payload: unknown;
@@ -92,7 +103,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		} catch {
 			throw fail('the signature is valid but the body is not JSON');
 		}
-		if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw fail('the signature is valid but the body is not a JSON object');
-		return payload as IDataObject;
+		const isObject = (v: unknown): v is IDataObject => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+		if (isObject(payload)) return payload;
+		if (Array.isArray(payload) && payload.length > 0 && payload.every(isObject)) return payload;
+		throw fail('the signature is valid but the body is neither a JSON object nor a list of objects');
 	});
 }

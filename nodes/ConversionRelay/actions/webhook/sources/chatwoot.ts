@@ -15,7 +15,8 @@ export const chatwoot: WebhookSource = {
 	name: 'Chatwoot',
 	credential: 'chatwootWebhookApi',
 	secrets: (credential) => [credential.secret, credential.previousSecret].map((s) => (typeof s === 'string' ? s.trim() : '')).filter(Boolean),
-	verify({ rawBody, headers, secrets, toleranceSeconds, nowSeconds }) {
+	verify({ rawBody, headers, secrets, toleranceSeconds, nowMs }) {
+		const nowSeconds = Math.floor(nowMs / 1000);
 		const signature = header(headers, SIGNATURE);
 		const timestamp = header(headers, TIMESTAMP);
 		if (!signature) return { ok: false, reason: `${SIGNATURE} is missing (Chatwoot signs deliveries from version 4.11)` };

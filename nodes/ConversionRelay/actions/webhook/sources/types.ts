@@ -9,7 +9,9 @@ export interface VerifyInput {
 	headers: HeaderBag;
 	secrets: string[];
 	toleranceSeconds: number;
-	nowSeconds: number;
+	nowMs: number;
+	/** The URL the sender called, as configured there (HubSpot signs it). */
+	url?: string;
 }
 
 /**
@@ -25,6 +27,8 @@ export interface WebhookSource {
 	credential: string;
 	/** Current secret first; old ones only while rotating. */
 	secrets(credential: ICredentialDataDecryptedObject): string[];
+	/** Whether the signature covers the URL (then the node asks for it). */
+	signsUrl?: boolean;
 	verify(input: VerifyInput): Verdict;
 }
 
