@@ -4,7 +4,8 @@ import { startHttpDouble, type Answer, type Recorded } from './httpDouble';
  * A local HubSpot CRM for end-to-end tests, built from the v3/v4 APIs' documented shapes. It keeps
  * state so a test can assert what HubSpot would hold afterwards, not only what was sent:
  * - contacts: batch/upsert (idProperty email), batch/read, GET by id or e-mail, search (EQ filters);
- * - deals: batch/upsert by a unique property (shopify_order_id);
+ * - deals: batch/upsert by a unique property (shopify_order_id), GET by id (with
+ *   ?associations=contacts, the v3 way of reading a deal's contacts);
  * - properties and property groups: create, 409 when they exist;
  * - v4 default associations deal → contact (batch).
  * Every request must carry `Authorization: Bearer <token>`.
@@ -85,7 +86,9 @@ export async function startHubSpotDouble(options: { token: string }) {
 			const record = find(m[1] as ObjectType, req.query.get('idProperty') ?? undefined, decodeURIComponent(m[2]));
 			if (!record) return { status: 404, body: { status: 'error', message: 'Object not found.  objectId are usually numeric.', category: 'OBJECT_NOT_FOUND' } };
 			const names = req.query.get('properties')?.split(',');
-			return { status: 200, body: view(record, names) };
+			// ?associations=contacts on a deal: its associated contacts, in v3's shape.
+			const linked = m[1] === 'deals' && req.query.get('associations')?.split(',').includes('contacts') ? associations.filter((a) => a.dealId === record.id) : undefined;
+			return { status: 200, body: { ...view(record, names), ...(linked ? { associations: { contacts: { results: linked.map((a) => ({ id: a.contactId, type: 'deal_to_contact' })) } } } : {}) } };
 		}
 		m = /^\/crm\/v3\/properties\/(contacts|deals)(\/groups)?$/.exec(req.path);
 		if (m && req.method === 'POST') {
