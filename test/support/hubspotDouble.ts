@@ -42,6 +42,8 @@ export async function startHubSpotDouble(options: { token: string }) {
 			const existing = find(type, input.idProperty, input.id);
 			const record = existing ?? { id: String(nextId++), properties: { [input.idProperty]: input.idProperty === 'email' ? input.id.toLowerCase() : input.id }, createdAt: now, updatedAt: now };
 			Object.assign(record.properties, asStrings(input.properties ?? {}));
+			// HubSpot keeps contacts' e-mail addresses lower-cased, whatever case was written.
+			if (type === 'contacts' && record.properties.email) record.properties.email = record.properties.email.toLowerCase();
 			record.updatedAt = now;
 			records[type].set(record.id, record);
 			return { ...view(record), new: !existing, ...(input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {}) };
