@@ -52,8 +52,10 @@ export async function startAudiencesDouble(options: { token: string; account: st
 		return { rows, invalid, received: (body.payload?.data ?? []).length };
 	};
 	const keyOf = (row: Row) => JSON.stringify(Object.entries(row).sort());
-	// Meta removes every member that matches the removal row on any key.
-	const matches = (member: Row, row: Row) => Object.entries(row).some(([k, v]) => member[k] === v);
+	// Meta matches people on identifiers; names, dates of birth and places only sharpen a match,
+	// so two people sharing a country are not the same person.
+	const IDENTIFIERS = ['EMAIL', 'PHONE', 'MADID', 'EXTERN_ID', 'PAGEUID'];
+	const matches = (member: Row, row: Row) => IDENTIFIERS.some((k) => row[k] !== undefined && member[k] === row[k]);
 
 	const users = (audience: Audience, body: UsersBody, replace: boolean): Answer => {
 		const { rows, invalid, received } = rowsOf(body);
