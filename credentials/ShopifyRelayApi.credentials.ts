@@ -2,6 +2,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestHelper,
 	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
@@ -98,18 +99,44 @@ export class ShopifyRelayApi implements ICredentialType {
 			placeholder: 'https://my-shop.myshopify.com',
 			description: 'Leave empty for https://&lt;shop domain&gt;. Set it to reach the shop through a proxy, a gateway or a local test double.',
 		},
+		{
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
 	];
 
 	/**
-	 * A fixed token goes into X-Shopify-Access-Token. With client credentials the transport has
-	 * already put a fresh token there (tokens expire, so they cannot live in the credential).
+	 * With client credentials n8n asks for a token here when the stored one is empty or was
+	 * refused (401), and keeps it in the hidden Session Token field: so n8n's own HTTP Request node
+	 * can use this credential in both modes. The package's nodes keep their own token cache.
+	 */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		// A fixed token needs no session: a placeholder keeps n8n from asking again.
+		if (credentials.authMethod !== 'clientCredentials') return { sessionToken: 'fixed-token' };
+		const base = String(credentials.baseUrl ?? '').trim() || `https://${String(credentials.shopDomain ?? '').trim().replace(/^https?:\/\//i, '')}`;
+		const response = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: `${base.replace(/\/+$/, '')}/admin/oauth/access_token`,
+			body: { client_id: credentials.clientId, client_secret: credentials.clientSecret, grant_type: 'client_credentials' },
+			json: true,
+		})) as { access_token?: unknown };
+		if (typeof response?.access_token !== 'string' || !response.access_token) throw new Error('Shopify answered the client credentials grant without an access token');
+		return { sessionToken: response.access_token };
+	}
+
+	/**
+	 * The token goes into X-Shopify-Access-Token: the fixed one, or with client credentials the
+	 * session token, unless the package's transport already put a fresh one there.
 	 */
 	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
-		if (credentials.authMethod === 'clientCredentials') return requestOptions;
-		return {
-			...requestOptions,
-			headers: { ...requestOptions.headers, 'X-Shopify-Access-Token': String(credentials.accessToken ?? '') },
-		};
+		const headers = (requestOptions.headers ?? {}) as Record<string, unknown>;
+		const present = Object.keys(headers).some((name) => name.toLowerCase() === 'x-shopify-access-token');
+		if (present) return requestOptions;
+		const token = credentials.authMethod === 'clientCredentials' ? credentials.sessionToken : credentials.accessToken;
+		return { ...requestOptions, headers: { ...headers, 'X-Shopify-Access-Token': String(token ?? '') } };
 	};
 
 	// A fixed token is tested with a one-field GraphQL query; client credentials by asking for a token.

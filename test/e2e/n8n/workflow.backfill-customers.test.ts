@@ -44,7 +44,9 @@ describe('workflow: backfill Shopify customers → Custom Audience (replace) + H
 		audienceId = audiences.seed('All Shopify customers');
 		n8n = await startRealN8n();
 		await n8n.importCredentials([
-			{ id: 'shop', name: 'Shopify shop', type: 'shopifyRelayApi', data: { shopDomain: shopify.shop, apiVersion: '2025-10', authMethod: 'accessToken', accessToken: TOKEN, clientSecret: 'shpss_backfill', baseUrl: shopify.url } },
+			// Client credentials (Shopify's Dev Dashboard apps): n8n's HTTP Request node gets its token
+			// through the credential's preAuthentication.
+			{ id: 'shop', name: 'Shopify shop', type: 'shopifyRelayApi', data: { shopDomain: shopify.shop, apiVersion: '2025-10', authMethod: 'clientCredentials', clientId: shopify.clientId, clientSecret: 'shpss_backfill', accessToken: '', baseUrl: shopify.url } },
 			{ id: 'meta', name: 'Meta Conversions API', type: 'metaConversionRelayApi', data: { accessToken: META_TOKEN, appSecret: '', apiVersion: 'v25.0', baseUrl: audiences.url } },
 			{ id: 'hub', name: 'HubSpot', type: 'hubSpotRelayApi', data: { accessToken: HUBSPOT_TOKEN, baseUrl: hubspot.url } },
 		]);
@@ -70,7 +72,12 @@ describe('workflow: backfill Shopify customers → Custom Audience (replace) + H
 		expect(run.status).toBe('success');
 		const pages = shopify.received.filter((r) => r.path === '/admin/api/2025-10/graphql.json');
 		expect(pages).toHaveLength(2);
-		expect(pages.map((p) => p.headers['x-shopify-access-token'])).toEqual([TOKEN, TOKEN]);
+		// One grant, and both pages with the token it gave.
+		const grants = shopify.received.filter((r) => r.path === '/admin/oauth/access_token');
+		expect(grants).toHaveLength(1);
+		const granted = [...shopify.tokens].filter((t) => t !== TOKEN);
+		expect(granted).toHaveLength(1);
+		expect(pages.map((p) => p.headers['x-shopify-access-token'])).toEqual([granted[0], granted[0]]);
 		const variables = pages.map((p) => (p.body as { variables: { first: number; after: string | null } }).variables);
 		expect(variables[0]).toEqual({ first: 250, after: null });
 		expect(variables[1].after).toBe(Buffer.from('250').toString('base64'));
