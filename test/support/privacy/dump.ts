@@ -12,8 +12,10 @@ export async function dumpDatabase(where: { url?: string; dataDir: string }): Pr
 		await db.connect();
 		try {
 			const tables = (await db.query<{ t: string }>(TABLES)).rows.map((r) => r.t);
-			const rows = await Promise.all(tables.map(async (t) => (await db.query<{ row: string }>(`select x::text as row from ${t} x`)).rows.map((r) => r.row)));
-			return rows.flat().join('\n');
+			// One query at a time: a pg client does not run them side by side.
+			const rows: string[] = [];
+			for (const t of tables) rows.push(...(await db.query<{ row: string }>(`select x::text as row from ${t} x`)).rows.map((r) => r.row));
+			return rows.join('\n');
 		} finally {
 			await db.end();
 		}
