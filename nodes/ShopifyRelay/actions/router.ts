@@ -1,0 +1,18 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { customerOperations } from './customer/Customer.resource';
+import { orderOperations } from './order/Order.resource';
+
+type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+
+const resources: Record<string, Record<string, Operation>> = { customer: customerOperations, order: orderOperations };
+
+/** Hands each resource/operation to its file; one operation per file. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const run = resources[resource]?.[operation];
+	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	return [await run.call(this, items)];
+}
