@@ -8,7 +8,10 @@ import { startHttpDouble, type Answer, type Recorded } from './httpDouble';
  *   ?associations=contacts, the v3 way of reading a deal's contacts);
  * - properties and property groups: create, 409 when they exist;
  * - v4 default associations deal → contact (batch).
- * Every request must carry `Authorization: Bearer <token>`.
+ * Every request must carry `Authorization: Bearer <token>`. With `strictProperties`, writes are
+ * checked as HubSpot checks them: a property that is neither built in nor created is refused
+ * (400 PROPERTY_DOESNT_EXIST for the batch), an upsert's idProperty must be a unique property,
+ * and a property's group must exist before the property.
  */
 export interface CrmRecord {
 	id: string;
@@ -19,9 +22,28 @@ export interface CrmRecord {
 
 type ObjectType = 'contacts' | 'deals';
 
-export async function startHubSpotDouble(options: { token: string }) {
+// The built-in properties (and groups) the package writes; a portal has many more.
+const BUILT_IN: Record<string, Set<string>> = {
+	contacts: new Set(['email', 'firstname', 'lastname', 'phone', 'mobilephone', 'address', 'city', 'state', 'zip', 'country', 'company', 'website', 'lifecyclestage', 'hs_object_id']),
+	deals: new Set(['dealname', 'amount', 'closedate', 'pipeline', 'dealstage', 'deal_currency_code', 'description', 'hubspot_owner_id', 'hs_object_id']),
+	'contacts/groups': new Set(['contactinformation']),
+	'deals/groups': new Set(['dealinformation']),
+};
+
+export async function startHubSpotDouble(options: { token: string; strictProperties?: boolean }) {
 	const records: Record<ObjectType, Map<string, CrmRecord>> = { contacts: new Map(), deals: new Map() };
 	const definitions = new Map<string, Set<string>>();
+	const unique = new Set<string>();
+	const known = (key: string, name: string) => BUILT_IN[key]?.has(name) || definitions.get(key)?.has(name) === true;
+	const invalidProperty = (names: string[]): Answer => ({
+		status: 400,
+		body: {
+			status: 'error',
+			message: `Property values were not valid: ${JSON.stringify(names.map((name) => ({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name })))}`,
+			correlationId: '3c4a6f0e-0000-4000-8000-000000000000',
+			category: 'VALIDATION_ERROR',
+		},
+	});
 	const associations: Array<{ dealId: string; contactId: string }> = [];
 	let nextId = 1001;
 
@@ -36,6 +58,14 @@ export async function startHubSpotDouble(options: { token: string }) {
 	const upsert = (type: ObjectType, body: { inputs?: Array<{ id: string; idProperty: string; properties: Record<string, unknown>; objectWriteTraceId?: string }> }): Answer => {
 		const inputs = body.inputs ?? [];
 		if (inputs.length > 100) return { status: 400, body: { status: 'error', message: 'Batch size exceeds the maximum of 100', category: 'VALIDATION_ERROR' } };
+		if (options.strictProperties) {
+			const idProperty = inputs[0]?.idProperty;
+			if (idProperty && idProperty !== 'email' && idProperty !== 'hs_object_id' && !unique.has(`${type}/${idProperty}`)) {
+				return { status: 400, body: { status: 'error', message: `Property "${idProperty}" is not a unique property and cannot be used as an idProperty`, category: 'VALIDATION_ERROR' } };
+			}
+			const missing = [...new Set(inputs.flatMap((input) => Object.keys(input.properties ?? {})))].filter((name) => !known(type, name));
+			if (missing.length) return invalidProperty(missing);
+		}
 		const now = new Date().toISOString();
 		const results = inputs.map((input) => {
 			if (input.idProperty === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.id)) return { error: input };
@@ -98,8 +128,12 @@ export async function startHubSpotDouble(options: { token: string }) {
 			const names = definitions.get(key) ?? new Set<string>();
 			definitions.set(key, names);
 			const name = String(body.name ?? '');
-			if (names.has(name)) return { status: 409, body: { status: 'error', message: `A property named '${name}' already exists.`, category: 'OBJECT_ALREADY_EXISTS' } };
+			if (names.has(name) || (options.strictProperties && BUILT_IN[key]?.has(name))) return { status: 409, body: { status: 'error', message: `A property named '${name}' already exists.`, category: 'OBJECT_ALREADY_EXISTS' } };
+			if (options.strictProperties && !m[2] && !known(`${m[1]}/groups`, String(body.groupName ?? ''))) {
+				return { status: 400, body: { status: 'error', message: `Property group ${String(body.groupName)} does not exist.`, category: 'VALIDATION_ERROR' } };
+			}
 			names.add(name);
+			if (!m[2] && body.hasUniqueValue === true) unique.add(`${m[1]}/${name}`);
 			return { status: 201, body: { ...body, createdAt: new Date().toISOString() } };
 		}
 		if (req.path === '/crm/v4/associations/deals/contacts/batch/associate/default' && req.method === 'POST') {

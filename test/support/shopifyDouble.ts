@@ -6,8 +6,8 @@ import { startHttpDouble, type Answer, type Recorded } from './httpDouble';
  * - POST /admin/oauth/access_token (client-credentials grant);
  * - POST /admin/api/{version}/graphql.json: webhookSubscriptions (list, by topic, paged),
  *   webhookSubscriptionCreate (uri), webhookSubscriptionDelete, customers (paged, for
- *   backfills) and customer(id:) (one, from the same list, which a test may change as the shop
- *   changes), each checked against X-Shopify-Access-Token;
+ *   backfills), customer(id:) (one, from the same list, which a test may change as the shop
+ *   changes) and order(id:) (from `orders`), each checked against X-Shopify-Access-Token;
  * - deliver(): a webhook delivery as Shopify sends it (HMAC-SHA256 of the raw body, base64, in
  *   X-Shopify-Hmac-Sha256, with the topic, shop, webhook id, event id and version headers) to
  *   every subscription of that topic.
@@ -21,6 +21,8 @@ export interface ShopifyDoubleOptions {
 	accessToken?: string;
 	/** Customers the `customers` query pages through and `customer(id:)` finds (GraphQL Customer shape); kept by reference. */
 	customers?: object[];
+	/** Orders `order(id:)` finds (GraphQL Order shape, `id` the gid); kept by reference. */
+	orders?: object[];
 }
 
 export interface Subscription {
@@ -43,6 +45,7 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions) {
 	const tokens = new Set<string>(options.accessToken ? [options.accessToken] : []);
 	const subscriptions: Subscription[] = [];
 	const customers = options.customers ?? [];
+	const orders = options.orders ?? [];
 	let nextId = 1;
 
 	const graphql = (req: Recorded): Answer => {
@@ -71,6 +74,8 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions) {
 			const nodes = subscriptions.filter((s) => topics.length === 0 || topics.includes(s.topic));
 			return { status: 200, body: { data: { webhookSubscriptions: page(nodes, variables) } } };
 		}
+		// One order by id; null when there is none. Checked first: an order query also names its customer.
+		if (/\border\s*\(/.test(query)) return { status: 200, body: { data: { order: (orders as Array<{ id?: unknown }>).find((o) => o.id === variables.id) ?? null } } };
 		if (/\bcustomers\s*\(/.test(query)) return { status: 200, body: { data: { customers: page(customers, variables) } } };
 		// One customer by id (Customer shape as in `customers`); null when there is none, as Shopify answers.
 		if (/\bcustomer\s*\(/.test(query)) return { status: 200, body: { data: { customer: (customers as Array<{ id?: unknown }>).find((c) => c.id === variables.id) ?? null } } };
@@ -118,7 +123,7 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions) {
 		);
 	};
 
-	return { ...double, shop, clientId, subscriptions, tokens, deliver };
+	return { ...double, shop, clientId, subscriptions, tokens, customers, orders, deliver };
 }
 
 /** Cursor paging as Shopify's connections do it: `first`, `after`, pageInfo. */
