@@ -188,7 +188,7 @@ describe('workflow: Shopify paid orders → Meta Purchase', () => {
 	let relay: TestRelay;
 	let rest: OwnerSession;
 	const events = () => meta.received.flatMap((r) => r.body.data) as Array<Record<string, unknown>>;
-	const runs = async () => (await rest.executions(WORKFLOW_ID)).filter((e) => e.status !== 'running' && e.status !== 'new');
+	const runs = async () => (await rest.executions(WORKFLOW_ID)).filter((e) => e.mode === 'webhook' && e.status !== 'running' && e.status !== 'new');
 
 	beforeAll(async () => {
 		shopify = await startShopifyDouble({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
