@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { requestedQueryCost } from './graphqlCost';
 import { startHttpDouble, type Answer, type Recorded } from './httpDouble';
 
 /**
@@ -8,6 +9,8 @@ import { startHttpDouble, type Answer, type Recorded } from './httpDouble';
  *   webhookSubscriptionCreate (uri), webhookSubscriptionDelete, customers (paged, for
  *   backfills), customer(id:) (one, from the same list, which a test may change as the shop
  *   changes) and order(id:) (from `orders`), each checked against X-Shopify-Access-Token;
+ * - with `maxQueryCost` (Shopify's is 1,000), a query whose requested cost (test/support/graphqlCost)
+ *   is above it is refused as Shopify refuses it, MAX_COST_EXCEEDED, before anything is read;
  * - deliver(): a webhook delivery as Shopify sends it (HMAC-SHA256 of the raw body, base64, in
  *   X-Shopify-Hmac-Sha256, with the topic, shop, webhook id, event id and version headers) to
  *   every subscription of that topic.
@@ -23,6 +26,8 @@ export interface ShopifyDoubleOptions {
 	customers?: object[];
 	/** Orders `order(id:)` finds (GraphQL Order shape, `id` the gid); kept by reference. */
 	orders?: object[];
+	/** Refuse queries whose requested cost is above this, as Shopify does above 1,000. */
+	maxQueryCost?: number;
 }
 
 export interface Subscription {
@@ -46,12 +51,25 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions) {
 	const subscriptions: Subscription[] = [];
 	const customers = options.customers ?? [];
 	const orders = options.orders ?? [];
+	/** The requested cost of every query answered (mutations count 0). */
+	const costs: number[] = [];
 	let nextId = 1;
 
 	const graphql = (req: Recorded): Answer => {
 		const token = req.headers['x-shopify-access-token'];
 		if (typeof token !== 'string' || !tokens.has(token)) return { status: 401, body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
 		const { query = '', variables = {} } = (req.body ?? {}) as GraphqlBody;
+		// An estimate only: a document it cannot read is not refused for it.
+		let cost = NaN;
+		try {
+			cost = requestedQueryCost(query, variables);
+		} catch {
+			// left NaN
+		}
+		costs.push(cost);
+		if (options.maxQueryCost !== undefined && cost > options.maxQueryCost) {
+			return { status: 200, body: { errors: [{ message: `Query cost is ${cost}, which exceeds the single query max cost limit (${options.maxQueryCost}).`, extensions: { code: 'MAX_COST_EXCEEDED', cost, maxCost: options.maxQueryCost } }] } };
+		}
 		if (query.includes('webhookSubscriptionCreate')) {
 			const topic = String(variables.topic);
 			const uri = String((variables.webhookSubscription as { uri?: string } | undefined)?.uri ?? '');
@@ -123,7 +141,7 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions) {
 		);
 	};
 
-	return { ...double, shop, clientId, subscriptions, tokens, customers, orders, deliver };
+	return { ...double, shop, clientId, subscriptions, tokens, customers, orders, costs, deliver };
 }
 
 /** Cursor paging as Shopify's connections do it: `first`, `after`, pageInfo. */

@@ -191,7 +191,7 @@ describe('workflow: Shopify paid orders → Meta Purchase', () => {
 	const runs = async () => (await rest.executions(WORKFLOW_ID)).filter((e) => e.mode === 'webhook' && e.status !== 'running' && e.status !== 'new');
 
 	beforeAll(async () => {
-		shopify = await startShopifyDouble({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+		shopify = await startShopifyDouble({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, maxQueryCost: 1000 });
 		meta = await startMetaDouble();
 		relay = await startRelay('pglite', { META_ACCESS_TOKEN: 'EAAB-purchase-relay-token', META_GRAPH_URL: meta.url });
 		n8n = await startRealN8n();
