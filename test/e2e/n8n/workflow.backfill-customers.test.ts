@@ -11,8 +11,8 @@ const META_TOKEN = 'EAAB-backfill';
 const HUBSPOT_TOKEN = 'pat-na1-backfill';
 const COUNT = 260;
 
-// Shopify's GraphQL Customer nodes: 260 of them, so the workflow has to follow the cursor past
-// the first page of 250. Customer 3 has no phone, 5 has only a phone, 6 has neither (only its id).
+// Shopify's GraphQL Customer nodes: 260 of them, so the workflow has to follow the cursor over
+// three pages of 100. Customer 3 has no phone, 5 has only a phone, 6 has neither (only its id).
 const customers = Array.from({ length: COUNT }, (_, i) => ({
 	id: `gid://shopify/Customer/${7_000_000_000_000 + i}`,
 	legacyResourceId: String(7_000_000_000_000 + i),
@@ -38,14 +38,14 @@ describe('workflow: backfill Shopify customers → Custom Audience (replace) + H
 	let run: N8nRun;
 
 	beforeAll(async () => {
-		shopify = await startShopifyDouble({ clientSecret: 'shpss_backfill', accessToken: TOKEN, customers });
+		// Shopify's single-query cost limit, enforced: a page that asks for too much is refused.
+		shopify = await startShopifyDouble({ clientSecret: 'shpss_backfill', accessToken: TOKEN, customers, maxQueryCost: 1000 });
 		audiences = await startAudiencesDouble({ token: META_TOKEN, account: '1234' });
 		hubspot = await startHubSpotDouble({ token: HUBSPOT_TOKEN });
 		audienceId = audiences.seed('All Shopify customers');
 		n8n = await startRealN8n();
 		await n8n.importCredentials([
-			// Client credentials (Shopify's Dev Dashboard apps): n8n's HTTP Request node gets its token
-			// through the credential's preAuthentication.
+			// Client credentials (Shopify's Dev Dashboard apps).
 			{ id: 'shop', name: 'Shopify shop', type: 'shopifyRelayApi', data: { shopDomain: shopify.shop, apiVersion: '2025-10', authMethod: 'clientCredentials', clientId: shopify.clientId, clientSecret: 'shpss_backfill', accessToken: '', baseUrl: shopify.url } },
 			{ id: 'meta', name: 'Meta Conversions API', type: 'metaConversionRelayApi', data: { accessToken: META_TOKEN, appSecret: '', apiVersion: 'v25.0', baseUrl: audiences.url } },
 			{ id: 'hub', name: 'HubSpot', type: 'hubSpotRelayApi', data: { accessToken: HUBSPOT_TOKEN, baseUrl: hubspot.url } },
@@ -53,10 +53,7 @@ describe('workflow: backfill Shopify customers → Custom Audience (replace) + H
 		const wf = forImport('backfill-customers.json', 'wfBackfill00001', { shopifyRelayApi: 'shop', metaConversionRelayApi: 'meta', hubSpotRelayApi: 'hub' });
 		// What the sticky note tells a person to fill in.
 		const settings = wf.nodes.find((n) => n.name === 'Backfill settings')!;
-		for (const a of (settings.parameters.assignments as { assignments: Array<{ name: string; value: string }> }).assignments) {
-			if (a.name === 'shopifyAdminUrl') a.value = shopify.url;
-			if (a.name === 'audienceId') a.value = audienceId;
-		}
+		for (const a of (settings.parameters.assignments as { assignments: Array<{ name: string; value: string }> }).assignments) if (a.name === 'audienceId') a.value = audienceId;
 		await n8n.importWorkflow(wf);
 		// Someone who stopped being a customer: replace must take them out.
 		audiences.audiences.get(audienceId)!.members.set('gone', { EMAIL: sha('former@example.com') });
@@ -67,21 +64,24 @@ describe('workflow: backfill Shopify customers → Custom Audience (replace) + H
 		await Promise.all([shopify?.close(), audiences?.close(), hubspot?.close()]);
 	});
 
-	it('reads every customer, following Shopify\'s cursor, with the credential\'s token', () => {
+	it('reads every customer, following Shopify\'s cursor within its query-cost limit, with a client-credentials token', () => {
 		expect(run.error).toBeUndefined();
 		expect(run.status).toBe('success');
 		const pages = shopify.received.filter((r) => r.path === '/admin/api/2025-10/graphql.json');
-		expect(pages).toHaveLength(2);
-		// One grant, and both pages with the token it gave.
+		expect(pages).toHaveLength(3);
+		// Every page with a token from the grant. Two grants at most: n8n's own (the credential's
+		// preAuthentication, kept for any node) and the package transport's cached one.
 		const grants = shopify.received.filter((r) => r.path === '/admin/oauth/access_token');
-		expect(grants).toHaveLength(1);
+		expect(grants.length).toBeGreaterThanOrEqual(1);
+		expect(grants.length).toBeLessThanOrEqual(2);
 		const granted = [...shopify.tokens].filter((t) => t !== TOKEN);
-		expect(granted).toHaveLength(1);
-		expect(pages.map((p) => p.headers['x-shopify-access-token'])).toEqual([granted[0], granted[0]]);
-		const variables = pages.map((p) => (p.body as { variables: { first: number; after: string | null } }).variables);
-		expect(variables[0]).toEqual({ first: 250, after: null });
-		expect(variables[1].after).toBe(Buffer.from('250').toString('base64'));
-		expect(run.output['Customers → rows']).toHaveLength(COUNT);
+		const used = new Set(pages.map((p) => String(p.headers['x-shopify-access-token'])));
+		expect(used.size).toBe(1);
+		expect(granted).toContain([...used][0]);
+		const variables = pages.map((p) => (p.body as { variables: { first: number; after?: string | null } }).variables);
+		expect(variables.map((v) => v.first)).toEqual([100, 100, 100]);
+		expect(variables.slice(1).map((v) => v.after)).toEqual([Buffer.from('100').toString('base64'), Buffer.from('200').toString('base64')]);
+		expect(run.output['Shopify: all customers']).toHaveLength(COUNT);
 	});
 
 	it('replaces the audience in one session: exactly the shop\'s customers, hashed as Meta specifies', () => {
