@@ -130,3 +130,46 @@ describe('Meta Conversions API node → POST /{pixel}/events', () => {
 		await expect(new MetaConversionsApi().execute.call(context({ params: { pixelId: 'my pixel' } }))).rejects.toThrow('Pixel ID must be digits only, not "my pixel"');
 	});
 });
+
+describe('Meta Conversions API node → Map Automatically (each item is an event)', () => {
+	const items = [
+		// The flat shape, as a Set or Code node would prepare it.
+		{ email: 'John_Smith@gmail.com', phone: '(650)555-1212', event_id: '1001', value: 29.99, currency: 'usd', user_data: { country: 'US' } },
+		// Meta's own shape; its own event name and action source win over the node's.
+		{ event_name: 'Lead', action_source: 'email', event_id: 'lead-7', event_time: NOW - 60, user_data: { em: 'mary@example.com', external_id: 'crm-7' } },
+		// Not an event: user_data must be an object.
+		{ email: 'x@example.com', user_data: ['not', 'an', 'object'] },
+	];
+	const ctx = (continueOnFail = true) =>
+		executeContext({
+			items: items.map((json) => ({ json })),
+			credentials: { accessToken: 'TOKEN', apiVersion: 'v25.0', baseUrl: `${GRAPH}/`, appSecret: '' },
+			continueOnFail,
+			// No expressions at all: the node reads the items themselves.
+			params: { resource: 'event', operation: 'send', mapping: 'auto', pixelId: '123456', eventName: 'Purchase', actionSource: 'system_generated', options: {} },
+		});
+
+	it('sends each item as an event, hashed as Meta specifies, with the node\'s event name and action source as defaults', async () => {
+		let sent: { data: Array<Record<string, unknown>> } | undefined;
+		const scope = nock(GRAPH)
+			.post('/v25.0/123456/events', (body) => {
+				sent = body;
+				return true;
+			})
+			.reply(200, { events_received: 2, fbtrace_id: 'AUTO' });
+		const [out] = await new MetaConversionsApi().execute.call(ctx());
+		expect(scope.isDone()).toBe(true);
+		expect(sent?.data).toEqual([
+			{ event_name: 'Purchase', event_time: expect.any(Number), action_source: 'system_generated', event_id: '1001', user_data: { em: [sha('john_smith@gmail.com')], ph: [sha('16505551212')], country: [sha('us')] }, custom_data: { value: 29.99, currency: 'USD' } },
+			{ event_name: 'Lead', event_time: NOW - 60, action_source: 'email', event_id: 'lead-7', user_data: { em: [sha('mary@example.com')], external_id: [sha('crm-7')] } },
+		]);
+		expect(Math.abs((sent?.data[0].event_time as number) - Math.floor(Date.now() / 1000))).toBeLessThan(60);
+		expect(out.map((o) => o.json.fbtrace_id ?? o.json.error)).toEqual(['AUTO', 'AUTO', 'Item 2: user_data: must be an object of Meta user_data keys']);
+		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+
+	it('stops the run on such an item without continue-on-fail, naming it', async () => {
+		nock(GRAPH).post('/v25.0/123456/events').reply(200, { events_received: 2, fbtrace_id: 'AUTO' });
+		await expect(new MetaConversionsApi().execute.call(ctx(false))).rejects.toThrow('Item 2: user_data: must be an object');
+	});
+});

@@ -137,6 +137,21 @@ describe('node input fuzzing: every item gets a clear, paired, PII-free outcome'
 			},
 		},
 		{
+			label: 'Meta Conversions API → send (Map Automatically: the items are the events)',
+			fields: ['email', 'phone', 'first_name', 'user_data', 'custom_data', 'value', 'currency', 'event_id', 'event_time', 'event_name', 'action_source', 'event_source_url'],
+			shape: 'perItem',
+			run: async ({ items, poisoned, continueOnFail }) => {
+				const events = items.map((p, i) => {
+					const event: IDataObject = { email: p.email, phone: p.phone, first_name: p.firstName, user_data: { ln: p.lastName, country: 'US' }, custom_data: { order_id: p.order }, value: p.value, currency: 'usd', event_id: p.order };
+					const hit = poisoned.get(i);
+					if (hit) event[hit[0]] = hit[1] as Value;
+					return { json: event };
+				});
+				const ctx = executeContext({ items: events, credentials: { accessToken: 'EAAB-n8n', apiVersion: 'v25.0', baseUrl: meta.url, appSecret: '' }, continueOnFail, params: { delivery: 'direct', resource: 'event', operation: 'send', mapping: 'auto', pixelId: '123456', eventName: 'Purchase', actionSource: 'system_generated', options: {} } });
+				return (await new MetaConversionsApi().execute.call(ctx))[0];
+			},
+		},
+		{
 			label: 'Conversion Relay → send (real service)',
 			fields: EVENT_FIELDS,
 			shape: 'perItem',

@@ -29,7 +29,7 @@ export function collectEvents(this: IExecuteFunctions, items: INodeExecutionData
 			const pixelId = String(get('pixelId', i)).trim();
 			if (!/^\d+$/.test(pixelId)) throw new NodeOperationError(this.getNode(), `Pixel ID must be digits only, not ${describeValue(get('pixelId', i))}`, { itemIndex: i });
 			const options = get('options', i, {}) as IDataObject;
-			const result = prepareEvent(readEvent.call(this, i, get));
+			const result = prepareEvent(readEvent.call(this, i, get, items[i].json));
 			if (!result.ok) throw new NodeOperationError(this.getNode(), `Item ${i}: ${describeIssues(result.event, result.issues)}`, { itemIndex: i });
 			prepared.push({
 				index: i,

@@ -31,6 +31,20 @@ export const sendFields: INodeProperties[] = [
 		description: 'The pixel or dataset that receives the events',
 	},
 	{
+		displayName: 'Map Fields',
+		name: 'mapping',
+		type: 'options',
+		options: [
+			{
+				name: 'Map Automatically',
+				value: 'auto',
+				description: 'Each input item is already an event: email, phone, first_name, last_name, external_id, fbc, fbp, value, currency, event_id, event_time… or user_data and custom_data as Meta names them. Fastest: no expression is evaluated per item.',
+			},
+			{ name: 'Map Each Field Below', value: 'manual', description: 'Set each field, usually with expressions such as {{ $JSON.email }}' },
+		],
+		default: 'manual',
+	},
+	{
 		displayName: 'Event Name',
 		name: 'eventName',
 		type: 'options',
@@ -55,6 +69,7 @@ export const sendFields: INodeProperties[] = [
 			{ name: 'ViewContent', value: 'ViewContent' },
 		],
 		default: 'Purchase',
+		description: 'Mapped automatically, an item\'s own event_name wins',
 	},
 	{
 		displayName: 'Custom Event Name',
@@ -70,11 +85,12 @@ export const sendFields: INodeProperties[] = [
 		type: 'options',
 		options: ACTION_SOURCES.map((s) => ({ name: s, value: s })),
 		default: 'website',
-		description: 'Where the conversion happened. Website events also need an event source URL and a user agent.',
+		description: 'Where the conversion happened. Website events also need an event source URL and a user agent. Mapped automatically, an item\'s own action_source wins.',
 	},
 	{
 		displayName: 'Event Time',
 		name: 'eventTime',
+		displayOptions: { show: { mapping: ['manual'] } },
 		type: 'string',
 		default: '',
 		description: 'ISO date, unix seconds or milliseconds; empty means now. Meta refuses events older than 7 days.',
@@ -82,6 +98,7 @@ export const sendFields: INodeProperties[] = [
 	{
 		displayName: 'Event ID',
 		name: 'eventId',
+		displayOptions: { show: { mapping: ['manual'] } },
 		type: 'string',
 		default: '',
 		description: 'Deduplicates against the browser pixel: use the same ID as its eventID (e.g. the order ID)',
@@ -89,6 +106,7 @@ export const sendFields: INodeProperties[] = [
 	{
 		displayName: 'Event Source URL',
 		name: 'eventSourceUrl',
+		displayOptions: { show: { mapping: ['manual'] } },
 		type: 'string',
 		default: '',
 		description: 'The page where the event happened; required for website events',
@@ -96,6 +114,7 @@ export const sendFields: INodeProperties[] = [
 	{
 		displayName: 'Customer Information',
 		name: 'userData',
+		displayOptions: { show: { mapping: ['manual'] } },
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
@@ -105,6 +124,7 @@ export const sendFields: INodeProperties[] = [
 	{
 		displayName: 'Custom Data',
 		name: 'customData',
+		displayOptions: { show: { mapping: ['manual'] } },
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},

@@ -1,11 +1,13 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { flatToEventInput, type FlatEvent } from '../../core/capi/flatEvent';
 import type { EventInput } from '../../core/capi/build';
 import type { ActionSource } from '../../core/capi/types';
 import type { ParamReader } from '../params';
 import { USER_DATA_FIELDS } from './fields';
 
 /** One item's event from the shared event fields, raw: the core normalizes, hashes and validates. */
-export function readEvent(this: IExecuteFunctions, i: number, get: ParamReader): EventInput {
+export function readEvent(this: IExecuteFunctions, i: number, get: ParamReader, item?: IDataObject): EventInput {
+	if (get('mapping', i, 'manual') === 'auto') return withOptions(readItemEvent.call(this, i, get, item ?? {}), get('options', i, {}) as IDataObject);
 	const eventName = get('eventName', i) as string;
 	const userDataParam = get('userData', i, {}) as IDataObject;
 	const cd = get('customData', i, {}) as IDataObject;
@@ -40,10 +42,29 @@ export function readEvent(this: IExecuteFunctions, i: number, get: ParamReader):
 			contents: Array.isArray(contents) && contents.length ? (contents as never) : undefined,
 		},
 	};
-	if (options.limitedDataUse) {
+	return withOptions(input, options);
+}
+
+/** The node's Limited Data Use option, unless the event carries its own processing options. */
+function withOptions(input: EventInput, options: IDataObject): EventInput {
+	if (options.limitedDataUse && input.data_processing_options === undefined) {
 		input.data_processing_options = ['LDU'];
 		input.data_processing_options_country = (options.lduCountry as number) ?? 0;
 		input.data_processing_options_state = (options.lduState as number) ?? 0;
 	}
 	return input;
+}
+
+/**
+ * "Map Automatically": the item itself is the event, in the relay's simple shape. No expression
+ * is resolved per item; the node's event name and action source fill what the item leaves out.
+ */
+function readItemEvent(this: IExecuteFunctions, i: number, get: ParamReader, item: IDataObject): EventInput {
+	const chosen = get('eventName', i) as string;
+	const eventName = chosen === '__custom' ? (get('customEventName', i) as string) : chosen;
+	try {
+		return flatToEventInput(item as FlatEvent, { eventName, actionSource: get('actionSource', i) as ActionSource });
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), `Item ${i}: ${(error as Error).message}`, { itemIndex: i });
+	}
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { prepareEvent, type EventInput } from '../../../nodes/core/capi/build';
-import type { ActionSource, RawUserData } from '../../../nodes/core/capi/types';
+import { flatToEventInput, type FlatEvent } from '../../../nodes/core/capi/flatEvent';
 import type { Config } from '../config';
 import type { NewEvent, Repository } from '../db/repository';
 import type { Metrics } from '../metrics';
@@ -20,39 +20,10 @@ export interface EventAccepted {
 	duplicate: boolean;
 }
 
-const SIMPLE_KEYS: ReadonlyArray<[keyof EventInputBody, keyof RawUserData]> = [
-	['email', 'em'],
-	['phone', 'ph'],
-	['first_name', 'fn'],
-	['last_name', 'ln'],
-	['external_id', 'external_id'],
-	['client_ip_address', 'client_ip_address'],
-	['client_user_agent', 'client_user_agent'],
-	['fbp', 'fbp'],
-	['fbc', 'fbc'],
-];
-
 function toEventInput(body: EventInputBody): EventInput {
-	const user_data: RawUserData = { ...(body.user_data as RawUserData) };
-	for (const [from, to] of SIMPLE_KEYS) if (body[from] !== undefined && user_data[to] === undefined) user_data[to] = body[from];
-	const custom_data = { ...body.custom_data } as EventInput['custom_data'] & Record<string, unknown>;
-	if (body.value !== undefined && custom_data.value === undefined) custom_data.value = body.value as number;
-	if (body.currency !== undefined && custom_data.currency === undefined) custom_data.currency = body.currency;
-	return {
-		event_name: body.event_name,
-		event_time: body.event_time,
-		// Meta deduplicates on event_id: every stored event gets one.
-		event_id: body.event_id ?? randomUUID(),
-		action_source: (body.action_source ?? 'system_generated') as ActionSource,
-		event_source_url: body.event_source_url,
-		referrer_url: body.referrer_url,
-		opt_out: body.opt_out,
-		data_processing_options: body.data_processing_options,
-		data_processing_options_country: body.data_processing_options_country,
-		data_processing_options_state: body.data_processing_options_state,
-		user_data,
-		custom_data,
-	};
+	const input = flatToEventInput(body as FlatEvent, { actionSource: 'system_generated' });
+	// Meta deduplicates on event_id: every stored event gets one.
+	return { ...input, event_id: body.event_id ?? randomUUID() };
 }
 
 /**

@@ -46,6 +46,16 @@ function workflow(id: string, delivery: 'direct' | 'relay') {
 	};
 }
 
+/** The same customers already shaped as events, read by the node itself (Map Fields → Map Automatically). */
+function autoWorkflow(id: string) {
+	const wf = workflow(id, 'direct');
+	const events = PEOPLE.map((p) => ({ json: { email: p.email, phone: p.phone, user_data: { country: p.country }, value: p.value, currency: 'usd', event_id: p.order } }));
+	wf.name = 'Meta Conversions API (Map Automatically)';
+	wf.nodes[1].parameters = { jsCode: `return ${JSON.stringify(events)};` };
+	wf.nodes[2].parameters = { delivery: 'direct', resource: 'event', operation: 'send', mapping: 'auto', pixelId: '123456', eventName: 'Purchase', actionSource: 'system_generated', options: {} } as never;
+	return wf;
+}
+
 // The package's nodes in a real n8n 2.x, executed headless against local doubles.
 describe('Meta Conversions API node in a real n8n', () => {
 	let n8n: RealN8n;
@@ -61,6 +71,7 @@ describe('Meta Conversions API node in a real n8n', () => {
 		]);
 		await n8n.importWorkflow(workflow('e2eMetaDirect01', 'direct'));
 		await n8n.importWorkflow(workflow('e2eMetaRelay001', 'relay'));
+		await n8n.importWorkflow(autoWorkflow('e2eMetaAuto0001'));
 	}, 45 * 60_000);
 	afterAll(async () => {
 		await n8n?.close();
@@ -86,6 +97,16 @@ describe('Meta Conversions API node in a real n8n', () => {
 		expect(out.map((i) => i.json.events_received)).toEqual([3, 3, 3]);
 		expect(out.map((i) => i.json.event_id)).toEqual(['n8n-1001', 'n8n-1002', 'n8n-1003']);
 		expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+
+	it('Map Automatically: items that are events give the same request as mapped fields', async () => {
+		const before = meta.received.length;
+		const run = await n8n.execute('e2eMetaAuto0001');
+		expect(run.error).toBeUndefined();
+		expect(meta.received.length - before).toBe(1);
+		const sent = meta.received[before].body.data;
+		expect(sent.map((e) => ({ ...e, event_time: 0 }))).toEqual(meta.received[0].body.data.map((e) => ({ ...e, event_time: 0 })));
+		expect(run.output.Meta.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
 
 	it('through the relay service: signed, stored hashed, then delivered by the service', async () => {
