@@ -101,4 +101,16 @@ describe('Conversion Relay node and the Meta node in relay mode → the relay se
 		expect(ctx.requests.every((r) => r.options.url.startsWith(relay.url))).toBe(true);
 		await eventually(async () => expect(meta.received.slice(before).flatMap((r) => r.body.data.map((e) => `${e.event_name}:${e.event_id}`))).toEqual(['Lead:m-0', 'Lead:m-2']));
 	});
+
+	it('Map Automatically: the items are the events, hashed in n8n and stored by the service', async () => {
+		const items = [
+			{ event_name: 'Lead', email: 'Auto.One@Example.com', event_id: 'auto-1', user_data: { country: 'US' } },
+			{ event_name: { not: 'text' }, email: 'auto.two@example.com', event_id: 'auto-2' },
+		];
+		const ctx = context({ operation: 'send', mapping: 'auto' }, { continueOnFail: true, items });
+		const [out] = await new ConversionRelay().execute.call(ctx);
+		expect(out[0].json).toMatchObject({ status: 'queued', event_name: 'Lead', event_id: 'auto-1', user_data: { em: [sha('auto.one@example.com')], country: [sha('us')] } });
+		expect(out[1].json.error).toBe('Item 1: event_name: must be text, not object');
+		expect(String(ctx.requests[0].options.body)).not.toContain('Example.com');
+	});
 });
