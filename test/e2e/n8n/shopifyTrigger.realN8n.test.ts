@@ -1,5 +1,6 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { startHttpDouble, type HttpDouble } from '../../support/httpDouble';
+import { ownerSession, type OwnerSession } from '../../support/n8nRest';
 import { startRealN8n, type N8nServer, type RealN8n } from '../../support/realN8n';
 import { eventually } from '../../support/relayServer';
 import { startShopifyDouble, type ShopifyDouble } from '../../support/shopifyDouble';
@@ -146,35 +147,12 @@ interface Observed {
 	[key: string]: unknown;
 }
 
-/** The editor's REST API (/rest), with the owner's session. */
-async function ownerSession(base: string) {
-	const browserId = randomUUID();
-	const res = await fetch(`${base}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', 'browser-id': browserId },
-		body: JSON.stringify({ email: 'owner@e2e.example', firstName: 'E2e', lastName: 'Owner', password: 'E2e-Owner-Passw0rd' }),
-	});
-	if (res.status !== 200) throw new Error(`owner setup answered ${res.status}: ${await res.text()}`);
-	const cookie = (res.headers.getSetCookie?.() ?? [res.headers.get('set-cookie') ?? '']).map((c) => c.split(';')[0]).join('; ');
-	const call = async (method: string, path: string, body?: object) => {
-		const r = await fetch(`${base}/rest${path}`, { method, headers: { cookie, 'browser-id': browserId, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-		const text = await r.text();
-		if (r.status !== 200) throw new Error(`${method} /rest${path} answered ${r.status}: ${text}`);
-		return (JSON.parse(text) as { data: unknown }).data;
-	};
-	return {
-		/** This workflow's executions, as the editor lists them. */
-		executions: async (workflowId: string) => ((await call('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`)) as { results: Array<{ id: string; status: string; mode: string }> }).results,
-		deactivate: (workflowId: string) => call('POST', `/workflows/${workflowId}/deactivate`, {}),
-	};
-}
-
 describe('Shopify (Conversion Relay) Trigger in a live n8n', () => {
 	let n8n: RealN8n;
 	let server: N8nServer;
 	let shopify: ShopifyDouble;
 	let recorder: HttpDouble;
-	let rest: Awaited<ReturnType<typeof ownerSession>>;
+	let rest: OwnerSession;
 	const observed = () => recorder.received.filter((r) => r.path === '/observed').map((r) => r.body as Observed);
 	const runs = () => rest.executions(WORKFLOW_ID);
 	const quiet = () => new Promise((r) => setTimeout(r, 2500));
