@@ -7,6 +7,7 @@ import type {
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+import { clientCredentialsGrant, type ShopifyCredential } from '../nodes/shared/transport/shopifyAdmin';
 
 // The shop's origin as an n8n expression: the base URL override, else https://<shop domain>.
 const ORIGIN =
@@ -116,13 +117,7 @@ export class ShopifyRelayApi implements ICredentialType {
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		// A fixed token needs no session: a placeholder keeps n8n from asking again.
 		if (credentials.authMethod !== 'clientCredentials') return { sessionToken: 'fixed-token' };
-		const base = String(credentials.baseUrl ?? '').trim() || `https://${String(credentials.shopDomain ?? '').trim().replace(/^https?:\/\//i, '')}`;
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
-			url: `${base.replace(/\/+$/, '')}/admin/oauth/access_token`,
-			body: { client_id: credentials.clientId, client_secret: credentials.clientSecret, grant_type: 'client_credentials' },
-			json: true,
-		})) as { access_token?: unknown };
+		const response = (await this.helpers.httpRequest(clientCredentialsGrant(credentials as unknown as ShopifyCredential))) as { access_token?: unknown };
 		if (typeof response?.access_token !== 'string' || !response.access_token) throw new Error('Shopify answered the client credentials grant without an access token');
 		return { sessionToken: response.access_token };
 	}

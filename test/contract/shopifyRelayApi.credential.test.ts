@@ -28,6 +28,12 @@ describe('Shopify credential: client credentials for any node (preAuthentication
 		scope.done();
 	});
 
+	it('reaches the same shop address as the nodes from a bare shop name (https://<name>.myshopify.com)', async () => {
+		const scope = nock(SHOP).post('/admin/oauth/access_token').reply(200, { access_token: 'shpat_bare' });
+		expect(await credential.preAuthentication.call(helper, { shopDomain: ' Linen ', authMethod: 'clientCredentials', clientId: 'cid', clientSecret: 'csecret', baseUrl: '' })).toEqual({ sessionToken: 'shpat_bare' });
+		scope.done();
+	});
+
 	it('reports a grant without a token, and needs no session for a fixed token', async () => {
 		nock(SHOP).post('/admin/oauth/access_token').reply(200, { error: 'invalid_client' });
 		await expect(credential.preAuthentication.call(helper, { shopDomain: 'linen', authMethod: 'clientCredentials', clientId: 'c', clientSecret: 's', baseUrl: SHOP })).rejects.toThrow('without an access token');

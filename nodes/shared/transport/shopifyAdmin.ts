@@ -5,6 +5,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHookFunctions,
+	type IHttpRequestOptions,
 	type IWebhookFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
@@ -101,15 +102,18 @@ function tokenKey(origin: string, credential: ShopifyCredential): string {
 	return `${origin}\u0000${credential.clientId ?? ''}\u0000${secret}`;
 }
 
-async function requestToken(context: ShopifyContext, origin: string, credential: ShopifyCredential): Promise<CachedToken> {
-	const response = (await context.helpers.httpRequest({
+/** The client-credentials grant request: for this transport's cache and the credential's preAuthentication. */
+export function clientCredentialsGrant(credential: ShopifyCredential): IHttpRequestOptions {
+	return {
 		method: 'POST',
-		url: `${origin}/admin/oauth/access_token`,
+		url: `${shopOrigin(credential)}/admin/oauth/access_token`,
 		body: { client_id: credential.clientId, client_secret: credential.clientSecret, grant_type: 'client_credentials' },
 		json: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	})) as FullResponse;
+	};
+}
+
+async function requestToken(context: ShopifyContext, credential: ShopifyCredential): Promise<CachedToken> {
+	const response = (await context.helpers.httpRequest({ ...clientCredentialsGrant(credential), returnFullResponse: true, ignoreHttpStatusErrors: true })) as FullResponse;
 	const body = isRecord(response.body) ? response.body : {};
 	if (response.statusCode < 200 || response.statusCode >= 300 || typeof body.access_token !== 'string' || !body.access_token) {
 		throw apiError(context, response, 'The client credentials grant failed: check the client ID and secret, and that the app is installed on this shop');
@@ -129,7 +133,7 @@ export async function clientCredentialsToken(this: ShopifyContext, credential: S
 		if (value && value.expiresAt > Date.now()) return value.token;
 	}
 	// Concurrent callers share one request; a failed one is not remembered.
-	const pending = requestToken(this, origin, credential);
+	const pending = requestToken(this, credential);
 	tokens.delete(key);
 	tokens.set(key, pending);
 	if (tokens.size > MAX_CACHED_TOKENS) tokens.delete(tokens.keys().next().value as string);
