@@ -1,16 +1,18 @@
--- The dispatcher's SQL: claim (safe with several replicas), then complete, retry or dead-letter.
--- Every update after a claim is guarded by locked_by: only the claimer may finish its rows.
+-- The dispatcher's SQL: claim (safe with several replicas), then complete, retry or dead-letter,
+-- and give back on shutdown. Every update after a claim is guarded by locked_by: only the
+-- claimer may finish its rows.
 
+-- A claim returns only the five columns the dispatcher sends with, not the whole row.
 create or replace function relay_claim(p_worker text, p_limit integer, p_stale_after_seconds integer)
-returns setof relay_events
+returns table (id uuid, pixel_id text, test_event_code text, attempts integer, payload jsonb)
 language sql
 as $$
 	with ready as (
-		select id from relay_events
-		where (status in ('queued', 'retry') and next_attempt_at <= now())
+		select e.id from relay_events e
+		where (e.status in ('queued', 'retry') and e.next_attempt_at <= now())
 		   -- a replica that crashed mid-send: its claim is taken over after a while
-		   or (status = 'sending' and locked_at < now() - make_interval(secs => p_stale_after_seconds))
-		order by next_attempt_at
+		   or (e.status = 'sending' and e.locked_at < now() - make_interval(secs => p_stale_after_seconds))
+		order by e.next_attempt_at
 		limit p_limit
 		for update skip locked
 	)
@@ -18,7 +20,7 @@ as $$
 	set status = 'sending', locked_by = p_worker, locked_at = now(), attempts = e.attempts + 1, updated_at = now()
 	from ready
 	where e.id = ready.id
-	returning e.*;
+	returning e.id, e.pixel_id, e.test_event_code, e.attempts, e.payload;
 $$;
 
 create or replace function relay_mark_sent(p_worker text, p_ids uuid[], p_fbtrace_id text, p_events_received integer)

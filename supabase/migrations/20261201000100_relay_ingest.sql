@@ -1,6 +1,9 @@
--- relay_ingest as two set-based statements instead of a row-by-row loop that grew its jsonb
--- result one element at a time (quadratic in the batch size). Same answers: per input event, in
--- order, its id, its status and whether it was already stored (or repeated within the batch).
+-- Ingest: a delivery's receipt and its events in one transaction, several deliveries in one
+-- transaction (group commit), and the lookup of events already stored.
+
+-- The receipt first (a repeated delivery stops here), then the events in two set-based
+-- statements, linear in the batch size. Per input event, in order: its id, its status and
+-- whether it was already stored (or repeated within the batch).
 create or replace function relay_ingest(p_source text, p_delivery_key text, p_events jsonb)
 returns jsonb
 language plpgsql
@@ -43,9 +46,29 @@ begin
 end;
 $$;
 
-create or replace function relay_schema_version()
-returns text
-language sql immutable
-as $$ select '20261123000700'::text; $$;
+-- Group commit: deliveries that arrive together are stored in one transaction, each exactly as
+-- relay_ingest would store it alone (a repeated delivery key in the same group counts once).
+create or replace function relay_ingest_many(p_deliveries jsonb)
+returns jsonb
+language sql
+as $$
+	select coalesce(jsonb_agg(r.result order by r.ord), '[]'::jsonb)
+	from (
+		select t.ord, relay_ingest(t.d->>'source', t.d->>'delivery_key', t.d->'events') as result
+		from jsonb_array_elements(p_deliveries) with ordinality as t(d, ord)
+		order by t.ord
+	) r;
+$$;
 
-select relay_lock_down();
+-- Which of the given (pixel, event name, event id) keys are already stored: a repeated delivery
+-- of an event that has since aged past Meta's window is still recognised as a duplicate.
+create or replace function relay_find_events(p_keys jsonb)
+returns table (ord bigint, id uuid, status text)
+language sql stable
+as $$
+	select k.ord, e.id, e.status
+	from jsonb_array_elements(p_keys) with ordinality as k(key, ord)
+	join relay_events e
+	  on e.pixel_id = k.key->>'pixel_id' and e.event_name = k.key->>'event_name' and e.event_id = k.key->>'event_id'
+	order by k.ord;
+$$;
