@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import pino, { type Logger } from 'pino';
+import type { Clock } from './clock';
 import type { Config } from './config';
 import { openStorage } from './db/open';
 import { OutboxRepository, Repository } from './db/repository';
@@ -19,7 +20,7 @@ export interface Running {
 }
 
 /** Opens storage, applies migrations and listens. Used by main.ts and by the tests (port 0). */
-export async function startServer(config: Config, log: Logger = pino({ level: config.LOG_LEVEL }), dispatch: DispatcherOptions = {}): Promise<Running> {
+export async function startServer(config: Config, log: Logger = pino({ level: config.LOG_LEVEL }), dispatch: DispatcherOptions = {}, clock?: Clock): Promise<Running> {
 	const { secret, created } = resolveApiSecret(config.RELAY_API_SECRET, config.RELAY_DATA_DIR);
 	const db = await openStorage(config, log);
 	const repo = new Repository(db);
@@ -29,7 +30,7 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
 	// Without a token events are stored and held: the dispatcher does not start.
 	const metrics = new Metrics();
 	const dispatcher = new Dispatcher(new OutboxRepository(db), settings, log, dispatch, metrics);
-	const app = createApp({ repo, config, apiSecret: secret, log, dispatcher, metrics });
+	const app = createApp({ repo, config, apiSecret: secret, log, dispatcher, metrics, clock });
 	const server = await new Promise<Server>((resolve) => {
 		const s = app.listen(config.PORT, () => resolve(s));
 	});

@@ -126,7 +126,7 @@ describe('dispatcher → Meta double', () => {
 		await db.query("select * from relay_claim('crashed-replica', 10, 300)");
 		await db.query("update relay_events set locked_at = now() - interval '10 minutes' where id = $1", [id]);
 		await db.end();
-		relay = await startRelay('postgres', { META_PIXEL_ID: '123456', META_ACCESS_TOKEN: 'EAAB-test-token', META_GRAPH_URL: meta.url }, { baseDelayMs: 50, idleMs: 50, staleAfterSeconds: 60 }, { url: holder.databaseUrl as string });
+		relay = await startRelay('postgres', { META_PIXEL_ID: '123456', META_ACCESS_TOKEN: 'EAAB-test-token', META_GRAPH_URL: meta.url }, { baseDelayMs: 50, idleMs: 50, staleAfterSeconds: 60 }, { shared: { url: holder.databaseUrl as string } });
 		const s = await eventually(async () => {
 			const st = await status(relay as TestRelay, id);
 			expect(st.status).toBe('sent');

@@ -7,7 +7,7 @@ describe('two replicas on one Postgres', () => {
 		const env = { META_PIXEL_ID: '123456', META_ACCESS_TOKEN: 'EAAB-test-token', META_GRAPH_URL: meta.url };
 		const dispatch = { baseDelayMs: 50, idleMs: 20, claimLimit: 150 };
 		const a: TestRelay = await startRelay('postgres', env, dispatch);
-		const b: TestRelay = await startRelay('postgres', env, dispatch, { url: a.databaseUrl as string });
+		const b: TestRelay = await startRelay('postgres', env, dispatch, { shared: { url: a.databaseUrl as string } });
 		try {
 			const total = 3000;
 			const batches = Array.from({ length: total / 500 }, (_, k) =>

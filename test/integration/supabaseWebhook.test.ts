@@ -39,7 +39,7 @@ describe('POST /v1/webhooks/supabase with the seeded conversion rules', () => {
 	});
 
 	it('stores the same transition once, however often the webhook fires', async () => {
-		const again = await json(await post({ type: 'UPDATE', table: 'leads', record: lead('qualified', { updated_at: '2026-11-23T00:00:00Z' }), old_record: lead('new') }));
+		const again = await json(await post({ type: 'UPDATE', table: 'leads', record: lead('qualified', { updated_at: new Date(Date.now() - 3_600_000).toISOString() }), old_record: lead('new') }));
 		expect(again.data[0].duplicate).toBe(true);
 	});
 

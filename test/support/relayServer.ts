@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import type { Clock } from '../../service/src/clock';
 import { loadConfig } from '../../service/src/config';
 import { startServer, type Running } from '../../service/src/server';
 import type { DispatcherOptions } from '../../service/src/usecases/dispatcher';
@@ -32,7 +33,7 @@ export async function startRelay(
 	backend: Backend,
 	env: Record<string, string> = {},
 	dispatch: DispatcherOptions = { baseDelayMs: 50, idleMs: 50 },
-	shared?: { url: string },
+	{ shared, clock }: { shared?: { url: string }; clock?: Clock } = {},
 ): Promise<TestRelay> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'relay-'));
 	const database = shared ? { url: shared.url, drop: async () => undefined } : backend !== 'pglite' ? await freshDatabase('test') : undefined;
@@ -56,7 +57,7 @@ export async function startRelay(
 	let running: Running;
 	try {
 		const config = loadConfig({ PORT: '0', RELAY_DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...storage, ...env });
-		running = await startServer(config, pino({ level: 'debug' }, sink), dispatch);
+		running = await startServer(config, pino({ level: 'debug' }, sink), dispatch, clock);
 	} catch (error) {
 		// nothing left behind when the service refuses to start
 		await postgrest?.stop();

@@ -4,6 +4,8 @@ export interface Issue {
 	/** Dotted path of the offending field, e.g. custom_data.value. */
 	field: string;
 	message: string;
+	/** Set when the event is fine but too old to send: a stored copy may still answer a repeat. */
+	tooOld?: true;
 }
 
 export interface ValidateOptions {
@@ -39,7 +41,7 @@ function checkTime(event: ServerEvent, now: number, future: number, issues: Issu
 	const maxDays = event.action_source === 'physical_store' ? MAX_PHYSICAL_STORE_AGE_DAYS : MAX_EVENT_AGE_DAYS;
 	if (now - t > maxDays * DAY) {
 		const age = Math.floor((now - t) / DAY);
-		issues.push({ field: 'event_time', message: `event_time is ${age} days old; Meta accepts at most ${maxDays} days for action_source ${event.action_source}` });
+		issues.push({ field: 'event_time', message: `event_time is ${age} days old; Meta accepts at most ${maxDays} days for action_source ${event.action_source}`, tooOld: true });
 	}
 	if (t - now > future) {
 		issues.push({ field: 'event_time', message: `event_time is ${t - now} seconds in the future` });

@@ -9,6 +9,13 @@ export interface NewEvent {
 	payload: ServerEvent;
 }
 
+/** What makes an event unique: Meta deduplicates on the same three. */
+export interface EventKey {
+	pixel_id: string;
+	event_name: string;
+	event_id: string;
+}
+
 interface IngestCall {
 	source: string;
 	delivery_key: string | null;
@@ -89,6 +96,13 @@ export class Repository {
 	/** Stored in one transaction with whatever else arrived meanwhile (group commit). */
 	ingest(source: string, deliveryKey: string | null, events: NewEvent[]): Promise<IngestResult> {
 		return this.ingestGroup.submit({ source, delivery_key: deliveryKey, events });
+	}
+
+	/** The stored events among these keys, by the key's position; absent keys are not in the map. */
+	async findEvents(keys: EventKey[]): Promise<Map<number, { id: string; status: string }>> {
+		if (keys.length === 0) return new Map();
+		const rows = await this.db.rows<{ ord: number | string; id: string; status: string }>('relay_find_events', { p_keys: keys });
+		return new Map(rows.map((r) => [Number(r.ord) - 1, { id: r.id, status: r.status }]));
 	}
 
 	async getEvent(id: string): Promise<StoredEvent | undefined> {

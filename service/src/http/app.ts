@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import type { Dispatcher } from '../usecases/dispatcher';
@@ -24,13 +25,14 @@ export interface AppDeps {
 	log: Logger;
 	dispatcher?: Dispatcher;
 	metrics?: Metrics;
+	clock?: Clock;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 // Express 5 forwards rejected promises; this keeps the handlers' types plain.
 const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
 
-export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }: AppDeps) {
+export function createApp({ repo, config, apiSecret, log, dispatcher, metrics, clock }: AppDeps) {
 	const app = express();
 	app.disable('x-powered-by');
 	app.use(rejectDuplicateHeaders);
@@ -49,7 +51,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 	});
 
 	const apiSecrets = config.RELAY_API_SECRET_PREVIOUS ? [apiSecret, config.RELAY_API_SECRET_PREVIOUS] : [apiSecret];
-	const readAuth = requireReadAuth(apiSecrets, config.RELAY_STATUS_TOKEN);
+	const readAuth = requireReadAuth(apiSecrets, config.RELAY_STATUS_TOKEN, clock);
 
 	app.get(
 		'/',
@@ -90,7 +92,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 	app.post(
 		'/v1/events',
 		raw,
-		requireApiAuth(apiSecrets),
+		requireApiAuth(apiSecrets, clock),
 		route(async (req, res) => {
 			const body = parseJsonBody(req.body as Buffer, EVENT_MAX_DEPTH);
 			let items: unknown[];
@@ -101,7 +103,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 			} else {
 				items = [body];
 			}
-			const result = await ingestEvents({ repo, config, metrics }, 'api', items);
+			const result = await ingestEvents({ repo, config, metrics, clock }, 'api', items);
 			if (result.accepted.length) dispatcher?.nudge();
 			const status = result.accepted.length ? 202 : 400;
 			res.status(status).json({
@@ -131,7 +133,7 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 	app.post(
 		'/v1/events/:id/retry',
 		raw,
-		requireApiAuth(apiSecrets),
+		requireApiAuth(apiSecrets, clock),
 		route(async (req, res) => {
 			const id = String(req.params.id);
 			const event = await repo.requeue(id);
@@ -156,9 +158,9 @@ export function createApp({ repo, config, apiSecret, log, dispatcher, metrics }:
 		}),
 	);
 
-	app.post('/v1/webhooks/shopify', raw, route(shopifyWebhookRoute({ repo, config, log, metrics, dispatcher })));
-	app.post('/v1/webhooks/supabase', raw, route(supabaseWebhookRoute({ repo, config, metrics, dispatcher })));
-	app.post('/v1/webhooks/chatwoot', raw, route(chatwootWebhookRoute({ repo, config, metrics, dispatcher })));
+	app.post('/v1/webhooks/shopify', raw, route(shopifyWebhookRoute({ repo, config, log, metrics, dispatcher, clock })));
+	app.post('/v1/webhooks/supabase', raw, route(supabaseWebhookRoute({ repo, config, metrics, dispatcher, clock })));
+	app.post('/v1/webhooks/chatwoot', raw, route(chatwootWebhookRoute({ repo, config, metrics, dispatcher, clock })));
 
 	app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
 	app.use(errorHandler(log));

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { safeEqual } from '../../../nodes/core/signatures/compare';
 import { RELAY_SIGNATURE_HEADER, verifyRelaySignature } from '../../../nodes/core/signatures/relay';
+import { systemClock, unixSeconds, type Clock } from '../clock';
 import { HttpError } from './errors';
 
 /** Every secret is compared, so the time taken does not tell which one came close. */
@@ -11,11 +12,11 @@ export function matchesAny(token: string, secrets: readonly string[]): boolean {
 }
 
 /** Authorization: Bearer <secret>, or a signed request (X-Relay-Signature: t=…,v1=…); any of `secrets` (rotation). */
-export function requireApiAuth(secrets: readonly string[]) {
+export function requireApiAuth(secrets: readonly string[], clock: Clock = systemClock) {
 	return (req: Request, _res: Response, next: NextFunction): void => {
 		const signature = req.header(RELAY_SIGNATURE_HEADER);
 		if (signature !== undefined) {
-			const verdict = verifyRelaySignature({ rawBody: (req.body as Buffer) ?? Buffer.alloc(0), header: signature, secrets });
+			const verdict = verifyRelaySignature({ rawBody: (req.body as Buffer) ?? Buffer.alloc(0), header: signature, secrets, now: unixSeconds(clock) });
 			if (verdict.ok) return next();
 			return next(new HttpError(401, 'unauthorized', `request signature rejected: ${verdict.reason}`));
 		}
@@ -41,9 +42,9 @@ function presented(req: Request): string | undefined {
  * Reading (status page, event lookups): the API secret or the read-only RELAY_STATUS_TOKEN, as
  * a Bearer token or as the password of HTTP Basic so a person can open the status page.
  */
-export function requireReadAuth(apiSecrets: readonly string[], statusToken: string | undefined) {
+export function requireReadAuth(apiSecrets: readonly string[], statusToken: string | undefined, clock: Clock = systemClock) {
 	const accepted = statusToken ? [...apiSecrets, statusToken] : [...apiSecrets];
-	const signed = requireApiAuth(apiSecrets);
+	const signed = requireApiAuth(apiSecrets, clock);
 	return (req: Request, res: Response, next: NextFunction): void => {
 		if (req.header(RELAY_SIGNATURE_HEADER) !== undefined) return signed(req, res, next);
 		const token = presented(req);

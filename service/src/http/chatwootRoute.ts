@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { verifyChatwootWebhook, verifySharedSecret } from '../../../nodes/core/signatures/chatwoot';
+import { systemClock, unixSeconds, type Clock } from '../clock';
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import { handleChatwootDelivery } from '../usecases/chatwootWebhook';
@@ -12,7 +13,7 @@ import { parseJsonBody, WEBHOOK_MAX_DEPTH } from './jsonLimits';
  * POST /v1/webhooks/chatwoot: Chatwoot ≥ 4.11 signs "<timestamp>.<body>"; older versions sign
  * nothing, so the secret may instead come as X-Chatwoot-Token or ?token=.
  */
-export function chatwootWebhookRoute({ repo, config, metrics, dispatcher }: { repo: Repository; config: Config; metrics?: Metrics; dispatcher?: Dispatcher }) {
+export function chatwootWebhookRoute({ repo, config, metrics, dispatcher, clock = systemClock }: { repo: Repository; config: Config; metrics?: Metrics; dispatcher?: Dispatcher; clock?: Clock }) {
 	return async (req: Request, res: Response): Promise<void> => {
 		// "new,old" during a rotation: both are accepted.
 		const secret = (config.CHATWOOT_WEBHOOK_SECRET ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -20,14 +21,14 @@ export function chatwootWebhookRoute({ repo, config, metrics, dispatcher }: { re
 		const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 		const signature = req.header('x-chatwoot-signature');
 		const ok = signature
-			? verifyChatwootWebhook({ rawBody: raw, signature, timestamp: req.header('x-chatwoot-timestamp'), secret })
+			? verifyChatwootWebhook({ rawBody: raw, signature, timestamp: req.header('x-chatwoot-timestamp'), secret, now: unixSeconds(clock) })
 			: secret.map((one) => verifySharedSecret(req.header('x-chatwoot-token') ?? (typeof req.query.token === 'string' ? req.query.token : undefined), one)).includes(true);
 		if (!ok) throw new HttpError(401, 'unauthorized', signature ? 'X-Chatwoot-Signature or X-Chatwoot-Timestamp rejected' : 'missing or wrong shared secret');
 		const payload = parseJsonBody(raw, WEBHOOK_MAX_DEPTH, { object: true });
 		if (!payload || typeof payload !== 'object' || typeof (payload as { event?: unknown }).event !== 'string') {
 			throw new HttpError(400, 'invalid_payload', 'event: required', 'event');
 		}
-		const result = await handleChatwootDelivery({ repo, config, metrics }, payload as never, req.header('x-chatwoot-delivery') ?? null);
+		const result = await handleChatwootDelivery({ repo, config, metrics, clock }, payload as never, req.header('x-chatwoot-delivery') ?? null);
 		if (result.data.length) dispatcher?.nudge();
 		res.status(200).json(result);
 	};

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { shopifyHeader, verifyShopifyWebhook } from '../../../nodes/core/signatures/shopify';
+import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import type { Dispatcher } from '../usecases/dispatcher';
@@ -15,13 +16,14 @@ interface Deps {
 	log: Logger;
 	metrics?: Metrics;
 	dispatcher?: Dispatcher;
+	clock?: Clock;
 }
 
 /**
  * POST /v1/webhooks/shopify: HMAC of the raw body first (401, nothing stored), then one commit,
  * then 200. Delivery to Meta happens afterwards, so Shopify's 5-second limit is never at risk.
  */
-export function shopifyWebhookRoute({ repo, config, log, metrics, dispatcher }: Deps) {
+export function shopifyWebhookRoute({ repo, config, log, metrics, dispatcher, clock }: Deps) {
 	return async (req: Request, res: Response): Promise<void> => {
 		const headers = req.headers as Record<string, string | string[] | undefined>;
 		const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -41,7 +43,7 @@ export function shopifyWebhookRoute({ repo, config, log, metrics, dispatcher }: 
 		if ((topic === config.SHOPIFY_PURCHASE_TOPIC || topic === 'customers/create') && typeof id !== 'number' && typeof id !== 'string') {
 			throw new HttpError(400, 'invalid_payload', `id: required in a ${topic} payload`, 'id');
 		}
-		const outcome = await handleShopifyDelivery({ repo, config, metrics }, { topic, shop, deliveryId, payload });
+		const outcome = await handleShopifyDelivery({ repo, config, metrics, clock }, { topic, shop, deliveryId, payload });
 		if (outcome.kind === 'ignored') {
 			log.info({ topic, shop, reason: outcome.reason }, 'shopify delivery ignored');
 			res.status(200).json({ ignored: outcome.reason });

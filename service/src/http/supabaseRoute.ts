@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import type { Dispatcher } from '../usecases/dispatcher';
@@ -18,7 +19,7 @@ const ChangeSchema = z.object({
 });
 
 /** POST /v1/webhooks/supabase: database webhooks are unsigned; the trigger sends a bearer secret. */
-export function supabaseWebhookRoute({ repo, config, metrics, dispatcher }: { repo: Repository; config: Config; metrics?: Metrics; dispatcher?: Dispatcher }) {
+export function supabaseWebhookRoute({ repo, config, metrics, dispatcher, clock }: { repo: Repository; config: Config; metrics?: Metrics; dispatcher?: Dispatcher; clock?: Clock }) {
 	return async (req: Request, res: Response): Promise<void> => {
 		const token = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1]?.trim();
 		// "new,old" during a rotation: both are accepted.
@@ -31,7 +32,7 @@ export function supabaseWebhookRoute({ repo, config, metrics, dispatcher }: { re
 			const issue = change.error.issues[0];
 			throw new HttpError(400, 'invalid_payload', `${issue.path.join('.')}: ${issue.message}`, issue.path.join('.'));
 		}
-		const result = await handleDatabaseChange({ repo, config, metrics }, change.data);
+		const result = await handleDatabaseChange({ repo, config, metrics, clock }, change.data);
 		if (result.data.length) dispatcher?.nudge();
 		res.status(200).json(result);
 	};

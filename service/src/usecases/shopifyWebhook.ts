@@ -5,6 +5,7 @@ import { withExactIds } from '../../../nodes/core/shopify/exactIds';
 import { orderToPurchaseEvent } from '../../../nodes/core/shopify/order';
 import { classifyOrder } from '../../../nodes/core/shopify/topics';
 import type { Customer, Order } from '../../../nodes/core/shopify/types';
+import { systemClock, unixSeconds } from '../clock';
 import type { Repository } from '../db/repository';
 import { ingestEvents, type IngestContext } from './ingestEvents';
 
@@ -47,15 +48,16 @@ async function privacy(repo: Repository, d: ShopifyDelivery): Promise<ShopifyOut
 /** A verified Shopify delivery: the configured order and customer topics become events. */
 export async function handleShopifyDelivery(ctx: IngestContext, d: ShopifyDelivery): Promise<ShopifyOutcome> {
 	const { repo, config } = ctx;
+	const now = unixSeconds(ctx.clock ?? systemClock);
 	if (d.topic === 'customers/data_request' || d.topic === 'customers/redact' || d.topic === 'shop/redact') return privacy(repo, d);
 	let event: RawServerEvent;
 	if (d.topic === config.SHOPIFY_PURCHASE_TOPIC) {
 		const order = withExactIds(d.payload as Order);
 		const kind = classifyOrder(order);
 		if (kind === 'test' || kind === 'cancelled' || kind === 'refunded') return { kind: 'ignored', reason: `${kind} order` };
-		event = honestSource(orderToPurchaseEvent(order, { shopDomain: d.shop, eventIdTemplate: config.SHOPIFY_EVENT_ID_TEMPLATE }));
+		event = honestSource(orderToPurchaseEvent(order, { shopDomain: d.shop, eventIdTemplate: config.SHOPIFY_EVENT_ID_TEMPLATE, now }));
 	} else if (d.topic === 'customers/create') {
-		event = customerToEvent(withExactIds(d.payload as Customer), config.SHOPIFY_CUSTOMER_EVENT);
+		event = customerToEvent(withExactIds(d.payload as Customer), config.SHOPIFY_CUSTOMER_EVENT, { now });
 	} else {
 		return { kind: 'ignored', reason: `topic ${d.topic} is not turned into events` };
 	}

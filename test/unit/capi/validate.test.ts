@@ -38,7 +38,7 @@ describe('validateEvent', () => {
 	it('rejects events older than 7 days, naming the age, and 62 days for physical_store', () => {
 		const old = purchase({ event_time: NOW - 8 * 86_400 });
 		const issues = validateEvent(old, { now: NOW });
-		expect(issues).toEqual([{ field: 'event_time', message: 'event_time is 8 days old; Meta accepts at most 7 days for action_source website' }]);
+		expect(issues).toEqual([{ field: 'event_time', message: 'event_time is 8 days old; Meta accepts at most 7 days for action_source website', tooOld: true }]);
 		expect(describeIssues(old, issues)).toBe('Purchase (event_id 1001): event_time is 8 days old; Meta accepts at most 7 days for action_source website');
 		expect(fields({ ...old, action_source: 'physical_store' })).toEqual([]);
 		expect(fields(purchase({ event_time: NOW - 7 * 86_400 }))).toEqual([]);
