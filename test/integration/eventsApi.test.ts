@@ -116,7 +116,7 @@ describe.each(backendsForThisClock(['pglite', 'postgres', 'supabase'] as const))
 
 describe('the migration', () => {
 	it('is in Supabase’s format and enables row-level security', () => {
-		const sql = readFileSync(join(__dirname, '../../supabase/migrations/20261123000000_relay_init.sql'), 'utf8');
+		const sql = readFileSync(join(__dirname, '../../supabase/migrations/20261201000000_relay_events.sql'), 'utf8');
 		expect(sql).toMatch(/alter table relay_events enable row level security/);
 		expect(sql).toMatch(/alter table relay_receipts enable row level security/);
 	});
