@@ -8,8 +8,8 @@ module.exports = {
 	maxWorkers: 2,
 	// Integration suites start embedded Postgres (PGlite) and real servers: seconds, not ms.
 	testTimeout: 60_000,
-	// Issue 7.5: every answer, log line, database row and request to Meta of the relay services the
-	// suite starts is scanned for the raw personal values the tests sent (test/support/privacy).
+	// Privacy scan: every answer, log line, database row and request to Meta of the relay services
+	// the suite starts is scanned for the raw personal values the tests sent (test/support/privacy).
 	globalSetup: '<rootDir>/test/support/privacy/globalSetup.ts',
 	globalTeardown: '<rootDir>/test/support/privacy/globalTeardown.ts',
 	setupFilesAfterEnv: ['<rootDir>/test/support/privacy/recordFetch.ts'],

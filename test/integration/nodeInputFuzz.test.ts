@@ -12,7 +12,7 @@ import { Random } from '../support/random';
 import { startRelay, type TestRelay } from '../support/relayServer';
 
 /**
- * Issue 7.3 for the nodes: items whose fields hold what expressions can hand a node (wrong
+ * Bad input for the nodes: items whose fields hold what expressions can hand a node (wrong
  * types, huge or empty strings, control and unicode tricks, nested objects, broken JSON). With
  * "continue on fail", every item gets an output paired with it: a result, or an error that says
  * what is wrong in words (not a TypeError) and repeats none of the item's personal data. Without

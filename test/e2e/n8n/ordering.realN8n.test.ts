@@ -4,10 +4,10 @@ import { eventually } from '../../support/relayServer';
 import { startShopifyDouble, type ShopifyDouble } from '../../support/shopifyDouble';
 
 /**
- * Issue 7.6 end to end: Shopify delivers webhooks in any order and sometimes many times. A live
- * n8n with the Shopify trigger (orders/updated) feeding HubSpot "Record Purchase" (Keep Later
- * Totals on) must leave the contact with the newest totals when an older delivery comes last, and
- * the same delivery arriving 20 times at once must run the workflow once.
+ * Ordering and duplicates end to end: Shopify delivers webhooks in any order and sometimes many
+ * times. A live n8n with the Shopify trigger (orders/updated) feeding HubSpot "Record Purchase"
+ * (Keep Later Totals on) must leave the contact with the newest totals when an older delivery
+ * comes last, and the same delivery arriving 20 times at once must run the workflow once.
  */
 const SECRET = 'shpss_ordering_secret';
 const HUBSPOT_TOKEN = 'pat-na1-ordering';

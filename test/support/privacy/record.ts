@@ -2,10 +2,10 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Issue 7.5 over the whole suite: what the tests send the relay service raw, and every place it
- * could leak to (its answers, its logs, its database), written to PRIVACY_SCAN_DIR while the tests
- * run; globalTeardown then looks for the one in the others. Nothing is written when the suite runs
- * without the scan (a single file run by hand).
+ * The privacy scan over the whole suite: what the tests send the relay service raw, and every
+ * place it could leak to (its answers, its logs, its database), written to PRIVACY_SCAN_DIR while
+ * the tests run; globalTeardown then looks for the one in the others. Nothing is written when the
+ * suite runs without the scan (a single file run by hand).
  */
 export type Place = 'sent' | 'answer' | 'log' | 'database' | 'meta';
 
