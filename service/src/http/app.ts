@@ -16,7 +16,7 @@ import { errorHandler, HttpError } from './errors';
 import { EVENT_MAX_DEPTH, parseJsonBody } from './jsonLimits';
 import { rejectDuplicateHeaders, requireJsonBody } from './requestGuards';
 import { encodeCursor, decodeCursor, ListQuerySchema } from './listQuery';
-import { BatchSchema, MAX_EVENTS } from './eventSchema';
+import { BatchSchema, MAX_EVENTS } from './batchSchema';
 
 export interface AppDeps {
 	repo: Repository;

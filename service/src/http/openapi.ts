@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EventInputSchema, MAX_EVENTS } from './eventSchema';
+import { EventInputSchema } from '../usecases/eventSchema';
+import { MAX_EVENTS } from './batchSchema';
 import { ListQuerySchema } from './listQuery';
 
 const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });

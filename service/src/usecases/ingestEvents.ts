@@ -5,7 +5,7 @@ import { systemClock, unixSeconds, type Clock } from '../clock';
 import type { Config } from '../config';
 import type { EventKey, NewEvent, Repository } from '../db/repository';
 import type { Metrics } from '../metrics';
-import { EventInputSchema, type EventInputBody } from '../http/eventSchema';
+import { EventInputSchema, type EventInputBody } from './eventSchema';
 
 export interface EventError {
 	index: number;

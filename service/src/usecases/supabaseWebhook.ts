@@ -1,4 +1,4 @@
-import type { EventInputBody } from '../http/eventSchema';
+import type { EventInputBody } from './eventSchema';
 import type { ConversionRule } from '../db/repository';
 import { ingestEvents, type IngestContext } from './ingestEvents';
 

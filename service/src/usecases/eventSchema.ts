@@ -42,7 +42,3 @@ export const EventInputSchema = z.strictObject({
 	currency: z.string().optional(),
 });
 export type EventInputBody = z.infer<typeof EventInputSchema>;
-
-export const MAX_EVENTS = 1000;
-
-export const BatchSchema = z.strictObject({ data: z.array(z.unknown()).min(1).max(MAX_EVENTS) });
