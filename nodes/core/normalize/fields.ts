@@ -26,10 +26,12 @@ const NANP = new Set(['us', 'ca', 'pr', 'vi', 'gu', 'as', 'mp', 'um', 'ag', 'ai'
 	'dm', 'do', 'gd', 'jm', 'kn', 'ky', 'lc', 'ms', 'sx', 'tc', 'tt', 'vc', 'vg']);
 // Countries whose international form keeps the leading 0 of the national number.
 const KEEPS_LEADING_ZERO = new Set(['it', 'sm', 'va']);
-const EXTENSION = /\s*(?:ext\.?|extension|x|#)\s*\d{1,6}\s*$/i;
+// Starts at a marker, not at whitespace, and the text is trimmed first: a pattern that opened with
+// \s* or ended with \s*$ would retry every position of a run of spaces (quadratic).
+const EXTENSION = /(?:ext\.?|extension|x|#)\s*\d{1,6}$/i;
 
 export function phone(value: string, ctx: NormalizeContext = {}): string | undefined {
-	const raw = value.trim().replace(EXTENSION, '');
+	const raw = value.trim().replace(EXTENSION, '').trimEnd();
 	const international = raw.startsWith('+') || /^\(?00/.test(raw);
 	let digits = raw.replace(/[^0-9]/g, '');
 	const code = ctx.country && !international ? callingCodeOf(ctx.country) : undefined;

@@ -1,0 +1,87 @@
+import { USER_DATA_NORMALIZERS } from '../../../nodes/core/normalize/userData';
+import { birthDay, birthMonth, birthYear } from '../../../nodes/core/normalize/dob';
+import { redactText } from '../../../nodes/core/errors/redact';
+import { toUnixSeconds } from '../../../nodes/core/capi/time';
+import { extractClickIds } from '../../../nodes/core/shopify/clickIds';
+
+/**
+ * Every normalizer that sees customer input runs in linear time on the inputs that make a
+ * backtracking regex quadratic. Measured against itself in the same run: eight times the input
+ * must cost about eight times as much (quadratic would be sixty-four), never absolute milliseconds.
+ */
+type Fn = (value: string) => unknown;
+
+const NORMALIZERS: Record<string, Fn> = {
+	...Object.fromEntries(Object.entries(USER_DATA_NORMALIZERS).map(([k, f]) => [k, (v: string) => f(v, {})])),
+	'ph (country us)': (v) => USER_DATA_NORMALIZERS.ph(v, { country: 'us' }),
+	'zp (country us)': (v) => USER_DATA_NORMALIZERS.zp(v, { country: 'us' }),
+	DOBY: birthYear,
+	DOBM: birthMonth,
+	DOBD: birthDay,
+	'error text redaction': redactText,
+	event_time: toUnixSeconds,
+	'click ids of an order': (v) => extractClickIds({ id: 1, landing_site: v, note_attributes: [{ name: '_fbc', value: v }] }, 0),
+};
+
+// Runs that make one pattern try every start position, or one quantifier give back every character.
+const HOSTILE: Record<string, (n: number) => string> = {
+	spaces: (n) => `1${' '.repeat(n)}1`,
+	tabs: (n) => `1${'\t'.repeat(n)}x`,
+	'ext markers': (n) => `1${' x'.repeat(n / 2)}`,
+	hashes: (n) => `+1${' #'.repeat(n / 2)} 1`,
+	digits: (n) => `+${'1'.repeat(n)}!`,
+	'digits and spaces': (n) => `+1${' 1'.repeat(n / 2)}x`,
+	dots: (n) => `a${'.a'.repeat(n / 2)}@`,
+	hyphens: (n) => `a@a${'-a'.repeat(n / 2)}-`,
+	'domain labels': (n) => `a@${'a.'.repeat(n / 2)}`,
+	'month words': (n) => 'jan '.repeat(n / 4),
+	'at signs': (n) => `${'a@'.repeat(n / 2)}`,
+	'plus signs': (n) => `${'+1 '.repeat(n / 3)}`,
+	ampersands: (n) => `?${'&amp;'.repeat(n / 5)}fbclid`,
+};
+
+function cost(fn: Fn, input: string, repeat: number, rounds = 3): number {
+	let best = Infinity;
+	for (let round = 0; round < rounds; round++) {
+		const started = process.hrtime.bigint();
+		for (let i = 0; i < repeat; i++) fn(input);
+		best = Math.min(best, Number(process.hrtime.bigint() - started));
+	}
+	return best;
+}
+
+/** Repetitions that make the small input take at least ~2 ms, so timer noise does not decide. */
+function calibrate(fn: Fn, input: string): number {
+	let repeat = 1;
+	while (repeat < 1 << 16 && cost(fn, input, repeat, 1) < 2e6) repeat *= 2;
+	return repeat;
+}
+
+const SMALL = 2_000;
+const GROWTH = 8;
+// Linear is about 8; quadratic about 64. 24 leaves room for a loaded machine.
+const LIMIT = 24;
+
+/** Cost of GROWTH times the input over the cost of the input; the best of three tries. */
+function growth(fn: Fn, make: (n: number) => string): number {
+	const small = make(SMALL);
+	const large = make(SMALL * GROWTH);
+	let best = Infinity;
+	for (let attempt = 0; attempt < 3 && best > LIMIT; attempt++) {
+		const repeat = calibrate(fn, small);
+		best = Math.min(best, cost(fn, large, repeat) / cost(fn, small, repeat));
+	}
+	return best;
+}
+
+describe('normalization takes linear time on hostile input', () => {
+	for (const [name, fn] of Object.entries(NORMALIZERS)) {
+		it(name, () => {
+			const slow = Object.entries(HOSTILE)
+				.map(([shape, make]) => ({ shape, ratio: growth(fn, make) }))
+				.filter(({ ratio }) => ratio > LIMIT)
+				.map(({ shape, ratio }) => `${shape}: ×${ratio.toFixed(1)} for ×${GROWTH} input`);
+			expect(slow).toEqual([]);
+		});
+	}
+});
