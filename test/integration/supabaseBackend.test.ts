@@ -94,7 +94,7 @@ describe('Supabase backend (supabase-js → real PostgREST → Postgres)', () =>
 		expect(await page.text()).toContain('ViewContent');
 	});
 
-	it('gives anon and authenticated nothing: no table, no function, despite Supabase’s default grants', async () => {
+	it('gives anon and authenticated nothing: no table, no function, no sequence, despite Supabase’s default grants', async () => {
 		const anon = createClient(relay.postgrest!.url, relay.postgrest!.anonKey, { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } });
 		const table = await anon.from('relay_events').select('id');
 		expect(table.error?.code).toBe('42501');
@@ -111,7 +111,12 @@ describe('Supabase backend (supabase-js → real PostgREST → Postgres)', () =>
 				union all
 				select p.proname, r.role from pg_proc p join pg_namespace n on n.oid = p.pronamespace,
 					unnest(array['anon', 'authenticated']) as r(role)
-				where n.nspname = 'public' and p.proname like 'relay\\_%' and has_function_privilege(r.role, p.oid, 'execute')`);
+				where n.nspname = 'public' and p.proname like 'relay\\_%' and has_function_privilege(r.role, p.oid, 'execute')
+				union all
+				select c.relname, r.role from pg_class c join pg_namespace n on n.oid = c.relnamespace,
+					unnest(array['anon', 'authenticated']) as r(role)
+				where n.nspname = 'public' and c.relkind = 'S' and c.relname like 'relay\\_%'
+				  and has_sequence_privilege(r.role, c.oid, 'usage,select,update')`);
 			expect(rows).toEqual([]);
 			const rls = await pg.query<{ relname: string }>(`select relname from pg_class where relname like 'relay\\_%' and relkind = 'r' and not relrowsecurity`);
 			expect(rls.rows).toEqual([]);
