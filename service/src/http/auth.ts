@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { safeEqual } from '../../../nodes/core/signatures/compare';
 import { RELAY_SIGNATURE_HEADER, verifyRelaySignature } from '../../../nodes/core/signatures/relay';
 import { systemClock, unixSeconds, type Clock } from '../clock';
+import type { Config } from '../config';
 import { HttpError } from './errors';
 
 /** Every secret is compared, so the time taken does not tell which one came close. */
@@ -53,4 +54,10 @@ export function requireReadAuth(apiSecrets: readonly string[], statusToken: stri
 		res.setHeader('WWW-Authenticate', 'Basic realm="Conversion Relay", charset="UTF-8"');
 		next(new HttpError(401, 'unauthorized', 'send the API secret or RELAY_STATUS_TOKEN as a Bearer token or as the password of HTTP Basic'));
 	};
+}
+
+/** Sending and retrying take the API secret (and the previous one during a rotation); reading also takes RELAY_STATUS_TOKEN. */
+export function relayAuth(config: Config, apiSecret: string, clock?: Clock) {
+	const apiSecrets = config.RELAY_API_SECRET_PREVIOUS ? [apiSecret, config.RELAY_API_SECRET_PREVIOUS] : [apiSecret];
+	return { api: requireApiAuth(apiSecrets, clock), read: requireReadAuth(apiSecrets, config.RELAY_STATUS_TOKEN, clock) };
 }

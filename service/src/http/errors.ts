@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { ZodError } from 'zod';
 
 export class HttpError extends Error {
 	constructor(
@@ -9,6 +10,16 @@ export class HttpError extends Error {
 	) {
 		super(message);
 	}
+}
+
+/** A 400 naming the first field zod refused and why. */
+export function invalidInput(code: string, error: ZodError): HttpError {
+	const issue = error.issues[0];
+	return new HttpError(400, code, `${issue.path.join('.')}: ${issue.message}`, issue.path.join('.'));
+}
+
+export function notFound(_req: Request, _res: Response, next: NextFunction): void {
+	next(new HttpError(404, 'not_found', 'no such route'));
 }
 
 /** Every error leaves as {error: {code, message, field?}}; internals are logged, not shown. */

@@ -7,7 +7,7 @@ import type { Dispatcher } from '../usecases/dispatcher';
 import type { Metrics } from '../metrics';
 import { handleDatabaseChange } from '../usecases/supabaseWebhook';
 import { matchesAny } from './auth';
-import { HttpError } from './errors';
+import { HttpError, invalidInput } from './errors';
 import { parseJsonBody, WEBHOOK_MAX_DEPTH } from './jsonLimits';
 
 const ChangeSchema = z.object({
@@ -28,10 +28,7 @@ export function supabaseWebhookRoute({ repo, config, metrics, dispatcher, clock 
 		if (!token || !matchesAny(token, secrets)) throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <SUPABASE_WEBHOOK_SECRET>');
 		const body = parseJsonBody(req.body as Buffer, WEBHOOK_MAX_DEPTH, { object: true });
 		const change = ChangeSchema.safeParse(body);
-		if (!change.success) {
-			const issue = change.error.issues[0];
-			throw new HttpError(400, 'invalid_payload', `${issue.path.join('.')}: ${issue.message}`, issue.path.join('.'));
-		}
+		if (!change.success) throw invalidInput('invalid_payload', change.error);
 		const result = await handleDatabaseChange({ repo, config, metrics, clock }, change.data);
 		if (result.data.length) dispatcher?.nudge();
 		res.status(200).json(result);

@@ -1,0 +1,73 @@
+import type { Request, Response } from 'express';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Repository } from '../db/repository';
+import type { Dispatcher } from '../usecases/dispatcher';
+import { ingestEvents } from '../usecases/ingestEvents';
+import { retryDeadEvent } from '../usecases/retryEvent';
+import type { Metrics } from '../metrics';
+import { BatchSchema, MAX_EVENTS } from './batchSchema';
+import { HttpError, invalidInput } from './errors';
+import { EVENT_MAX_DEPTH, parseJsonBody } from './jsonLimits';
+import { decodeCursor, encodeCursor, ListQuerySchema } from './listQuery';
+
+interface Deps {
+	repo: Repository;
+	config: Config;
+	metrics?: Metrics;
+	dispatcher?: Dispatcher;
+	clock?: Clock;
+}
+
+/** {data: [...]} is a batch; any other body is one event, checked by the use case. */
+function eventsIn(body: unknown): unknown[] {
+	if (!body || typeof body !== 'object' || Array.isArray(body) || !('data' in body)) return [body];
+	const batch = BatchSchema.safeParse(body);
+	if (!batch.success) throw new HttpError(400, 'invalid_batch', `data must be an array of 1 to ${MAX_EVENTS} events`, 'data');
+	return batch.data.data;
+}
+
+/** POST /v1/events: 202 when at least one event is stored, else 400; invalid events are reported by index. */
+export function postEventsRoute({ repo, config, metrics, dispatcher, clock }: Deps) {
+	return async (req: Request, res: Response): Promise<void> => {
+		const items = eventsIn(parseJsonBody(req.body as Buffer, EVENT_MAX_DEPTH));
+		const { accepted, errors } = await ingestEvents({ repo, config, metrics, clock }, 'api', items);
+		if (accepted.length) dispatcher?.nudge();
+		res.status(accepted.length ? 202 : 400).json({
+			data: accepted,
+			errors,
+			...(accepted.length ? {} : { error: { code: 'invalid_event', message: errors[0]?.message ?? 'no valid event', field: errors[0]?.field } }),
+		});
+	};
+}
+
+/** GET /v1/events: newest first, a page at a time. */
+export function listEventsRoute({ repo }: Pick<Deps, 'repo'>) {
+	return async (req: Request, res: Response): Promise<void> => {
+		const query = ListQuerySchema.safeParse(req.query);
+		if (!query.success) throw invalidInput('invalid_query', query.error);
+		const { status, limit, cursor } = query.data;
+		const { rows, last } = await repo.listEvents({ status, limit, cursor: cursor ? decodeCursor(cursor) : undefined });
+		res.json({ data: rows, next_cursor: rows.length === limit && last ? encodeCursor(last.createdAt, last.id) : null });
+	};
+}
+
+/** POST /v1/events/:id/retry: 202 with the requeued event; 404 or 409 for anything but a dead letter. */
+export function retryEventRoute({ repo, dispatcher }: Pick<Deps, 'repo' | 'dispatcher'>) {
+	return async (req: Request, res: Response): Promise<void> => {
+		const outcome = await retryDeadEvent(repo, String(req.params.id));
+		if (outcome.kind === 'missing') throw new HttpError(404, 'not_found', 'no event with this id', 'id');
+		if (outcome.kind === 'not_dead') throw new HttpError(409, 'not_dead', `only dead events can be retried; this one is ${outcome.status}`, 'id');
+		dispatcher?.nudge();
+		res.status(202).json(outcome.event);
+	};
+}
+
+/** GET /v1/events/:id: the event and its delivery state. */
+export function getEventRoute({ repo }: Pick<Deps, 'repo'>) {
+	return async (req: Request, res: Response): Promise<void> => {
+		const event = await repo.getEvent(String(req.params.id));
+		if (!event) throw new HttpError(404, 'not_found', 'no event with this id', 'id');
+		res.json(event);
+	};
+}
