@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { chunk, MAX_EVENTS_PER_REQUEST } from '../../../nodes/core/capi/batch';
-import { sendWithBisection } from '../../../nodes/core/capi/bisect';
+import { sendWithBisection, type SendOutcome } from '../../../nodes/core/capi/bisect';
 import type { Classified } from '../../../nodes/core/errors';
 import type { ClaimedEvent, OutboxRepository } from '../db/repository';
 import type { Metrics } from '../metrics';
-import { sendEvents, type GraphSettings } from '../meta/graphClient';
+import { sendEvents, type GraphSettings, type SendResult } from '../meta/graphClient';
 
 export interface DispatcherOptions {
 	/** Events one lane claims at a time (at most 1,000: one request per pixel). */
@@ -31,19 +31,61 @@ export interface DispatcherState {
 	dead: number;
 }
 
-type Outcome = { ok: true; fbtraceId: string | null; eventsReceived: number | null } | { ok: false; error: Classified };
-
 /** Usage at or above this percentage slows the dispatcher down before Meta throttles it. */
 export const USAGE_SLOWDOWN_PERCENT = 90;
 
-/** Exponential backoff with full jitter, at least what Meta asked for. */
 /** Tries of one request within a round, and the longest wait between them there. */
 const INLINE_TRIES = 4;
 const INLINE_MAX_WAIT_MS = 5_000;
 
+const DEFAULT_OPTIONS: Required<DispatcherOptions> = { claimLimit: MAX_EVENTS_PER_REQUEST, concurrency: 4, maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, staleAfterSeconds: 300, idleMs: 500 };
+
+/** Exponential backoff with full jitter, at least what Meta asked for. */
 export function backoffMs(attempt: number, base: number, max: number, atLeast = 0): number {
 	const ceiling = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
 	return Math.max(atLeast, Math.floor(ceiling / 2 + Math.random() * (ceiling / 2)));
+}
+
+/** A failure that may pass if the same request is sent again later. */
+const isTransient = (error: Classified): boolean => (error.class === 'retry' || error.class === 'throttle') && error.retryable;
+
+const reasonOf = (error: Classified): string => `${error.class}${error.code !== undefined ? ` ${error.code}${error.subcode ? `/${error.subcode}` : ''}` : ''}: ${error.message}`;
+
+type Accepted = Extract<SendResult, { ok: true }>;
+
+/** What becomes of a claimed event after its request. */
+type Verdict =
+	| { kind: 'sent'; fbtraceId: string | null; eventsReceived: number | null }
+	// Meta refused the token: back to the queue, not counted as a retry.
+	| { kind: 'hold'; reason: string }
+	| { kind: 'retry'; reason: string; attempts: number; retryAfterMs: number }
+	| { kind: 'dead'; reason: string };
+
+/** A verdict and the rows it applies to, recorded by one statement. */
+type Mark = Verdict & { ids: string[] };
+
+/** A claimed event after bisection: accepted with its request, or the error that settled it. */
+interface SentEvent {
+	item: ClaimedEvent;
+	ok: boolean;
+	result?: Accepted;
+	error?: unknown;
+}
+
+/** Events share a mark when one statement records them all: the same request, reason and attempt count. */
+function markKey(verdict: Verdict): string {
+	switch (verdict.kind) {
+		case 'sent':
+			return JSON.stringify([verdict.kind, verdict.fbtraceId]);
+		case 'retry':
+			return JSON.stringify([verdict.kind, verdict.reason, verdict.attempts]);
+		default:
+			return JSON.stringify([verdict.kind, verdict.reason]);
+	}
+}
+
+function sentVerdict(result: Accepted): Verdict {
+	return { kind: 'sent', fbtraceId: result.fbtraceId, eventsReceived: result.eventsReceived };
 }
 
 export class Dispatcher {
@@ -52,7 +94,7 @@ export class Dispatcher {
 	private stopping = false;
 	private loop?: Promise<void>;
 	private readonly wakers = new Set<() => void>();
-	private readonly o: Required<DispatcherOptions>;
+	private readonly options: Required<DispatcherOptions>;
 
 	constructor(
 		private readonly outbox: OutboxRepository,
@@ -61,7 +103,7 @@ export class Dispatcher {
 		options: DispatcherOptions = {},
 		private readonly metrics?: Metrics,
 	) {
-		this.o = { claimLimit: MAX_EVENTS_PER_REQUEST, concurrency: 4, maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, staleAfterSeconds: 300, idleMs: 500, ...options };
+		this.options = { ...DEFAULT_OPTIONS, ...options };
 	}
 
 	start(): void {
@@ -86,7 +128,7 @@ export class Dispatcher {
 
 	private async run(): Promise<void> {
 		// Lanes do not wait for each other: while one waits for Meta, another claims or marks.
-		await Promise.all(Array.from({ length: this.o.concurrency }, () => this.lane()));
+		await Promise.all(Array.from({ length: this.options.concurrency }, () => this.lane()));
 		this.state.running = false;
 	}
 
@@ -101,7 +143,7 @@ export class Dispatcher {
 			} catch (error) {
 				this.log.error({ err: { message: (error as Error).message } }, 'dispatch round failed');
 			}
-			if (claimed === 0 && !this.stopping) await this.sleep(this.o.idleMs);
+			if (claimed === 0 && !this.stopping) await this.sleep(this.options.idleMs);
 		}
 	}
 
@@ -131,7 +173,7 @@ export class Dispatcher {
 
 	/** One lane's round: claim, group per pixel, send in batches of 1,000, mark. */
 	async round(): Promise<number> {
-		const events = await this.outbox.claim(this.worker, Math.min(this.o.claimLimit, MAX_EVENTS_PER_REQUEST), this.o.staleAfterSeconds);
+		const events = await this.outbox.claim(this.worker, Math.min(this.options.claimLimit, MAX_EVENTS_PER_REQUEST), this.options.staleAfterSeconds);
 		this.state.lastRoundAt = new Date().toISOString();
 		if (events.length === 0) return 0;
 		const groups = new Map<string, ClaimedEvent[]>();
@@ -143,75 +185,95 @@ export class Dispatcher {
 		return events.length;
 	}
 
+	/** One batch of one pixel: sent (split around invalid events), then each outcome recorded. */
 	private async deliver(batch: ClaimedEvent[]): Promise<void> {
-		const settings = this.settings as GraphSettings;
 		const { pixel_id: pixel, test_event_code: testCode } = batch[0];
-		const outcomes = await sendWithBisection<ClaimedEvent, Outcome>(batch, async (part) => {
-			// A short transient failure is tried again here, so that a batch being split around an
-			// invalid event keeps its progress instead of starting over at the next claim.
-			for (let attempt = 1; ; attempt++) {
-				const timer = this.metrics?.metaLatency.startTimer();
-				this.metrics?.batchSize.observe(part.length);
-				const result = await sendEvents(settings, pixel, part.map((e) => e.payload), testCode);
-				timer?.({ outcome: result.ok ? 'ok' : result.error.class });
-				if (result.ok) {
-					this.noteUsage(result.usage);
-					return { ok: true, result };
-				}
-				const error = result.error;
-				const transient = (error.class === 'retry' || error.class === 'throttle') && error.retryable;
-				const wait = backoffMs(attempt, this.o.baseDelayMs, INLINE_MAX_WAIT_MS, error.retryAfterMs ?? 0);
-				if (!transient || attempt >= INLINE_TRIES || wait > INLINE_MAX_WAIT_MS || this.stopping) return { ok: false, invalid: error.class === 'invalid', error };
-				// Not woken by new events: Meta asked for this wait.
-				await new Promise((resolve) => setTimeout(resolve, wait));
+		const outcomes = await sendWithBisection<ClaimedEvent, Accepted>(batch, (part) => this.sendPart(pixel, testCode, part));
+		for (const mark of this.planMarks(outcomes)) await this.applyMark(mark);
+	}
+
+	/**
+	 * One request for part of a batch. A short transient failure is tried again here, so that a
+	 * batch being split around an invalid event keeps its progress instead of starting over at
+	 * the next claim.
+	 */
+	private async sendPart(pixel: string, testCode: string | null, part: readonly ClaimedEvent[]): Promise<SendOutcome<Accepted>> {
+		for (let attempt = 1; ; attempt++) {
+			const result = await this.timedSend(pixel, testCode, part);
+			if (result.ok) {
+				this.noteUsage(result.usage);
+				return { ok: true, result };
 			}
-		});
-		// Rows are updated per request outcome, not one by one: one statement per group.
-		const groups = new Map<string, { kind: 'sent' | 'retry' | 'dead'; ids: string[]; text: string; fbtraceId?: string | null; received?: number | null; delay?: number }>();
-		const add = (key: string, init: () => { kind: 'sent' | 'retry' | 'dead'; text: string; fbtraceId?: string | null; received?: number | null; delay?: number }, id: string) => {
-			const group = groups.get(key) ?? { ...init(), ids: [] };
-			group.ids.push(id);
-			groups.set(key, group);
-		};
-		for (const outcome of outcomes) {
-			const event = outcome.item;
-			if (outcome.ok && outcome.result?.ok) {
-				const { fbtraceId, eventsReceived } = outcome.result;
-				add(`sent|${fbtraceId}`, () => ({ kind: 'sent', text: '', fbtraceId, received: eventsReceived }), event.id);
-				continue;
-			}
-			const error = outcome.error as Classified;
-			const text = `${error.class}${error.code !== undefined ? ` ${error.code}${error.subcode ? `/${error.subcode}` : ''}` : ''}: ${error.message}`;
-			if (error.class === 'auth') {
-				// Retrying with a refused token burns attempts: hold the events and stop delivering.
-				if (!this.state.authError) this.log.error({ code: error.code, traceId: error.traceId }, 'Meta refused the access token or permissions; delivery stopped');
-				this.state.authError = text;
-				add(`hold|${text}`, () => ({ kind: 'retry', text, delay: this.o.baseDelayMs }), event.id);
-				continue;
-			}
-			const retryable = (error.class === 'retry' || error.class === 'throttle') && error.retryable;
-			if (!retryable || event.attempts >= this.o.maxAttempts) {
-				add(`dead|${text}`, () => ({ kind: 'dead', text }), event.id);
-				continue;
-			}
-			add(`retry|${text}|${event.attempts}`, () => ({ kind: 'retry', text, delay: backoffMs(event.attempts, this.o.baseDelayMs, this.o.maxDelayMs, error.retryAfterMs ?? 0) }), event.id);
+			const { error } = result;
+			const wait = backoffMs(attempt, this.options.baseDelayMs, INLINE_MAX_WAIT_MS, error.retryAfterMs ?? 0);
+			if (!isTransient(error) || attempt >= INLINE_TRIES || wait > INLINE_MAX_WAIT_MS || this.stopping) return { ok: false, invalid: error.class === 'invalid', error };
+			// Not woken by new events: Meta asked for this wait.
+			await new Promise((resolve) => setTimeout(resolve, wait));
 		}
-		for (const [key, g] of groups) {
-			if (g.kind === 'sent') {
-				const n = await this.outbox.markSent(this.worker, g.ids, g.fbtraceId ?? null, g.received ?? null);
+	}
+
+	private async timedSend(pixel: string, testCode: string | null, part: readonly ClaimedEvent[]): Promise<SendResult> {
+		const timer = this.metrics?.metaLatency.startTimer();
+		this.metrics?.batchSize.observe(part.length);
+		const result = await sendEvents(this.settings as GraphSettings, pixel, part.map((e) => e.payload), testCode);
+		timer?.({ outcome: result.ok ? 'ok' : result.error.class });
+		return result;
+	}
+
+	/** The marks of a batch, in the order their first event came back. */
+	private planMarks(outcomes: readonly SentEvent[]): Mark[] {
+		const marks = new Map<string, Mark>();
+		for (const outcome of outcomes) {
+			// sendPart fails only with a classified error.
+			const verdict = outcome.ok ? sentVerdict(outcome.result as Accepted) : this.failedVerdict(outcome.item, outcome.error as Classified);
+			const key = markKey(verdict);
+			const mark: Mark = marks.get(key) ?? { ...verdict, ids: [] };
+			mark.ids.push(outcome.item.id);
+			marks.set(key, mark);
+		}
+		return [...marks.values()];
+	}
+
+	private failedVerdict(event: ClaimedEvent, error: Classified): Verdict {
+		const reason = reasonOf(error);
+		if (error.class === 'auth') {
+			this.stopDelivering(error, reason);
+			return { kind: 'hold', reason };
+		}
+		if (!isTransient(error) || event.attempts >= this.options.maxAttempts) return { kind: 'dead', reason };
+		return { kind: 'retry', reason, attempts: event.attempts, retryAfterMs: error.retryAfterMs ?? 0 };
+	}
+
+	/** Retrying with a refused token burns attempts: the lanes stop until a person fixes the token. */
+	private stopDelivering(error: Classified, reason: string): void {
+		if (!this.state.authError) this.log.error({ code: error.code, traceId: error.traceId }, 'Meta refused the access token or permissions; delivery stopped');
+		this.state.authError = reason;
+	}
+
+	private async applyMark(mark: Mark): Promise<void> {
+		const { baseDelayMs, maxDelayMs } = this.options;
+		switch (mark.kind) {
+			case 'sent': {
+				const n = await this.outbox.markSent(this.worker, mark.ids, mark.fbtraceId, mark.eventsReceived);
 				this.state.sent += n;
 				this.metrics?.sent.inc(n);
-			} else if (g.kind === 'dead') {
-				const n = await this.outbox.markDead(this.worker, g.ids, g.text);
+				return;
+			}
+			case 'hold':
+				await this.outbox.markRetry(this.worker, mark.ids, mark.reason, baseDelayMs);
+				return;
+			case 'retry': {
+				const n = await this.outbox.markRetry(this.worker, mark.ids, mark.reason, backoffMs(mark.attempts, baseDelayMs, maxDelayMs, mark.retryAfterMs));
+				this.state.retried += n;
+				this.metrics?.retries.inc(n);
+				return;
+			}
+			case 'dead': {
+				const n = await this.outbox.markDead(this.worker, mark.ids, mark.reason);
 				this.state.dead += n;
 				this.metrics?.failed.inc(n);
-				this.log.warn({ events: g.ids.length, reason: g.text }, 'events dead-lettered');
-			} else {
-				const n = await this.outbox.markRetry(this.worker, g.ids, g.text, g.delay ?? this.o.baseDelayMs);
-				if (!key.startsWith('hold|')) {
-					this.state.retried += n;
-					this.metrics?.retries.inc(n);
-				}
+				this.log.warn({ events: mark.ids.length, reason: mark.reason }, 'events dead-lettered');
+				return;
 			}
 		}
 	}
