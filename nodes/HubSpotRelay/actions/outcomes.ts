@@ -1,4 +1,5 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type NodeApiError } from 'n8n-workflow';
+import { namingItem, outputInOrder } from '../../shared/itemOutcomes';
 
 export type Outcome = { ok: true; record: IDataObject } | { ok: false; error: NodeApiError | NodeOperationError };
 
@@ -14,34 +15,36 @@ export function recordJson(record: IDataObject): IDataObject {
 	return out;
 }
 
-/** The error again, now naming its item, as n8n shows it when the run stops. */
-export function forItem(this: IExecuteFunctions, error: NodeApiError | NodeOperationError, itemIndex: number): NodeApiError | NodeOperationError {
-	const message = `Item ${itemIndex}: ${error.message}`;
-	if (error instanceof NodeApiError) {
-		return new NodeApiError(this.getNode(), error.errorResponse ?? {}, { message, description: error.description ?? undefined, httpCode: error.httpCode ?? undefined, itemIndex });
+/**
+ * Reads every item before anything is sent. An item that cannot be read stops the run at once,
+ * or with continue on fail becomes that item's error. Returns what was read, in input order.
+ */
+export function readEach<T>(context: IExecuteFunctions, items: INodeExecutionData[], outcomes: Outcomes, read: (itemIndex: number) => T): T[] {
+	const values: T[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			values.push(read(i));
+		} catch (error) {
+			const failure = error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error, { itemIndex: i });
+			if (!context.continueOnFail()) throw failure;
+			outcomes.set(i, { ok: false, error: failure });
+		}
 	}
-	return new NodeOperationError(this.getNode(), message, { description: error.description ?? undefined, itemIndex });
-}
-
-/** What reading an item's parameters threw, as a NodeOperationError on that item. */
-export function asItemError(this: IExecuteFunctions, error: unknown, itemIndex: number): NodeOperationError {
-	return error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	return values;
 }
 
 /**
- * One output item per input item, in order, each paired with its input. A failed item becomes
- * {error} with continue on fail; otherwise the first failure stops the run, naming its item.
+ * One output per input item, in order: its record as toJson shapes it, or its error. Without
+ * continue on fail the first failure stops the run, naming its item.
  */
-export function emit(this: IExecuteFunctions, items: INodeExecutionData[], outcomes: Outcomes, toJson: (record: IDataObject, index: number) => IDataObject): INodeExecutionData[] {
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		const outcome: Outcome = outcomes.get(i) ?? { ok: false, error: new NodeOperationError(this.getNode(), 'Nothing was sent for this item', { itemIndex: i }) };
-		if (outcome.ok) {
-			out.push({ json: toJson(outcome.record, i), pairedItem: { item: i } });
-			continue;
-		}
-		if (!this.continueOnFail()) throw forItem.call(this, outcome.error, i);
-		out.push({ json: { error: outcome.error.message }, pairedItem: { item: i } });
-	}
-	return out;
+export function outputRecords(this: IExecuteFunctions, items: INodeExecutionData[], outcomes: Outcomes, toJson: (record: IDataObject, index: number) => IDataObject = recordJson): INodeExecutionData[] {
+	return outputInOrder.call(
+		this,
+		items.length,
+		(i) => {
+			const outcome: Outcome = outcomes.get(i) ?? { ok: false, error: new NodeOperationError(this.getNode(), 'Nothing was sent for this item', { itemIndex: i }) };
+			return outcome.ok ? { ok: true, json: toJson(outcome.record, i) } : outcome;
+		},
+		namingItem,
+	);
 }

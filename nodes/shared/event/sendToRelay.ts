@@ -1,5 +1,6 @@
-import { sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { chunk, MAX_EVENTS_PER_REQUEST } from '../../core/capi/batch';
+import type { ItemOutcomes } from '../itemOutcomes';
 import { relayApiError, relayRequest, type RelayResponse } from '../transport/relay';
 import type { PreparedItem } from './collect';
 
@@ -31,10 +32,10 @@ async function post(this: IExecuteFunctions, part: PreparedItem[]): Promise<Rela
 
 /**
  * Hands already hashed events to the relay service, which stores them and delivers them to Meta
- * (retries, batching, dead letters). Raw identifiers never leave n8n. Results and errors are
- * written per item index.
+ * (retries, batching, dead letters). Raw identifiers never leave n8n. Each item's outcome is
+ * written by its index.
  */
-export async function sendToRelay(this: IExecuteFunctions, prepared: PreparedItem[], results: Map<number, INodeExecutionData>, failures: Map<number, Error>): Promise<void> {
+export async function sendToRelay(this: IExecuteFunctions, prepared: PreparedItem[], outcomes: ItemOutcomes): Promise<void> {
 	for (const chunkOfItems of chunk(prepared, MAX_EVENTS_PER_REQUEST)) {
 		let part = chunkOfItems;
 		// A request the service refuses as a whole names the first bad event (data.N.field): that
@@ -43,11 +44,11 @@ export async function sendToRelay(this: IExecuteFunctions, prepared: PreparedIte
 			const response = await post.call(this, part);
 			const whole = wholeRequestRejection(response, part.length);
 			if (whole !== undefined) {
-				failures.set(part[whole].index, relayApiError.call(this, response, part[whole].index));
+				outcomes.set(part[whole].index, { ok: false, error: relayApiError.call(this, response, part[whole].index) });
 				part = part.filter((_, k) => k !== whole);
 				continue;
 			}
-			settle.call(this, part, response, results, failures);
+			settle.call(this, part, response, outcomes);
 			break;
 		}
 	}
@@ -62,20 +63,17 @@ function wholeRequestRejection(response: RelayResponse, size: number): number | 
 	return Number.isInteger(index) && index < size ? index : undefined;
 }
 
-function settle(this: IExecuteFunctions, part: PreparedItem[], response: RelayResponse, results: Map<number, INodeExecutionData>, failures: Map<number, Error>): void {
-	if (response.statusCode !== 202 && response.statusCode !== 400) {
-		for (const p of part) failures.set(p.index, relayApiError.call(this, response, p.index));
-		return;
-	}
+/** The service's answer per item: accepted events with their relay id, rejected ones with the service's reason. */
+function settle(this: IExecuteFunctions, part: PreparedItem[], response: RelayResponse, outcomes: ItemOutcomes): void {
+	const failAll = () => part.forEach((p) => outcomes.set(p.index, { ok: false, error: relayApiError.call(this, response, p.index) }));
+	if (response.statusCode !== 202 && response.statusCode !== 400) return failAll();
 	const accepted = (response.body.data ?? []) as unknown as Accepted[];
 	const rejected = (response.body.errors ?? []) as unknown as Rejected[];
-	if (response.statusCode === 400 && rejected.length === 0) {
-		for (const p of part) failures.set(p.index, relayApiError.call(this, response, p.index));
-		return;
-	}
+	if (response.statusCode === 400 && rejected.length === 0) return failAll();
 	for (const a of accepted) {
 		const p = part[a.index];
-		results.set(p.index, {
+		outcomes.set(p.index, {
+			ok: true,
 			json: {
 				relay_event_id: a.id,
 				status: a.status,
@@ -85,11 +83,11 @@ function settle(this: IExecuteFunctions, part: PreparedItem[], response: RelayRe
 				event_time: p.event.event_time,
 				user_data: p.event.user_data as IDataObject,
 			},
-			pairedItem: { item: p.index },
 		});
 	}
 	for (const r of rejected) {
 		const p = part[r.index];
-		failures.set(p.index, relayApiError.call(this, { statusCode: 400, body: { error: { code: 'invalid_event', message: r.message, field: r.field } } }, p.index));
+		const error = relayApiError.call(this, { statusCode: 400, body: { error: { code: 'invalid_event', message: r.message, field: r.field } } }, p.index);
+		outcomes.set(p.index, { ok: false, error });
 	}
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { relayApiError, relayRequest } from '../../../shared/transport/relay';
-import { perItem } from '../../../shared/perItem';
+import { perItem } from '../../../shared/itemOutcomes';
 
 export const description: INodeProperties[] = [
 	{

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { relayApiError, relayRequest } from '../../../shared/transport/relay';
 import { eventIdField } from './eventId';
-import { perItem } from '../../../shared/perItem';
+import { perItem } from '../../../shared/itemOutcomes';
 
 export const description: INodeProperties[] = [eventIdField];
 

@@ -5,7 +5,7 @@ import {
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
-import { perItem } from '../../../shared/perItem';
+import { perItem } from '../../../shared/itemOutcomes';
 import { sourceByValue, WEBHOOK_SOURCES } from './sources';
 import type { HeaderBag } from './sources/types';
 

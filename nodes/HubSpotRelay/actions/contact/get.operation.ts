@@ -1,5 +1,5 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { perItem } from '../../../shared/perItem';
+import { perItem } from '../../../shared/itemOutcomes';
 import { CRM_OBJECTS, hubSpotApiError, hubspotRequest } from '../../../shared/transport/hubspot';
 import { recordJson } from '../outcomes';
 import { readEmail, returnPropertiesField, returnProperties } from './fields';

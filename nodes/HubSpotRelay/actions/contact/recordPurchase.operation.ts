@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { customerToHubSpotProperties, orderToHubSpotProperties } from '../../../core/shopify/hubspot';
 import { batchUpsert, type UpsertInput } from '../batchUpsert';
 import { dropOlderCounters } from '../freshness';
-import { asItemError, emit, recordJson, type Outcomes } from '../outcomes';
+import { outputRecords, readEach, recordJson, type Outcomes } from '../outcomes';
 import { asCustomer, asOrder, readShopifyRecord, shopifyRecordField, typeOf, type RecordType } from '../shopifyRecord';
 
 // What customerToHubSpotProperties/orderToHubSpotProperties add besides Shopify's counters.
@@ -55,20 +55,13 @@ function purchaseProperties(this: IExecuteFunctions, i: number): { email: string
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const outcomes: Outcomes = new Map();
-	const inputs: UpsertInput[] = [];
 	const types: RecordType[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const { email, properties, type } = purchaseProperties.call(this, i);
-			types[i] = type;
-			inputs.push({ index: i, id: email, properties });
-		} catch (error) {
-			const failure = asItemError.call(this, error, i);
-			if (!this.continueOnFail()) throw failure;
-			outcomes.set(i, { ok: false, error: failure });
-		}
-	}
+	const inputs: UpsertInput[] = readEach(this, items, outcomes, (i) => {
+		const { email, properties, type } = purchaseProperties.call(this, i);
+		types[i] = type;
+		return { index: i, id: email, properties };
+	});
 	const keptBack = this.getNodeParameter('keepLater', 0, true) ? await dropOlderCounters.call(this, inputs, outcomes) : new Set<number>();
 	await batchUpsert.call(this, 'contacts', 'email', inputs.filter((input) => !outcomes.has(input.index)), outcomes);
-	return emit.call(this, items, outcomes, (record: IDataObject, i: number) => ({ ...recordJson(record), source: types[i], totalsWritten: !keptBack.has(i) }));
+	return outputRecords.call(this, items, outcomes, (record: IDataObject, i: number) => ({ ...recordJson(record), source: types[i], totalsWritten: !keptBack.has(i) }));
 }

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { batchUpsert, type UpsertInput } from '../batchUpsert';
-import { asItemError, emit, recordJson, type Outcomes } from '../outcomes';
+import { outputRecords, readEach, type Outcomes } from '../outcomes';
 import { emailField, jsonObject, propertyValues, readEmail } from './fields';
 
 export const description: INodeProperties[] = [
@@ -59,18 +59,11 @@ function readProperties(this: IExecuteFunctions, i: number): Record<string, stri
 /** POST /crm/v3/objects/contacts/batch/upsert by e-mail, 100 contacts a request. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const outcomes: Outcomes = new Map();
-	const inputs: UpsertInput[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const email = readEmail.call(this, i);
-			// The e-mail goes into the properties too, so the result names its contact.
-			inputs.push({ index: i, id: email, properties: { ...readProperties.call(this, i), email } });
-		} catch (error) {
-			const failure = asItemError.call(this, error, i);
-			if (!this.continueOnFail()) throw failure;
-			outcomes.set(i, { ok: false, error: failure });
-		}
-	}
+	const inputs: UpsertInput[] = readEach(this, items, outcomes, (i) => {
+		const email = readEmail.call(this, i);
+		// The e-mail goes into the properties too, so the result names its contact.
+		return { index: i, id: email, properties: { ...readProperties.call(this, i), email } };
+	});
 	await batchUpsert.call(this, 'contacts', 'email', inputs, outcomes);
-	return emit.call(this, items, outcomes, recordJson);
+	return outputRecords.call(this, items, outcomes);
 }

@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { orderToHubSpotDeal, orderToHubSpotProperties, SHOPIFY_DEAL_ORDER_ID } from '../../../core/shopify/hubspot';
 import { batchUpsert, type UpsertInput } from '../batchUpsert';
 import { dropOlderCounters } from '../freshness';
-import { asItemError, emit, recordJson, type Outcomes } from '../outcomes';
+import { outputRecords, readEach, recordJson, type Outcome, type Outcomes } from '../outcomes';
 import { asOrder, readShopifyRecord, shopifyRecordField } from '../shopifyRecord';
 import { associateDealsWithContacts, errorFor, type Pair } from './associate';
 
@@ -77,34 +77,18 @@ function prepare(this: IExecuteFunctions, i: number, options: IDataObject): Prep
 	return prepared;
 }
 
-/**
- * One deal per Shopify order, upserted by shopify_order_id (a unique property: run "Ensure
- * Properties" first), after the buyer's contact is upserted by e-mail; then the two are
- * associated. An item whose contact fails is not turned into a deal.
- */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const outcomes: Outcomes = new Map();
-	const prepared: Array<Prepared | undefined> = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			prepared[i] = prepare.call(this, i, this.getNodeParameter('options', i, {}) as IDataObject);
-		} catch (error) {
-			const failure = asItemError.call(this, error, i);
-			if (!this.continueOnFail()) throw failure;
-			outcomes.set(i, { ok: false, error: failure });
-		}
-	}
-
+/** The buyers' contacts, upserted by e-mail before the deals (never setting later totals back), by item. */
+async function upsertContacts(this: IExecuteFunctions, prepared: Prepared[]): Promise<Outcomes> {
 	const contacts: Outcomes = new Map();
-	const contactInputs = prepared.flatMap((p) => (p?.contact ? [p.contact] : []));
+	const inputs = prepared.flatMap((p) => (p.contact ? [p.contact] : []));
 	// Only inputs with totals carry counters; the others are not read.
-	await dropOlderCounters.call(this, contactInputs, contacts);
-	await batchUpsert.call(this, 'contacts', 'email', contactInputs.filter((input) => !contacts.has(input.index)), contacts);
-	for (const [i, outcome] of contacts) if (!outcome.ok) outcomes.set(i, outcome);
+	await dropOlderCounters.call(this, inputs, contacts);
+	await batchUpsert.call(this, 'contacts', 'email', inputs.filter((input) => !contacts.has(input.index)), contacts);
+	return contacts;
+}
 
-	const deals = prepared.flatMap((p, i) => (p && !outcomes.has(i) ? [p.deal] : []));
-	await batchUpsert.call(this, 'deals', SHOPIFY_DEAL_ORDER_ID, deals, outcomes);
-
+/** Each written deal with its written contact; an association that fails fails its item. Returns the pairs by item. */
+async function associateWritten(this: IExecuteFunctions, outcomes: Outcomes, contacts: Outcomes): Promise<Map<number, Pair>> {
 	const pairs = new Map<number, Pair>();
 	for (const [i, outcome] of outcomes) {
 		const contact = contacts.get(i);
@@ -115,13 +99,29 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const error = errorFor(failed, pair);
 		if (error) outcomes.set(i, { ok: false, error });
 	}
+	return pairs;
+}
 
-	return emit.call(this, items, outcomes, (record, i) => {
-		const contact = contacts.get(i);
-		return {
-			...recordJson(record),
-			contact: contact?.ok ? { id: contact.record.id, ...(contact.record.new !== undefined ? { new: contact.record.new } : {}) } : null,
-			associated: pairs.has(i),
-		};
-	});
+function dealJson(record: IDataObject, contact: Outcome | undefined, associated: boolean): IDataObject {
+	return {
+		...recordJson(record),
+		contact: contact?.ok ? { id: contact.record.id, ...(contact.record.new !== undefined ? { new: contact.record.new } : {}) } : null,
+		associated,
+	};
+}
+
+/**
+ * One deal per Shopify order, upserted by shopify_order_id (a unique property: run "Ensure
+ * Properties" first), after the buyer's contact is upserted by e-mail; then the two are
+ * associated. An item whose contact fails is not turned into a deal.
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const outcomes: Outcomes = new Map();
+	const prepared = readEach(this, items, outcomes, (i) => prepare.call(this, i, this.getNodeParameter('options', i, {}) as IDataObject));
+	const contacts = await upsertContacts.call(this, prepared);
+	for (const [i, outcome] of contacts) if (!outcome.ok) outcomes.set(i, outcome);
+	const deals = prepared.filter((p) => !outcomes.has(p.deal.index)).map((p) => p.deal);
+	await batchUpsert.call(this, 'deals', SHOPIFY_DEAL_ORDER_ID, deals, outcomes);
+	const pairs = await associateWritten.call(this, outcomes, contacts);
+	return outputRecords.call(this, items, outcomes, (record, i) => dealJson(record, contacts.get(i), pairs.has(i)));
 }

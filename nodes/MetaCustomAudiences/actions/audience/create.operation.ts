@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { graphApiError, graphCall } from '../../../shared/transport/graphCall';
 import { adAccountIdField, adAccountPath } from '../ids';
-import { perItem } from '../../../shared/perItem';
+import { perItem } from '../../../shared/itemOutcomes';
 
 export const description: INodeProperties[] = [
 	adAccountIdField,

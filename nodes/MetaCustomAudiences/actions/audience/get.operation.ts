@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { graphApiError, graphCall } from '../../../shared/transport/graphCall';
 import { audienceId, audienceIdField } from '../ids';
-import { perItem } from '../../../shared/perItem';
+import { perItem } from '../../../shared/itemOutcomes';
 import { audienceFieldsField, DEFAULT_AUDIENCE_FIELDS } from './fields';
 
 export const description: INodeProperties[] = [audienceIdField, audienceFieldsField];

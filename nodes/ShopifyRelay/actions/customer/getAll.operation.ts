@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { perItem } from '../../../shared/perItem';
+import { perItem } from '../../../shared/itemOutcomes';
 import { adminGraphql } from '../../../shared/transport/shopifyAdmin';
 import { simplifyField } from '../fields';
 import { CUSTOMERS_PAGE, LIST_CUSTOMERS } from '../queries';

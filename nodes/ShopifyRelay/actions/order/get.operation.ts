@@ -1,5 +1,5 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { perItem } from '../../../shared/perItem';
+import { perItem } from '../../../shared/itemOutcomes';
 import { adminGraphql } from '../../../shared/transport/shopifyAdmin';
 import { simplifyField } from '../fields';
 import { toGid } from '../ids';
