@@ -162,14 +162,18 @@ export function orderCustomData(order: Order, options: Pick<OrderEventOptions, '
 export function orderToPurchaseEvent(order: Order, options: OrderEventOptions = {}): RawServerEvent {
 	const createdMs = Date.parse(present(order.created_at) ?? '');
 	const referrer = present(order.referring_site);
+	const pageUrl = landingUrl(order, options.shopDomain);
+	const userData = orderUserData(order, Number.isFinite(createdMs) ? createdMs : undefined);
 	return compact<RawServerEvent>({
 		event_name: present(options.eventName) ?? 'Purchase',
 		event_time: toUnixSeconds(order.processed_at) ?? toUnixSeconds(order.created_at) ?? options.now ?? nowSeconds(),
-		action_source: 'website',
+		// Meta requires a page and a browser of a website event; an order without them (POS,
+		// draft, API, a sample) is reported as what it is.
+		action_source: pageUrl && userData.client_user_agent ? 'website' : 'system_generated',
 		event_id: eventIdFrom(order, options.eventIdTemplate),
-		event_source_url: landingUrl(order, options.shopDomain),
+		event_source_url: pageUrl,
 		referrer_url: referrer && isAbsoluteHttp(referrer) ? referrer : undefined,
-		user_data: orderUserData(order, Number.isFinite(createdMs) ? createdMs : undefined),
+		user_data: userData,
 		custom_data: orderCustomData(order, options),
 	});
 }

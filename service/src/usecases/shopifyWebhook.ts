@@ -21,14 +21,6 @@ export type ShopifyOutcome =
 	| { kind: 'ignored'; reason: string }
 	| { kind: 'privacy'; body: object };
 
-/** Website events need a page and a browser; an order without them is reported as system_generated. */
-function honestSource(event: RawServerEvent): RawServerEvent {
-	if (event.action_source === 'website' && (!event.event_source_url || !event.user_data.client_user_agent)) {
-		return { ...event, action_source: 'system_generated' };
-	}
-	return event;
-}
-
 function customerHashes(customer: { id?: unknown; email?: unknown; phone?: unknown } | undefined): string[] {
 	const hashed = hashUserData({ external_id: customer?.id, em: customer?.email, ph: customer?.phone });
 	return [...(hashed.external_id ?? []), ...(hashed.em ?? []), ...(hashed.ph ?? [])];
@@ -55,7 +47,7 @@ export async function handleShopifyDelivery(ctx: IngestContext, d: ShopifyDelive
 		const order = withExactIds(d.payload as Order);
 		const kind = classifyOrder(order);
 		if (kind === 'test' || kind === 'cancelled' || kind === 'refunded') return { kind: 'ignored', reason: `${kind} order` };
-		event = honestSource(orderToPurchaseEvent(order, { shopDomain: d.shop, eventIdTemplate: config.SHOPIFY_EVENT_ID_TEMPLATE, now }));
+		event = orderToPurchaseEvent(order, { shopDomain: d.shop, eventIdTemplate: config.SHOPIFY_EVENT_ID_TEMPLATE, now });
 	} else if (d.topic === 'customers/create') {
 		event = customerToEvent(withExactIds(d.payload as Customer), config.SHOPIFY_CUSTOMER_EVENT, { now });
 	} else {

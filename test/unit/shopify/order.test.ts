@@ -16,11 +16,11 @@ const FBCLID = 'IwAR2F4-dbP0l7Mn1IawQQGCINEz7PYXQvwjNwB_qa2ofrHyiLjcbCRxTDMgs';
 const UA_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS]';
 
 describe('order → Purchase event', () => {
-	it('maps Shopify’s documented sample order 450789469 (0.0.0.0 is no buyer IP; no user agent)', () => {
+	it('maps Shopify’s documented sample order 450789469 (0.0.0.0 is no buyer IP; no user agent, so not a website event)', () => {
 		expect(orderToPurchaseEvent(sample)).toEqual({
 			event_name: 'Purchase',
 			event_time: 1199980800,
-			action_source: 'website',
+			action_source: 'system_generated',
 			event_id: '450789469',
 			event_source_url: 'http://www.example.com?source=abc',
 			referrer_url: 'http://www.otherexample.com',
@@ -111,7 +111,7 @@ describe('order → Purchase event', () => {
 		expect(orderToPurchaseEvent(noCustomer)).toEqual({
 			event_name: 'Purchase',
 			event_time: 1795248000,
-			action_source: 'website',
+			action_source: 'system_generated',
 			event_id: '6100000001',
 			user_data: {
 				fn: 'Pat',
@@ -141,7 +141,7 @@ describe('order → Purchase event', () => {
 		expect(orderToPurchaseEvent(testNotification, { now: 1_790_000_000 })).toEqual({
 			event_name: 'Purchase',
 			event_time: 1640995200,
-			action_source: 'website',
+			action_source: 'system_generated',
 			event_id: String(820982911946154508),
 			user_data: {
 				em: 'jon@example.com',
@@ -174,7 +174,7 @@ describe('order → Purchase event', () => {
 		expect(orderToPurchaseEvent({ id: 1 }, { now: 1_795_000_000 })).toEqual({
 			event_name: 'Purchase',
 			event_time: 1_795_000_000,
-			action_source: 'website',
+			action_source: 'system_generated',
 			event_id: '1',
 			user_data: {},
 			custom_data: { order_id: '1' },
@@ -191,6 +191,17 @@ describe('order → Purchase event', () => {
 		};
 		expect(orderToPurchaseEvent(order).user_data).toEqual({ ph: '+1 212 555 0100', fn: 'Ann', ct: 'Boston', st: 'MA', zp: '02108', country: 'US', external_id: '9' });
 		expect(orderToPurchaseEvent({ id: 3, customer: { id: 10, default_address: { city: 'Denver', province: 'Colorado', country: 'United States' } } }).user_data).toEqual({ ct: 'Denver', st: 'Colorado', country: 'United States', external_id: '10' });
+	});
+
+	it('is a website event only with both the page and the browser; otherwise system_generated', () => {
+		const page = 'https://shop.example.com/products/x';
+		const browser = { user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/133.0' };
+		expect(orderToPurchaseEvent({ id: 1, landing_site: page, client_details: browser }).action_source).toBe('website');
+		expect(orderToPurchaseEvent({ id: 1, landing_site: page }).action_source).toBe('system_generated');
+		expect(orderToPurchaseEvent({ id: 1, client_details: browser }).action_source).toBe('system_generated');
+		// A relative landing page that cannot be made absolute is no page.
+		expect(orderToPurchaseEvent({ id: 1, landing_site: '/products/x', client_details: browser }).action_source).toBe('system_generated');
+		expect(orderToPurchaseEvent({ id: 1, landing_site: '/products/x', client_details: browser }, { shopDomain: 'shop.example.com' }).action_source).toBe('website');
 	});
 
 	it('is Meta-valid once built and hashed', () => {
