@@ -31,9 +31,16 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
 	const metrics = new Metrics();
 	const dispatcher = new Dispatcher(new OutboxRepository(db), settings, log, dispatch, metrics);
 	const app = createApp({ repo, config, apiSecret: secret, log, dispatcher, metrics, clock });
-	const server = await new Promise<Server>((resolve) => {
-		const s = app.listen(config.PORT, () => resolve(s));
-	});
+	let server: Server;
+	try {
+		// Express 5 hands a listen error (EADDRINUSE, EACCES) to this callback instead of throwing.
+		server = await new Promise<Server>((resolve, reject) => {
+			const s = app.listen(config.PORT, (error?: Error) => (error ? reject(error) : resolve(s)));
+		});
+	} catch (error) {
+		await repo.close();
+		throw new Error(`PORT ${config.PORT}: cannot listen (${(error as Error).message})`);
+	}
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : config.PORT;
 	dispatcher.start();
