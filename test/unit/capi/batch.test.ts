@@ -64,4 +64,42 @@ describe('sendWithBisection', () => {
 		expect(calls).toEqual([[1, 2, 3]]);
 		expect(out.map((o) => o.error)).toEqual(['throttled', 'throttled', 'throttled']);
 	});
+
+	it('sends level by level: every half of one level before any quarter', async () => {
+		const calls: number[][] = [];
+		await sendWithBisection([1, 2, 3, 4], metaRejecting(new Set([1, 3]), calls));
+		expect(calls).toEqual([[1, 2, 3, 4], [1, 2], [3, 4], [1], [2], [3], [4]]);
+	});
+
+	describe('stopWhenHalvesFailAlike', () => {
+		const alike = { levels: 2, same: (error: string, first: string) => error === first };
+
+		it('gives up after two levels of halves failing like the whole batch; the rest fail with their parent’s error', async () => {
+			const calls: number[][] = [];
+			const out = await sendWithBisection(
+				Array.from({ length: 8 }, (_, i) => i),
+				async (batch): Promise<SendOutcome<string, string>> => {
+					calls.push([...batch]);
+					return { ok: false, invalid: true, error: 'no such property' };
+				},
+				{ stopWhenHalvesFailAlike: alike },
+			);
+			expect(calls.map((c) => c.length)).toEqual([8, 4, 4, 2, 2, 2, 2]);
+			expect(out.map((o) => o.error)).toEqual(Array(8).fill('no such property'));
+		});
+
+		it('keeps splitting when a half fails for another reason', async () => {
+			const calls: number[][] = [];
+			const out = await sendWithBisection(
+				Array.from({ length: 8 }, (_, i) => i),
+				async (batch): Promise<SendOutcome<string, string>> => {
+					calls.push([...batch]);
+					return { ok: false, invalid: true, error: batch.includes(7) && batch.length < 8 ? 'bad 7' : 'no such property' };
+				},
+				{ stopWhenHalvesFailAlike: alike },
+			);
+			expect(calls).toHaveLength(15);
+			expect(out.map((o) => o.error)).toEqual([...Array(7).fill('no such property'), 'bad 7']);
+		});
+	});
 });
