@@ -3,7 +3,7 @@ import { birthDay, birthMonth, birthYear } from './dob';
 import * as field from './fields';
 import type { NormalizeContext } from './fields';
 import { contextOf, hashNormalized, normalizeValue } from './userData';
-import { asList, toText } from './text';
+import { toText, valuesOf } from './text';
 
 type Normalizer = (value: string, ctx: NormalizeContext) => string | undefined;
 
@@ -44,7 +44,7 @@ export function isAudienceKey(key: string): key is AudienceKey {
 }
 
 function first(value: unknown): unknown {
-	return asList(value).find((v) => toText(v)?.trim());
+	return valuesOf(value).find((v) => toText(v)?.trim());
 }
 
 function cell(key: AudienceKey, raw: unknown, ctx: NormalizeContext): string {

@@ -22,8 +22,8 @@ export function foldLetters(value: string): string {
 		.replace(/[^a-z]/g, '');
 }
 
-/** Values and lists of values, flattened; nulls and empties dropped later by the caller. */
-export function asList(value: unknown): unknown[] {
+/** A value or a list of values, as a list (none for null or undefined); the caller drops empties. */
+export function valuesOf(value: unknown): unknown[] {
 	if (value === undefined || value === null) return [];
 	return Array.isArray(value) ? value : [value];
 }

@@ -9,7 +9,7 @@ import { dateOfBirth } from './dob';
 import * as field from './fields';
 import type { NormalizeContext } from './fields';
 import { asPrehashed, sha256Hex } from './hash';
-import { asList, nfc, toText } from './text';
+import { nfc, toText, valuesOf } from './text';
 
 type Normalizer = (value: string, ctx: NormalizeContext) => string | undefined;
 
@@ -49,7 +49,7 @@ export function normalizeValue(
 /** The person's country (first usable value), which defaults phone codes and ZIP/state rules. */
 export function contextOf(raw: RawUserData, given: NormalizeContext = {}): NormalizeContext {
 	if (given.country) return given;
-	for (const value of asList(raw.country)) {
+	for (const value of valuesOf(raw.country)) {
 		const n = normalizeValue(field.country, value);
 		if (n && !n.prehashed) return { country: n.value };
 	}
@@ -65,7 +65,7 @@ export function normalizeHashedKeys(raw: RawUserData, given?: NormalizeContext):
 	for (const key of HASHED_USER_DATA_KEYS) {
 		const seen = new Set<string>();
 		const values: Normalized[] = [];
-		for (const item of asList(raw[key])) {
+		for (const item of valuesOf(raw[key])) {
 			const n = normalizeValue(USER_DATA_NORMALIZERS[key], item, ctx);
 			if (n && !seen.has(n.value)) {
 				seen.add(n.value);
@@ -81,7 +81,7 @@ export function normalizeHashedKeys(raw: RawUserData, given?: NormalizeContext):
 export function plainKeys(raw: RawUserData): UserData {
 	const out: UserData = {};
 	for (const key of PLAIN_USER_DATA_KEYS) {
-		for (const item of asList(raw[key])) {
+		for (const item of valuesOf(raw[key])) {
 			const text = toText(item)?.trim();
 			if (text) {
 				out[key] = text;

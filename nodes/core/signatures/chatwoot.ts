@@ -1,4 +1,4 @@
-import { asList, decodeHex, fresh, hmacSha256, nowSeconds, safeEqual } from './compare';
+import { decodeHex, fresh, hmacSha256, nonEmptySecrets, nowSeconds, safeEqual } from './compare';
 
 export interface ChatwootSignatureInput {
 	rawBody: Buffer | string;
@@ -28,7 +28,7 @@ export function verifyChatwootWebhook(input: ChatwootSignatureInput): boolean {
 	const given = match ? decodeHex(match[1]) : undefined;
 	if (!given) return false;
 	let ok = false;
-	for (const secret of asList(input.secret)) ok = safeEqual(hmacSha256(secret, signedPayload(timestamp.trim(), input.rawBody)), given) || ok;
+	for (const secret of nonEmptySecrets(input.secret)) ok = safeEqual(hmacSha256(secret, signedPayload(timestamp.trim(), input.rawBody)), given) || ok;
 	return ok;
 }
 

@@ -28,7 +28,8 @@ export function decodeHex(value: string, bytes = 32): Buffer | undefined {
 	return new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(v) ? Buffer.from(v, 'hex') : undefined;
 }
 
-export const asList = (secrets: string | readonly string[]): string[] =>
+/** One secret or several (current first, old ones while rotating), without empty ones. */
+export const nonEmptySecrets = (secrets: string | readonly string[]): string[] =>
 	(typeof secrets === 'string' ? [secrets] : [...secrets]).filter((s) => s.length > 0);
 
 /** Whether a timestamp (unix seconds) is within tolerance of now, in either direction. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { asList, decodeBase64, decodeHex, hmacSha256, safeEqual } from './compare';
+import { decodeBase64, decodeHex, hmacSha256, nonEmptySecrets, safeEqual } from './compare';
 
 export interface HubSpotV3Input {
 	method: string;
@@ -39,7 +39,7 @@ export function verifyHubSpotV3(input: HubSpotV3Input): boolean {
 	const given = decodeBase64(signature);
 	if (!given || given.length !== 32) return false;
 	let ok = false;
-	for (const secret of asList(input.clientSecret)) ok = safeEqual(hmacSha256(secret, source(input.method, input.uri, input.rawBody, timestamp.trim())), given) || ok;
+	for (const secret of nonEmptySecrets(input.clientSecret)) ok = safeEqual(hmacSha256(secret, source(input.method, input.uri, input.rawBody, timestamp.trim())), given) || ok;
 	return ok;
 }
 

@@ -1,4 +1,4 @@
-import { asList, decodeHex, fresh, hmacSha256, nowSeconds, safeEqual } from './compare';
+import { decodeHex, fresh, hmacSha256, nonEmptySecrets, nowSeconds, safeEqual } from './compare';
 
 /**
  * The relay's own signed requests, like Stripe's: X-Relay-Signature: t=<unix s>,v1=<hex>, where
@@ -40,7 +40,7 @@ export function verifyRelaySignature(input: RelayVerifyInput): RelayVerdict {
 	if (!timestamp || given.length === 0) return { ok: false, reason: 'malformed' };
 	if (!fresh(Number(timestamp), input.toleranceSeconds ?? 300, input.now ?? nowSeconds())) return { ok: false, reason: 'stale' };
 	let ok = false;
-	for (const secret of asList(input.secrets)) {
+	for (const secret of nonEmptySecrets(input.secrets)) {
 		const expected = mac(secret, timestamp, input.rawBody);
 		for (const candidate of given) ok = safeEqual(expected, candidate) || ok;
 	}

@@ -1,4 +1,4 @@
-import { asList, decodeBase64, hmacSha256, safeEqual } from './compare';
+import { decodeBase64, hmacSha256, nonEmptySecrets, safeEqual } from './compare';
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 export type ShopifyHeader = 'hmac-sha256' | 'topic' | 'shop-domain' | 'webhook-id' | 'event-id' | 'api-version' | 'triggered-at';
@@ -26,6 +26,6 @@ export function verifyShopifyWebhook(rawBody: Buffer | string, hmacHeader: strin
 	if (!given || given.length !== 32) return false;
 	let ok = false;
 	// Every secret is tried (no early exit) so timing does not tell which one matched.
-	for (const secret of asList(secrets)) ok = safeEqual(hmacSha256(secret, rawBody), given) || ok;
+	for (const secret of nonEmptySecrets(secrets)) ok = safeEqual(hmacSha256(secret, rawBody), given) || ok;
 	return ok;
 }
