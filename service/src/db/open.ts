@@ -5,6 +5,7 @@ import { executorRpc } from './executor';
 import { migrate, MIGRATIONS_DIR } from './migrate';
 import { openPglite } from './pglite';
 import { openPostgres } from './postgres';
+import { Repository } from './repository';
 import type { Rpc } from './rpc';
 import { openSupabase } from './supabase';
 
@@ -24,7 +25,7 @@ export async function openStorage(config: Config, log: Logger): Promise<Rpc> {
 		const rpc = openSupabase(config.SUPABASE_URL, config.SUPABASE_SERVICE_ROLE_KEY);
 		let version: string;
 		try {
-			version = await rpc.value<string>('relay_schema_version');
+			version = await new Repository(rpc).schemaVersion();
 		} catch (error) {
 			throw new Error(`SUPABASE_URL: cannot read the relay schema (${(error as Error).message}); apply supabase/migrations with \`supabase db push\``);
 		}

@@ -8,13 +8,49 @@ const escape = (value: unknown): string =>
 
 const STATUSES = ['queued', 'sending', 'sent', 'retry', 'dead'];
 
+type Rows<K extends 'countsByHour' | 'recentFailures' | 'identifierCoverage'> = Awaited<ReturnType<Repository[K]>>;
+
+function configurationSection(config: Config, dispatcher: DispatcherState | undefined): string {
+	const configured = (label: string, on: boolean, note: string) => `<li>${escape(label)}: <strong class="${on ? 'on' : 'off'}">${on ? 'configured' : 'not configured'}</strong>${on ? '' : ` — ${escape(note)}`}</li>`;
+	return `<h2>Configuration</h2>
+<ul>
+${configured('Meta access token', Boolean(config.META_ACCESS_TOKEN), 'events are stored and held until META_ACCESS_TOKEN is set; nothing is lost')}
+${configured('Default pixel', Boolean(config.META_PIXEL_ID), 'every event must name its pixel_id')}
+${configured('Shopify webhooks', config.SHOPIFY_WEBHOOK_SECRETS.length > 0, 'set SHOPIFY_WEBHOOK_SECRETS')}
+${configured('Supabase webhooks', Boolean(config.SUPABASE_WEBHOOK_SECRET), 'set SUPABASE_WEBHOOK_SECRET')}
+${configured('Chatwoot webhooks', Boolean(config.CHATWOOT_WEBHOOK_SECRET), 'set CHATWOOT_WEBHOOK_SECRET')}
+<li>Dispatcher: <strong class="${dispatcher?.running ? 'on' : 'off'}">${dispatcher?.running ? 'running' : 'stopped'}</strong>${dispatcher?.authError ? ` — Meta refused the token: ${escape(dispatcher.authError)}` : ''}</li>
+</ul>`;
+}
+
+function countsSection(counts: Rows<'countsByHour'>): string {
+	const hours = [...new Set(counts.map((c) => c.hour))];
+	const cell = (hour: string, status: string) => counts.find((c) => c.hour === hour && c.status === status)?.n ?? 0;
+	return `<h2>Events in the last 24 hours</h2>
+<table id="counts"><thead><tr><th>hour (UTC)</th>${STATUSES.map((s) => `<th>${s}</th>`).join('')}</tr></thead><tbody>
+${hours.map((h) => `<tr><td>${escape(h)}</td>${STATUSES.map((s) => `<td>${cell(h, s)}</td>`).join('')}</tr>`).join('\n') || `<tr><td colspan="${STATUSES.length + 1}">no events yet</td></tr>`}
+</tbody></table>`;
+}
+
+function failuresSection(failures: Rows<'recentFailures'>): string {
+	return `<h2>Recent failures</h2>
+<table id="failures"><thead><tr><th>event</th><th>status</th><th>attempts</th><th>reason</th><th>when</th></tr></thead><tbody>
+${failures.map((f) => `<tr><td><code>${escape(f.id)}</code> ${escape(f.event_name)}</td><td>${escape(f.status)}</td><td>${f.attempts}</td><td>${escape(f.last_error)}</td><td>${escape(f.updated_at)}</td></tr>`).join('\n') || '<tr><td colspan="5">none</td></tr>'}
+</tbody></table>`;
+}
+
+function qualitySection(coverage: Rows<'identifierCoverage'>): string {
+	const keys = Object.keys(MATCH_WEIGHTS);
+	return `<h2>Estimated match quality (last 7 days)</h2>
+<p>Share of events carrying each identifier, and a local 0–10 estimate (not Meta's own score).</p>
+<div class="wide"><table id="quality"><thead><tr><th>event name</th><th>events</th><th>estimate</th>${keys.map((k) => `<th>${k}</th>`).join('')}</tr></thead><tbody>
+${coverage.map((c) => `<tr><td>${escape(c.event_name)}</td><td>${c.total}</td><td>${estimateMatchQuality(c.total, c.counts).toFixed(1)}</td>${keys.map((k) => `<td>${Math.round(((c.counts[k] ?? 0) / c.total) * 100)}%</td>`).join('')}</tr>`).join('\n') || `<tr><td colspan="${keys.length + 3}">no events yet</td></tr>`}
+</tbody></table></div>`;
+}
+
 /** GET /: plain server-rendered HTML, readable without JavaScript. Shows keys and counts only. */
 export async function renderStatusPage(repo: Repository, config: Config, dispatcher: DispatcherState | undefined): Promise<string> {
 	const [counts, failures, coverage] = await Promise.all([repo.countsByHour(24), repo.recentFailures(20), repo.identifierCoverage(Object.keys(MATCH_WEIGHTS))]);
-	const hours = [...new Set(counts.map((c) => c.hour))];
-	const cell = (hour: string, status: string) => counts.find((c) => c.hour === hour && c.status === status)?.n ?? 0;
-	const configured = (label: string, on: boolean, note: string) => `<li>${escape(label)}: <strong class="${on ? 'on' : 'off'}">${on ? 'configured' : 'not configured'}</strong>${on ? '' : ` — ${escape(note)}`}</li>`;
-	const keys = Object.keys(MATCH_WEIGHTS);
 	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Conversion Relay — status</title>
@@ -24,27 +60,9 @@ table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccd
 th:first-child,td:first-child{text-align:left}.on{color:#137333}.off{color:#b3261e}caption{text-align:left;font-weight:600}.wide{overflow-x:auto}
 </style></head><body>
 <h1>Conversion Relay</h1>
-<h2>Configuration</h2>
-<ul>
-${configured('Meta access token', Boolean(config.META_ACCESS_TOKEN), 'events are stored and held until META_ACCESS_TOKEN is set; nothing is lost')}
-${configured('Default pixel', Boolean(config.META_PIXEL_ID), 'every event must name its pixel_id')}
-${configured('Shopify webhooks', config.SHOPIFY_WEBHOOK_SECRETS.length > 0, 'set SHOPIFY_WEBHOOK_SECRETS')}
-${configured('Supabase webhooks', Boolean(config.SUPABASE_WEBHOOK_SECRET), 'set SUPABASE_WEBHOOK_SECRET')}
-${configured('Chatwoot webhooks', Boolean(config.CHATWOOT_WEBHOOK_SECRET), 'set CHATWOOT_WEBHOOK_SECRET')}
-<li>Dispatcher: <strong class="${dispatcher?.running ? 'on' : 'off'}">${dispatcher?.running ? 'running' : 'stopped'}</strong>${dispatcher?.authError ? ` — Meta refused the token: ${escape(dispatcher.authError)}` : ''}</li>
-</ul>
-<h2>Events in the last 24 hours</h2>
-<table id="counts"><thead><tr><th>hour (UTC)</th>${STATUSES.map((s) => `<th>${s}</th>`).join('')}</tr></thead><tbody>
-${hours.map((h) => `<tr><td>${escape(h)}</td>${STATUSES.map((s) => `<td>${cell(h, s)}</td>`).join('')}</tr>`).join('\n') || `<tr><td colspan="${STATUSES.length + 1}">no events yet</td></tr>`}
-</tbody></table>
-<h2>Recent failures</h2>
-<table id="failures"><thead><tr><th>event</th><th>status</th><th>attempts</th><th>reason</th><th>when</th></tr></thead><tbody>
-${failures.map((f) => `<tr><td><code>${escape(f.id)}</code> ${escape(f.event_name)}</td><td>${escape(f.status)}</td><td>${f.attempts}</td><td>${escape(f.last_error)}</td><td>${escape(f.updated_at)}</td></tr>`).join('\n') || '<tr><td colspan="5">none</td></tr>'}
-</tbody></table>
-<h2>Estimated match quality (last 7 days)</h2>
-<p>Share of events carrying each identifier, and a local 0–10 estimate (not Meta's own score).</p>
-<div class="wide"><table id="quality"><thead><tr><th>event name</th><th>events</th><th>estimate</th>${keys.map((k) => `<th>${k}</th>`).join('')}</tr></thead><tbody>
-${coverage.map((c) => `<tr><td>${escape(c.event_name)}</td><td>${c.total}</td><td>${estimateMatchQuality(c.total, c.counts).toFixed(1)}</td>${keys.map((k) => `<td>${Math.round(((c.counts[k] ?? 0) / c.total) * 100)}%</td>`).join('')}</tr>`).join('\n') || `<tr><td colspan="${keys.length + 3}">no events yet</td></tr>`}
-</tbody></table></div>
+${configurationSection(config, dispatcher)}
+${countsSection(counts)}
+${failuresSection(failures)}
+${qualitySection(coverage)}
 </body></html>`;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ZodError } from 'zod';
 import { prepareEvent, type EventInput } from '../../../nodes/core/capi/build';
 import { flatToEventInput, type FlatEvent } from '../../../nodes/core/capi/flatEvent';
 import { systemClock, unixSeconds, type Clock } from '../clock';
@@ -27,10 +28,6 @@ function toEventInput(body: EventInputBody): EventInput {
 	return { ...input, event_id: body.event_id ?? randomUUID() };
 }
 
-/**
- * Validate, normalize and hash each event, then store the valid ones in one transaction. Invalid
- * events are reported by index with the field and the reason; raw identifiers never reach storage.
- */
 export interface IngestContext {
 	repo: Repository;
 	config: Config;
@@ -60,38 +57,47 @@ async function resolveAged(repo: Repository, aged: Aged[], errors: EventError[])
 	return repeats;
 }
 
+/** One item after its checks: ready to store, too old (perhaps a repeat), or refused. */
+type Checked = { kind: 'valid'; index: number; event: NewEvent } | ({ kind: 'aged' } & Aged) | { kind: 'invalid'; error: EventError };
+
+function schemaError(index: number, error: ZodError): EventError {
+	const issue = error.issues[0];
+	const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
+	return { index, code: 'invalid_event', field: field || undefined, message: issue.code === 'unrecognized_keys' ? `unknown field ${field}` : `${field || 'event'}: ${issue.message}` };
+}
+
+/** One item: checked against the schema, given its pixel, normalized and hashed, and checked as Meta would. */
+function checkItem(item: unknown, index: number, config: Config, now: number, shop: string | undefined): Checked {
+	const parsed = EventInputSchema.safeParse(item);
+	if (!parsed.success) return { kind: 'invalid', error: schemaError(index, parsed.error) };
+	const pixelId = parsed.data.pixel_id ?? config.META_PIXEL_ID;
+	if (!pixelId) return { kind: 'invalid', error: { index, code: 'invalid_event', field: 'pixel_id', message: 'pixel_id is required: set META_PIXEL_ID or send pixel_id with the event' } };
+	const prepared = prepareEvent(toEventInput(parsed.data), { now });
+	if (!prepared.ok) {
+		const first = prepared.issues[0];
+		const error: EventError = { index, code: 'invalid_event', field: first.field, message: prepared.issues.map((i) => i.message).join('; ') };
+		const { event_name: eventName, event_id: eventId } = prepared.event;
+		// Only an event with its own id can be a repeat of a stored one.
+		if (parsed.data.event_id !== undefined && eventId && prepared.issues.every((i) => i.tooOld)) {
+			return { kind: 'aged', index, key: { pixel_id: pixelId, event_name: eventName, event_id: eventId }, error };
+		}
+		return { kind: 'invalid', error };
+	}
+	const testCode = parsed.data.test_event_code ?? config.META_TEST_EVENT_CODE;
+	return { kind: 'valid', index, event: { pixel_id: pixelId, payload: prepared.event, ...(testCode ? { test_event_code: testCode } : {}), ...(shop ? { shop } : {}) } };
+}
+
+/**
+ * Validate, normalize and hash each event, then store the valid ones in one transaction. Invalid
+ * events are reported by index with the field and the reason; raw identifiers never reach storage.
+ */
 export async function ingestEvents({ repo, config, metrics, clock = systemClock }: IngestContext, source: string, items: unknown[], deliveryKey: string | null = null, shop?: string) {
 	metrics?.received.inc({ source }, items.length);
 	const now = unixSeconds(clock);
-	const errors: EventError[] = [];
-	const aged: Aged[] = [];
-	const valid: Array<{ index: number; event: NewEvent }> = [];
-	items.forEach((item, index) => {
-		const parsed = EventInputSchema.safeParse(item);
-		if (!parsed.success) {
-			const issue = parsed.error.issues[0];
-			const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
-			errors.push({ index, code: 'invalid_event', field: field || undefined, message: issue.code === 'unrecognized_keys' ? `unknown field ${field}` : `${field || 'event'}: ${issue.message}` });
-			return;
-		}
-		const pixelId = parsed.data.pixel_id ?? config.META_PIXEL_ID;
-		if (!pixelId) {
-			errors.push({ index, code: 'invalid_event', field: 'pixel_id', message: 'pixel_id is required: set META_PIXEL_ID or send pixel_id with the event' });
-			return;
-		}
-		const prepared = prepareEvent(toEventInput(parsed.data), { now });
-		if (!prepared.ok) {
-			const first = prepared.issues[0];
-			const error: EventError = { index, code: 'invalid_event', field: first.field, message: prepared.issues.map((i) => i.message).join('; ') };
-			const { event_name: eventName, event_id: eventId } = prepared.event;
-			if (parsed.data.event_id !== undefined && eventId && prepared.issues.every((i) => i.tooOld)) {
-				aged.push({ index, key: { pixel_id: pixelId, event_name: eventName, event_id: eventId }, error });
-			} else errors.push(error);
-			return;
-		}
-		const testCode = parsed.data.test_event_code ?? config.META_TEST_EVENT_CODE;
-		valid.push({ index, event: { pixel_id: pixelId, payload: prepared.event, ...(testCode ? { test_event_code: testCode } : {}), ...(shop ? { shop } : {}) } });
-	});
+	const checked = items.map((item, index) => checkItem(item, index, config, now, shop));
+	const errors = checked.flatMap((c) => (c.kind === 'invalid' ? [c.error] : []));
+	const aged = checked.filter((c) => c.kind === 'aged');
+	const valid = checked.filter((c) => c.kind === 'valid');
 	const repeats = aged.length ? await resolveAged(repo, aged, errors) : [];
 	errors.sort((a, b) => a.index - b.index);
 	metrics?.invalid.inc({ source }, errors.length);
