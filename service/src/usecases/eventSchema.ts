@@ -10,8 +10,8 @@ const userData = z.strictObject({
 });
 
 /**
- * One event: the simple shape of the service this replaces (event_name, email, phone, …) or the
- * full Conversions API shape (user_data with any key, raw or pre-hashed). Both may be mixed.
+ * One event: the flat shape simple senders use (event_name, email, phone, …) or the full
+ * Conversions API shape (user_data with any key, raw or pre-hashed). Both may be mixed.
  */
 export const EventInputSchema = z.strictObject({
 	event_name: z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
