@@ -31,17 +31,17 @@ export interface FlatEvent {
 	currency?: unknown;
 }
 
-/** Flat name → user_data key. A user_data key given as well wins. */
-export const FLAT_USER_DATA_KEYS: ReadonlyArray<[keyof FlatEvent, keyof RawUserData]> = [
-	['email', 'em'],
-	['phone', 'ph'],
-	['first_name', 'fn'],
-	['last_name', 'ln'],
-	['external_id', 'external_id'],
-	['client_ip_address', 'client_ip_address'],
-	['client_user_agent', 'client_user_agent'],
-	['fbp', 'fbp'],
-	['fbc', 'fbc'],
+/** The flat fields that fill a user_data key. A user_data key given as well wins. */
+export const FLAT_USER_DATA_KEYS: ReadonlyArray<{ field: keyof FlatEvent; key: keyof RawUserData }> = [
+	{ field: 'email', key: 'em' },
+	{ field: 'phone', key: 'ph' },
+	{ field: 'first_name', key: 'fn' },
+	{ field: 'last_name', key: 'ln' },
+	{ field: 'external_id', key: 'external_id' },
+	{ field: 'client_ip_address', key: 'client_ip_address' },
+	{ field: 'client_user_agent', key: 'client_user_agent' },
+	{ field: 'fbp', key: 'fbp' },
+	{ field: 'fbc', key: 'fbc' },
 ];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -71,7 +71,7 @@ export function flatToEventInput(body: FlatEvent, defaults: { eventName?: string
 	if (body.user_data !== undefined && !isObject(body.user_data)) throw new FlatEventError('user_data', 'must be an object of Meta user_data keys');
 	if (body.custom_data !== undefined && !isObject(body.custom_data)) throw new FlatEventError('custom_data', 'must be an object');
 	const user_data: RawUserData = { ...(body.user_data as RawUserData | undefined) };
-	for (const [from, to] of FLAT_USER_DATA_KEYS) if (body[from] !== undefined && user_data[to] === undefined) user_data[to] = body[from];
+	for (const { field, key } of FLAT_USER_DATA_KEYS) if (body[field] !== undefined && user_data[key] === undefined) user_data[key] = body[field];
 	const custom_data = { ...(body.custom_data as CustomData | undefined) } as CustomData & Record<string, unknown>;
 	if (body.value !== undefined && custom_data.value === undefined) custom_data.value = body.value as number;
 	if (body.currency !== undefined && custom_data.currency === undefined) custom_data.currency = body.currency as string;

@@ -1,24 +1,84 @@
-import type { INodeProperties } from 'n8n-workflow';
-import { ACTION_SOURCES } from '../../core/capi/types';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
+import { ACTION_SOURCES, type RawUserData } from '../../core/capi/types';
 
-/** n8n field name → user_data key. The node maps raw values; the core normalizes and hashes. */
-export const USER_DATA_FIELDS: ReadonlyArray<[string, string, string]> = [
-	['email', 'em', 'Email'],
-	['phone', 'ph', 'Phone'],
-	['firstName', 'fn', 'First Name'],
-	['lastName', 'ln', 'Last Name'],
-	['gender', 'ge', 'Gender'],
-	['dateOfBirth', 'db', 'Date of Birth'],
-	['city', 'ct', 'City'],
-	['state', 'st', 'State'],
-	['zip', 'zp', 'ZIP / Postal Code'],
-	['country', 'country', 'Country'],
-	['externalId', 'external_id', 'External ID'],
-	['clientIpAddress', 'client_ip_address', 'Client IP Address'],
-	['clientUserAgent', 'client_user_agent', 'Client User Agent'],
-	['fbc', 'fbc', 'Click ID (fbc)'],
-	['fbp', 'fbp', 'Browser ID (fbp)'],
-	['leadId', 'lead_id', 'Lead ID'],
+/** The Customer Information fields: n8n field name, the user_data key it fills, its label. The node maps raw values; the core normalizes and hashes. */
+export const USER_DATA_FIELDS: ReadonlyArray<{ name: string; key: keyof RawUserData; label: string }> = [
+	{ name: 'email', key: 'em', label: 'Email' },
+	{ name: 'phone', key: 'ph', label: 'Phone' },
+	{ name: 'firstName', key: 'fn', label: 'First Name' },
+	{ name: 'lastName', key: 'ln', label: 'Last Name' },
+	{ name: 'gender', key: 'ge', label: 'Gender' },
+	{ name: 'dateOfBirth', key: 'db', label: 'Date of Birth' },
+	{ name: 'city', key: 'ct', label: 'City' },
+	{ name: 'state', key: 'st', label: 'State' },
+	{ name: 'zip', key: 'zp', label: 'ZIP / Postal Code' },
+	{ name: 'country', key: 'country', label: 'Country' },
+	{ name: 'externalId', key: 'external_id', label: 'External ID' },
+	{ name: 'clientIpAddress', key: 'client_ip_address', label: 'Client IP Address' },
+	{ name: 'clientUserAgent', key: 'client_user_agent', label: 'Client User Agent' },
+	{ name: 'fbc', key: 'fbc', label: 'Click ID (fbc)' },
+	{ name: 'fbp', key: 'fbp', label: 'Browser ID (fbp)' },
+	{ name: 'leadId', key: 'lead_id', label: 'Lead ID' },
+];
+
+/** The fields of "Map Each Field Below"; mapped automatically, the item itself carries them. */
+const manualMappingFields: INodeProperties[] = [
+	{
+		displayName: 'Event Time',
+		name: 'eventTime',
+		type: 'string',
+		default: '',
+		description: 'ISO date, unix seconds or milliseconds; empty means now. Meta refuses events older than 7 days.',
+	},
+	{
+		displayName: 'Event ID',
+		name: 'eventId',
+		type: 'string',
+		default: '',
+		description: 'Deduplicates against the browser pixel: use the same ID as its eventID (e.g. the order ID)',
+	},
+	{
+		displayName: 'Event Source URL',
+		name: 'eventSourceUrl',
+		type: 'string',
+		default: '',
+		description: 'The page where the event happened; required for website events',
+	},
+	{
+		displayName: 'Customer Information',
+		name: 'userData',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'Raw values: the node normalizes and hashes them as Meta specifies. Already hashed values are sent as they are.',
+		options: USER_DATA_FIELDS.map((f) => ({ displayName: f.label, name: f.name, type: 'string', default: '' })),
+	},
+	{
+		displayName: 'Custom Data',
+		name: 'customData',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{ displayName: 'Content IDs', name: 'contentIds', type: 'string', default: '', description: 'Comma-separated product IDs' },
+			{ displayName: 'Content Name', name: 'contentName', type: 'string', default: '' },
+			{
+				displayName: 'Content Type',
+				name: 'contentType',
+				type: 'options',
+				options: [
+					{ name: 'Product', value: 'product' },
+					{ name: 'Product Group', value: 'product_group' },
+				],
+				default: 'product',
+			},
+			{ displayName: 'Contents (JSON)', name: 'contents', type: 'json', default: '[]', description: 'Array of {ID, quantity, item_price}' },
+			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', description: 'ISO 4217 code, e.g. USD; required for Purchase' },
+			{ displayName: 'Number of Items', name: 'numItems', type: 'number', default: 0 },
+			{ displayName: 'Order ID', name: 'orderId', type: 'string', default: '' },
+			{ displayName: 'Value', name: 'value', type: 'number', typeOptions: { numberPrecision: 2 }, default: 0, description: 'Required for Purchase' },
+		],
+	},
 ];
 
 export const sendFields: INodeProperties[] = [
@@ -87,67 +147,7 @@ export const sendFields: INodeProperties[] = [
 		default: 'website',
 		description: 'Where the conversion happened. Website events also need an event source URL and a user agent. Mapped automatically, an item\'s own action_source wins.',
 	},
-	{
-		displayName: 'Event Time',
-		name: 'eventTime',
-		displayOptions: { show: { mapping: ['manual'] } },
-		type: 'string',
-		default: '',
-		description: 'ISO date, unix seconds or milliseconds; empty means now. Meta refuses events older than 7 days.',
-	},
-	{
-		displayName: 'Event ID',
-		name: 'eventId',
-		displayOptions: { show: { mapping: ['manual'] } },
-		type: 'string',
-		default: '',
-		description: 'Deduplicates against the browser pixel: use the same ID as its eventID (e.g. the order ID)',
-	},
-	{
-		displayName: 'Event Source URL',
-		name: 'eventSourceUrl',
-		displayOptions: { show: { mapping: ['manual'] } },
-		type: 'string',
-		default: '',
-		description: 'The page where the event happened; required for website events',
-	},
-	{
-		displayName: 'Customer Information',
-		name: 'userData',
-		displayOptions: { show: { mapping: ['manual'] } },
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		description: 'Raw values: the node normalizes and hashes them as Meta specifies. Already hashed values are sent as they are.',
-		options: USER_DATA_FIELDS.map(([name, , displayName]) => ({ displayName, name, type: 'string', default: '' })),
-	},
-	{
-		displayName: 'Custom Data',
-		name: 'customData',
-		displayOptions: { show: { mapping: ['manual'] } },
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			{ displayName: 'Content IDs', name: 'contentIds', type: 'string', default: '', description: 'Comma-separated product IDs' },
-			{ displayName: 'Content Name', name: 'contentName', type: 'string', default: '' },
-			{
-				displayName: 'Content Type',
-				name: 'contentType',
-				type: 'options',
-				options: [
-					{ name: 'Product', value: 'product' },
-					{ name: 'Product Group', value: 'product_group' },
-				],
-				default: 'product',
-			},
-			{ displayName: 'Contents (JSON)', name: 'contents', type: 'json', default: '[]', description: 'Array of {ID, quantity, item_price}' },
-			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', description: 'ISO 4217 code, e.g. USD; required for Purchase' },
-			{ displayName: 'Number of Items', name: 'numItems', type: 'number', default: 0 },
-			{ displayName: 'Order ID', name: 'orderId', type: 'string', default: '' },
-			{ displayName: 'Value', name: 'value', type: 'number', typeOptions: { numberPrecision: 2 }, default: 0, description: 'Required for Purchase' },
-		],
-	},
+	...updateDisplayOptions({ show: { mapping: ['manual'] } }, manualMappingFields),
 	{
 		displayName: 'Options',
 		name: 'options',

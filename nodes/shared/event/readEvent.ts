@@ -13,8 +13,8 @@ export function readEvent(this: IExecuteFunctions, i: number, get: ParamReader, 
 	const cd = get('customData', i, {}) as IDataObject;
 	const options = get('options', i, {}) as IDataObject;
 	const user_data: IDataObject = {};
-	for (const [field, key] of USER_DATA_FIELDS) {
-		if (userDataParam[field] !== undefined && userDataParam[field] !== '') user_data[key] = userDataParam[field];
+	for (const { name, key } of USER_DATA_FIELDS) {
+		if (userDataParam[name] !== undefined && userDataParam[name] !== '') user_data[key] = userDataParam[name];
 	}
 	let contents: unknown = cd.contents;
 	if (typeof contents === 'string') {
