@@ -1,4 +1,5 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
+import { chunk } from '../../core/capi/batch';
 import { CRM_OBJECTS, hubSpotApiError, hubspotRequest } from '../../shared/transport/hubspot';
 import { MAX_BATCH, type UpsertInput } from './batchUpsert';
 import type { Outcomes } from './outcomes';
@@ -18,10 +19,40 @@ function day(value: unknown): number | undefined {
 
 /** Whether the contact already holds a later state of the customer than this delivery carries. */
 export function isOlder(incoming: Record<string, string>, current: IDataObject): boolean {
-	const [had, has] = [number(current.shopify_order_count), number(incoming.shopify_order_count)];
-	if (had !== undefined && has !== undefined && Number.isFinite(had) && Number.isFinite(has)) return had > has;
-	const [was, is] = [day(current.shopify_last_order_date), day(incoming.shopify_last_order_date)];
-	return was !== undefined && is !== undefined && was > is;
+	const countHeld = number(current.shopify_order_count);
+	const countIncoming = number(incoming.shopify_order_count);
+	if (countHeld !== undefined && countIncoming !== undefined && Number.isFinite(countHeld) && Number.isFinite(countIncoming)) return countHeld > countIncoming;
+	const lastHeld = day(current.shopify_last_order_date);
+	const lastIncoming = day(incoming.shopify_last_order_date);
+	return lastHeld !== undefined && lastIncoming !== undefined && lastHeld > lastIncoming;
+}
+
+/** The latest state of each contact among the run's items (by e-mail, any case); on a tie the later item. */
+function newestPerContact(inputs: UpsertInput[]): Map<string, UpsertInput> {
+	const newest = new Map<string, UpsertInput>();
+	for (const input of inputs) {
+		const key = input.id.toLowerCase();
+		const best = newest.get(key);
+		if (!best || !isOlder(input.properties, best.properties)) newest.set(key, input);
+	}
+	return newest;
+}
+
+type Current = { ok: true; byEmail: Map<string, IDataObject> } | { ok: false; error: NodeApiError };
+
+/** The contacts' counters as HubSpot holds them, by lowercased e-mail: one batch read. */
+async function readCounters(this: IExecuteFunctions, batch: UpsertInput[]): Promise<Current> {
+	const ids = [...new Map(batch.map((input) => [input.id.toLowerCase(), input.id])).values()];
+	const body = { idProperty: 'email', properties: ['email', 'shopify_order_count', 'shopify_last_order_date'], inputs: ids.map((id) => ({ id })) };
+	const response = await hubspotRequest.call(this, 'POST', `${CRM_OBJECTS}/contacts/batch/read`, body);
+	if (!response.ok) return { ok: false, error: hubSpotApiError.call(this, response, undefined, 'Reading the contact\'s current totals: ') };
+	// Contacts not found come back as 207 errors: nothing to compare with, everything is written.
+	const byEmail = new Map<string, IDataObject>();
+	for (const result of (response.body.results ?? []) as IDataObject[]) {
+		const properties = (result.properties ?? {}) as IDataObject;
+		if (typeof properties.email === 'string') byEmail.set(properties.email.toLowerCase(), properties);
+	}
+	return { ok: true, byEmail };
 }
 
 /**
@@ -37,35 +68,20 @@ export async function dropOlderCounters(this: IExecuteFunctions, inputs: UpsertI
 		kept.add(input.index);
 	};
 	// Within the run first: items for the same contact are merged later-wins, so an older one must not come last.
-	const newest = new Map<string, UpsertInput>();
-	for (const input of inputs) {
-		const key = input.id.toLowerCase();
-		const best = newest.get(key);
-		if (!best || !isOlder(input.properties, best.properties)) newest.set(key, input);
-	}
+	const newest = newestPerContact(inputs);
 	for (const input of inputs) {
 		const best = newest.get(input.id.toLowerCase())!;
 		if (best !== input && isOlder(input.properties, best.properties)) keepBack(input);
 	}
 	const withCounters = inputs.filter((input) => COUNTERS.some((name) => name in input.properties));
-	for (let start = 0; start < withCounters.length; start += MAX_BATCH) {
-		const batch = withCounters.slice(start, start + MAX_BATCH);
-		const ids = [...new Map(batch.map((input) => [input.id.toLowerCase(), input.id])).values()];
-		const body = { idProperty: 'email', properties: ['email', 'shopify_order_count', 'shopify_last_order_date'], inputs: ids.map((id) => ({ id })) };
-		const response = await hubspotRequest.call(this, 'POST', `${CRM_OBJECTS}/contacts/batch/read`, body);
-		if (!response.ok) {
-			const error = hubSpotApiError.call(this, response, undefined, 'Reading the contact\'s current totals: ');
-			batch.forEach((input) => outcomes.set(input.index, { ok: false, error }));
+	for (const batch of chunk(withCounters, MAX_BATCH)) {
+		const current = await readCounters.call(this, batch);
+		if (!current.ok) {
+			batch.forEach((input) => outcomes.set(input.index, { ok: false, error: current.error }));
 			continue;
 		}
-		// Contacts not found come back as 207 errors: nothing to compare with, everything is written.
-		const current = new Map<string, IDataObject>();
-		for (const result of (response.body.results ?? []) as IDataObject[]) {
-			const properties = (result.properties ?? {}) as IDataObject;
-			if (typeof properties.email === 'string') current.set(properties.email.toLowerCase(), properties);
-		}
 		for (const input of batch) {
-			const found = current.get(input.id.toLowerCase());
+			const found = current.byEmail.get(input.id.toLowerCase());
 			if (found && isOlder(input.properties, found)) keepBack(input);
 		}
 	}

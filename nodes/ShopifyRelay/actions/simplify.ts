@@ -70,13 +70,29 @@ function count(value: string | number | null | undefined): number | string | nul
 
 const lower = (value: string | null | undefined): string | null => (value ? value.toLowerCase() : null);
 
+function simplifyAddress(a: NonNullable<GraphqlCustomer['defaultAddress']>): IDataObject {
+	return {
+		first_name: a.firstName ?? null,
+		last_name: a.lastName ?? null,
+		company: a.company ?? null,
+		address1: a.address1 ?? null,
+		address2: a.address2 ?? null,
+		city: a.city ?? null,
+		province: a.province ?? null,
+		province_code: a.provinceCode ?? null,
+		zip: a.zip ?? null,
+		country: a.country ?? null,
+		country_code: a.countryCodeV2 ?? null,
+		phone: a.phone ?? null,
+	};
+}
+
 /**
  * A GraphQL customer in the shape of Shopify's customer webhooks (REST field names: email,
  * first_name, orders_count, total_spent, default_address…), so the same expressions and the
  * HubSpot and Meta operations read a looked-up customer and a delivered one alike. Ids are text.
  */
 export function simplifyCustomer(c: GraphqlCustomer): IDataObject {
-	const a = c.defaultAddress;
 	return {
 		id: legacyId(c.id, c.legacyResourceId),
 		admin_graphql_api_id: c.id,
@@ -98,22 +114,7 @@ export function simplifyCustomer(c: GraphqlCustomer): IDataObject {
 		last_order_name: c.lastOrder?.name ?? null,
 		email_marketing_consent: c.defaultEmailAddress ? { state: lower(c.defaultEmailAddress.marketingState) } : null,
 		sms_marketing_consent: c.defaultPhoneNumber ? { state: lower(c.defaultPhoneNumber.marketingState) } : null,
-		default_address: a
-			? {
-					first_name: a.firstName ?? null,
-					last_name: a.lastName ?? null,
-					company: a.company ?? null,
-					address1: a.address1 ?? null,
-					address2: a.address2 ?? null,
-					city: a.city ?? null,
-					province: a.province ?? null,
-					province_code: a.provinceCode ?? null,
-					zip: a.zip ?? null,
-					country: a.country ?? null,
-					country_code: a.countryCodeV2 ?? null,
-					phone: a.phone ?? null,
-				}
-			: null,
+		default_address: c.defaultAddress ? simplifyAddress(c.defaultAddress) : null,
 	};
 }
 

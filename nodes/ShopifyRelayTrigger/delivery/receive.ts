@@ -2,7 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { shopifyHeader, verifyShopifyWebhook, type HeaderBag } from '../../core/signatures/shopify';
 import { SHOPIFY_CREDENTIAL, shopDomainOf, type ShopifyCredential } from '../../shared/transport/shopifyAdmin';
 import { selectedTopics, type TriggerStaticData } from '../subscriptions/state';
-import { normalizeTopic } from '../../core/shopify/topics';
+import { normalizeTopic, type ShopifyTopic } from '../../core/shopify/topics';
 import { deliveryKey, seenBefore, seenInProcess } from './dedup';
 import { buildViews, type View, type ViewOptions } from './views';
 
@@ -11,6 +11,49 @@ interface Options {
 	hashUserData?: boolean;
 	eventIdTemplate?: string;
 	valueField?: ViewOptions['valueField'];
+}
+
+interface Delivery {
+	topic: ShopifyTopic;
+	shop: string;
+	webhookId?: string;
+	eventId?: string;
+}
+
+// During a rotation the old secret is accepted too.
+function signedByShopify(rawBody: Buffer | undefined, headers: HeaderBag, credential: ShopifyCredential): boolean {
+	const secrets = [credential.clientSecret, credential.previousClientSecret].filter((s): s is string => Boolean(s));
+	return verifyShopifyWebhook(rawBody ?? Buffer.alloc(0), shopifyHeader(headers, 'hmac-sha256'), secrets);
+}
+
+/** Whether this delivery was seen before. Both memories are marked: the process's for copies arriving together, static data for later ones. */
+function isRepeat(this: IWebhookFunctions, delivery: Delivery): boolean {
+	const key = deliveryKey(delivery.shop, delivery.topic, delivery.eventId, delivery.webhookId);
+	if (!key) return false;
+	const scope = `${this.getWorkflow().id ?? ''}|${this.getNode().name}`;
+	return [seenInProcess(scope, key), seenBefore(this.getWorkflowStaticData('node') as TriggerStaticData, key)].includes(true);
+}
+
+/** The delivery as the trigger outputs it: its headers, the payload and the views chosen in the options. */
+function deliveryJson(this: IWebhookFunctions, delivery: Delivery, headers: HeaderBag): IDataObject {
+	const options = this.getNodeParameter('options', {}) as Options;
+	const payload = this.getBodyData();
+	const views = buildViews(delivery.topic, payload, {
+		views: options.views ?? [],
+		hashUserData: options.hashUserData ?? true,
+		eventIdTemplate: options.eventIdTemplate || '{id}',
+		valueField: options.valueField ?? 'total_price',
+	});
+	return {
+		topic: delivery.topic,
+		shop: delivery.shop,
+		webhookId: delivery.webhookId ?? null,
+		eventId: delivery.eventId ?? null,
+		apiVersion: shopifyHeader(headers, 'api-version') ?? null,
+		triggeredAt: shopifyHeader(headers, 'triggered-at') ?? null,
+		payload,
+		...views,
+	};
 }
 
 /**
@@ -24,47 +67,16 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	if (!req.rawBody && typeof req.readRawBody === 'function') await req.readRawBody();
 	const credential = (await this.getCredentials(SHOPIFY_CREDENTIAL)) as unknown as ShopifyCredential;
 	const headers = this.getHeaderData() as HeaderBag;
-
-	// During a rotation the old secret is accepted too.
-	const secrets = [credential.clientSecret, credential.previousClientSecret].filter((s): s is string => Boolean(s));
-	if (!verifyShopifyWebhook(req.rawBody ?? Buffer.alloc(0), shopifyHeader(headers, 'hmac-sha256'), secrets)) {
+	if (!signedByShopify(req.rawBody, headers, credential)) {
 		res.status(401).json({ error: 'invalid Shopify webhook signature' });
 		return { noWebhookResponse: true };
 	}
-
 	const topic = normalizeTopic(shopifyHeader(headers, 'topic'));
 	if (!topic || !selectedTopics(this.getNodeParameter('topics', [])).includes(topic)) {
 		return { webhookResponse: { received: true, ignored: shopifyHeader(headers, 'topic') ?? 'no topic' } };
 	}
-
 	const shop = shopifyHeader(headers, 'shop-domain') ?? shopDomainOf(credential);
-	const webhookId = shopifyHeader(headers, 'webhook-id');
-	const eventId = shopifyHeader(headers, 'event-id');
-	const key = deliveryKey(shop, topic, eventId, webhookId);
-	const scope = `${this.getWorkflow().id ?? ''}|${this.getNode().name}`;
-	// Both are marked: the process memory for copies arriving together, static data for later ones.
-	const repeated = key ? [seenInProcess(scope, key), seenBefore(this.getWorkflowStaticData('node') as TriggerStaticData, key)].includes(true) : false;
-	if (repeated) {
-		return { webhookResponse: { received: true, duplicate: true } };
-	}
-
-	const options = this.getNodeParameter('options', {}) as Options;
-	const payload = this.getBodyData();
-	const views = buildViews(topic, payload, {
-		views: options.views ?? [],
-		hashUserData: options.hashUserData ?? true,
-		eventIdTemplate: options.eventIdTemplate || '{id}',
-		valueField: options.valueField ?? 'total_price',
-	});
-	const json: IDataObject = {
-		topic,
-		shop,
-		webhookId: webhookId ?? null,
-		eventId: eventId ?? null,
-		apiVersion: shopifyHeader(headers, 'api-version') ?? null,
-		triggeredAt: shopifyHeader(headers, 'triggered-at') ?? null,
-		payload,
-		...views,
-	};
-	return { workflowData: [[{ json, pairedItem: { item: 0 } }]] };
+	const delivery: Delivery = { topic, shop, webhookId: shopifyHeader(headers, 'webhook-id'), eventId: shopifyHeader(headers, 'event-id') };
+	if (isRepeat.call(this, delivery)) return { webhookResponse: { received: true, duplicate: true } };
+	return { workflowData: [[{ json: deliveryJson.call(this, delivery, headers), pairedItem: { item: 0 } }]] };
 }

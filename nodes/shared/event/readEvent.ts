@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { flatToEventInput, type FlatEvent } from '../../core/capi/flatEvent';
 import type { EventInput } from '../../core/capi/build';
-import type { ActionSource } from '../../core/capi/types';
+import type { ActionSource, CustomData } from '../../core/capi/types';
 import type { ParamReader } from '../params';
 import { USER_DATA_FIELDS } from './fields';
 
@@ -16,6 +16,21 @@ export function readEvent(this: IExecuteFunctions, i: number, get: ParamReader, 
 	for (const { name, key } of USER_DATA_FIELDS) {
 		if (userDataParam[name] !== undefined && userDataParam[name] !== '') user_data[key] = userDataParam[name];
 	}
+	const custom_data = readCustomData.call(this, cd, i);
+	const input: EventInput = {
+		event_name: eventName === '__custom' ? (get('customEventName', i) as string) : eventName,
+		action_source: get('actionSource', i) as ActionSource,
+		event_time: (get('eventTime', i, '') as string) || undefined,
+		event_id: get('eventId', i, '') as string,
+		event_source_url: get('eventSourceUrl', i, '') as string,
+		user_data,
+		custom_data,
+	};
+	return withOptions(input, options);
+}
+
+/** The Custom Data field as Meta's custom_data; Contents may come as JSON text. */
+function readCustomData(this: IExecuteFunctions, cd: IDataObject, i: number): CustomData {
 	let contents: unknown = cd.contents;
 	if (typeof contents === 'string') {
 		try {
@@ -24,25 +39,16 @@ export function readEvent(this: IExecuteFunctions, i: number, get: ParamReader, 
 			throw new NodeOperationError(this.getNode(), 'Custom Data → Contents is not valid JSON', { itemIndex: i });
 		}
 	}
-	const input: EventInput = {
-		event_name: eventName === '__custom' ? (get('customEventName', i) as string) : eventName,
-		action_source: get('actionSource', i) as ActionSource,
-		event_time: (get('eventTime', i, '') as string) || undefined,
-		event_id: get('eventId', i, '') as string,
-		event_source_url: get('eventSourceUrl', i, '') as string,
-		user_data,
-		custom_data: {
-			value: cd.value as number | undefined,
-			currency: cd.currency as string | undefined,
-			order_id: cd.orderId as string | undefined,
-			content_name: cd.contentName as string | undefined,
-			content_type: cd.contentType as 'product' | undefined,
-			num_items: cd.numItems ? (cd.numItems as number) : undefined,
-			content_ids: cd.contentIds ? String(cd.contentIds).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-			contents: Array.isArray(contents) && contents.length ? (contents as never) : undefined,
-		},
+	return {
+		value: cd.value as number | undefined,
+		currency: cd.currency as string | undefined,
+		order_id: cd.orderId as string | undefined,
+		content_name: cd.contentName as string | undefined,
+		content_type: cd.contentType as 'product' | undefined,
+		num_items: cd.numItems ? (cd.numItems as number) : undefined,
+		content_ids: cd.contentIds ? String(cd.contentIds).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+		contents: Array.isArray(contents) && contents.length ? (contents as never) : undefined,
 	};
-	return withOptions(input, options);
 }
 
 /** The node's Limited Data Use option, unless the event carries its own processing options. */

@@ -51,43 +51,27 @@ function batchesOf(this: IExecuteFunctions, items: INodeExecutionData[], audienc
 	return { batches, invalid };
 }
 
-/**
- * Add, remove or replace: every item of the run hashed into rows, cut into requests of at most
- * 10,000 rows and sent in order. A replace is always one usersreplace session across all items
- * (Meta swaps the members when the last batch arrives); add and remove use a session when there
- * is more than one batch. The output is one summary paired with every input item.
- */
-export async function uploadUsers(this: IExecuteFunctions, items: INodeExecutionData[], mode: UsersMode): Promise<INodeExecutionData[]> {
-	if (items.length === 0) return [];
-	const pairedItem = items.map((_, item) => ({ item }));
-	let id: string;
-	let schema: AudienceKey[];
-	try {
-		// The first item names the audience and the schema for the whole upload.
-		id = audienceId.call(this, 0);
-		try {
-			schema = parseSchema(this.getNodeParameter('schema', 0, []) as string[]);
-		} catch (error) {
-			throw new NodeOperationError(this.getNode(), `Schema: ${(error as Error).message}`, { itemIndex: 0 });
-		}
-	} catch (error) {
-		const failure = error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex: 0 });
-		if (!this.continueOnFail()) throw failure;
-		return [{ json: { operation: mode, items: items.length, rows_sent: 0, error: failure.message }, pairedItem }];
-	}
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const size = Math.min(Math.max(Math.floor((options.batchSize as number) || MAX_AUDIENCE_ROWS), 1), MAX_AUDIENCE_ROWS);
-	const { batches, invalid } = batchesOf.call(this, items, id, schema, size);
-	const rows = batches.reduce((n, b) => n + b.payload.data.length, 0);
-	const useSession = mode === 'replace' || batches.length > 1;
-	const counter = useSession ? new SessionCounter(undefined, rows) : undefined;
+function batchSize(options: IDataObject): number {
+	return Math.min(Math.max(Math.floor((options.batchSize as number) || MAX_AUDIENCE_ROWS), 1), MAX_AUDIENCE_ROWS);
+}
 
-	const summary: Summary = {
+/** The first item names the audience and the schema for the whole upload. */
+function readTarget(this: IExecuteFunctions): { id: string; schema: AudienceKey[] } {
+	const id = audienceId.call(this, 0);
+	try {
+		return { id, schema: parseSchema(this.getNodeParameter('schema', 0, []) as string[]) };
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), `Schema: ${(error as Error).message}`, { itemIndex: 0 });
+	}
+}
+
+function newSummary(mode: UsersMode, id: string, schema: AudienceKey[], items: number, counter: SessionCounter | undefined, invalid: InvalidRecord[]): Summary {
+	return {
 		operation: mode,
 		audience_id: id,
 		schema,
 		session_id: counter?.sessionId ?? null,
-		items: items.length,
+		items,
 		rows_sent: 0,
 		batches: 0,
 		requests: 0,
@@ -97,35 +81,75 @@ export async function uploadUsers(this: IExecuteFunctions, items: INodeExecution
 		invalid_items: invalid.length,
 		invalid_item_samples: invalid.slice(0, MAX_SAMPLES).map((r) => ({ item: r.index, reason: r.reason })),
 	};
-	const fail = (error: NodeApiError | NodeOperationError, extra: IDataObject = {}): INodeExecutionData[] => {
-		if (!this.continueOnFail()) throw error;
-		return [{ json: { ...summary, ...extra, error: error.message }, pairedItem }];
-	};
+}
 
+/** Meta's answer to one batch, added to the summary. */
+function addAnswer(summary: Summary, batch: AudienceBatch, body: IDataObject): void {
+	summary.batches += 1;
+	summary.rows_sent += batch.payload.data.length;
+	summary.num_received += Number(body.num_received ?? 0);
+	summary.num_invalid_entries += Number(body.num_invalid_entries ?? 0);
+	const samples = body.invalid_entry_samples;
+	if (samples && typeof samples === 'object' && Object.keys(summary.invalid_entry_samples).length < MAX_SAMPLES) {
+		Object.assign(summary.invalid_entry_samples, samples);
+	}
+	if (summary.session_id === null && body.session_id !== undefined) summary.session_id = Number(body.session_id);
+}
+
+interface Upload {
+	mode: UsersMode;
+	id: string;
+	batches: AudienceBatch[];
+	rows: number;
+	counter?: SessionCounter;
+	summary: Summary;
+}
+
+/** Sends the batches in order into the summary; returns the first failure and what it left unsent. */
+async function sendBatches(this: IExecuteFunctions, upload: Upload): Promise<{ error: NodeApiError; unsent: IDataObject } | undefined> {
+	const { edge, extra } = ENDPOINTS[upload.mode];
+	const { batches, summary } = upload;
+	for (let b = 0; b < batches.length; b++) {
+		const session: ReplaceSession | undefined = upload.counter?.next(b === batches.length - 1);
+		const body: IDataObject = { ...extra, payload: batches[b].payload as unknown as IDataObject, ...(session ? { session: session as unknown as IDataObject } : {}) };
+		const { ok, response, requests } = await graphCall.call(this, 'POST', `${upload.id}/${edge}`, body);
+		summary.requests += requests;
+		// Later batches of a session would arrive out of order: stop here and say what was not sent.
+		if (!ok) return { error: graphApiError.call(this, response), unsent: { failed_batch_seq: b + 1, rows_not_sent: upload.rows - summary.rows_sent } };
+		addAnswer(summary, batches[b], response.body);
+	}
+	return undefined;
+}
+
+/**
+ * Add, remove or replace: every item of the run hashed into rows, cut into requests of at most
+ * 10,000 rows and sent in order. A replace is always one usersreplace session across all items
+ * (Meta swaps the members when the last batch arrives); add and remove use a session when there
+ * is more than one batch. The output is one summary paired with every input item.
+ */
+export async function uploadUsers(this: IExecuteFunctions, items: INodeExecutionData[], mode: UsersMode): Promise<INodeExecutionData[]> {
+	if (items.length === 0) return [];
+	const pairedItem = items.map((_, item) => ({ item }));
+	const fail = (error: NodeApiError | NodeOperationError, json: IDataObject): INodeExecutionData[] => {
+		if (!this.continueOnFail()) throw error;
+		return [{ json: { ...json, error: error.message }, pairedItem }];
+	};
+	let target: { id: string; schema: AudienceKey[] };
+	try {
+		target = readTarget.call(this);
+	} catch (error) {
+		const failure = error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex: 0 });
+		return fail(failure, { operation: mode, items: items.length, rows_sent: 0 });
+	}
+	const { id, schema } = target;
+	const { batches, invalid } = batchesOf.call(this, items, id, schema, batchSize(this.getNodeParameter('options', 0, {}) as IDataObject));
+	const rows = batches.reduce((n, b) => n + b.payload.data.length, 0);
+	const counter = mode === 'replace' || batches.length > 1 ? new SessionCounter(undefined, rows) : undefined;
+	const summary = newSummary(mode, id, schema, items.length, counter, invalid);
 	if (rows === 0) {
 		// A replace with no rows would empty the audience: almost always a mapping mistake.
-		return fail(new NodeOperationError(this.getNode(), `None of the ${items.length} items has a usable value for ${schema.join(', ')}: nothing was sent`, { itemIndex: 0 }));
+		return fail(new NodeOperationError(this.getNode(), `None of the ${items.length} items has a usable value for ${schema.join(', ')}: nothing was sent`, { itemIndex: 0 }), summary);
 	}
-
-	const { edge, extra } = ENDPOINTS[mode];
-	for (let b = 0; b < batches.length; b++) {
-		const session: ReplaceSession | undefined = counter?.next(b === batches.length - 1);
-		const body: IDataObject = { ...extra, payload: batches[b].payload as unknown as IDataObject, ...(session ? { session: session as unknown as IDataObject } : {}) };
-		const { ok, response, requests } = await graphCall.call(this, 'POST', `${id}/${edge}`, body);
-		summary.requests += requests;
-		if (!ok) {
-			// Later batches of a session would arrive out of order: stop here and say what was not sent.
-			return fail(graphApiError.call(this, response), { failed_batch_seq: b + 1, rows_not_sent: rows - summary.rows_sent });
-		}
-		summary.batches += 1;
-		summary.rows_sent += batches[b].payload.data.length;
-		summary.num_received += Number(response.body.num_received ?? 0);
-		summary.num_invalid_entries += Number(response.body.num_invalid_entries ?? 0);
-		const samples = response.body.invalid_entry_samples;
-		if (samples && typeof samples === 'object' && Object.keys(summary.invalid_entry_samples).length < MAX_SAMPLES) {
-			Object.assign(summary.invalid_entry_samples, samples);
-		}
-		if (summary.session_id === null && response.body.session_id !== undefined) summary.session_id = Number(response.body.session_id);
-	}
-	return [{ json: summary, pairedItem }];
+	const failed = await sendBatches.call(this, { mode, id, batches, rows, counter, summary });
+	return failed ? fail(failed.error, { ...summary, ...failed.unsent }) : [{ json: summary, pairedItem }];
 }
