@@ -5,3 +5,4 @@ export * from './build';
 export * from './batch';
 export * from './bisect';
 export * from './appSecretProof';
+export * from './limits';
