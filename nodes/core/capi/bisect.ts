@@ -1,8 +1,8 @@
 /**
  * Meta (and HubSpot) reject a whole request for one invalid record. Send the batch; when it is
- * rejected as invalid, split it in halves and send those, level by level, down to the single
- * records that are really invalid. I/O stays with the caller (a node's transport, the service's
- * dispatcher): this only decides what to send next.
+ * rejected as invalid, split it in halves and send each, down to the single records that are
+ * really invalid. I/O stays with the caller (a node's transport, the service's dispatcher): this
+ * only decides what to send next.
  */
 export type SendOutcome<R, E = unknown> = { ok: true; result: R } | { ok: false; invalid: boolean; error: E };
 
@@ -19,7 +19,8 @@ export interface BisectOptions<E> {
 	 * Stop splitting once the first `levels` levels of halves have all failed like the whole batch
 	 * (`same` as its error): the request is at fault (a property that does not exist, a wrong
 	 * pipeline), not one record, and every further half would fail too. The halves not yet sent
-	 * then fail with the error their parent got.
+	 * then fail with the error their parent got. The rule needs a whole level's answers, so with
+	 * it halves are sent level by level instead of each half down to its single records first.
 	 */
 	stopWhenHalvesFailAlike?: { levels: number; same: (error: E, first: E) => boolean };
 }
@@ -27,51 +28,48 @@ export interface BisectOptions<E> {
 interface Part<E> {
 	/** Positions in the original batch, so outcomes come back in its order. */
 	positions: number[];
+	/** 0 for the whole batch, 1 for its halves, … */
+	depth: number;
 	/** The error of the batch this part is half of. */
 	parentError?: E;
 }
 
-interface Level<E> {
-	parts: Part<E>[];
-	/** Whether every part sent at this level failed like the whole batch. */
-	allAlike: boolean;
-}
+/** Counts the levels of halves, from the first split on and without a break, that failed like the whole batch. */
+class AlikeLevels<E> {
+	private first?: { error: E };
+	private depth = 0;
+	private allAlike = true;
+	private count = 0;
 
-interface Run<T, R, E> {
-	items: readonly T[];
-	send: (batch: readonly T[]) => Promise<SendOutcome<R, E>>;
-	rule: BisectOptions<E>['stopWhenHalvesFailAlike'];
-	outcomes: SentItem<T, R, E>[];
-	/** The whole batch's error, once it failed. */
-	first?: { error: E };
-}
+	constructor(private readonly rule: NonNullable<BisectOptions<E>['stopWhenHalvesFailAlike']>) {}
 
-function settle<T, R, E>(run: Run<T, R, E>, part: Part<E>, outcome: Omit<SentItem<T, R, E>, 'item'>): void {
-	for (const p of part.positions) run.outcomes[p] = { item: run.items[p], ...outcome };
-}
-
-/** Sends every part of one level; returns the halves of the parts rejected as invalid. */
-async function sendLevel<T, R, E>(run: Run<T, R, E>, parts: Part<E>[]): Promise<Level<E>> {
-	const next: Part<E>[] = [];
-	let allAlike = true;
-	for (const part of parts) {
-		const outcome = await run.send(part.positions.map((p) => run.items[p]));
-		if (outcome.ok) {
-			allAlike = false;
-			settle(run, part, { ok: true, result: outcome.result });
-			continue;
+	/** Whether to give up before sending a part at this depth (parts come level by level). */
+	givesUpAt(depth: number): boolean {
+		if (depth > this.depth) {
+			if (this.depth >= 1 && this.allAlike && this.count === this.depth - 1) this.count += 1;
+			this.depth = depth;
+			this.allAlike = true;
 		}
-		run.first ??= { error: outcome.error };
-		if (run.rule && !run.rule.same(outcome.error, run.first.error)) allAlike = false;
-		// Only an "invalid" rejection is about the content; anything else is the same for every half.
-		if (!outcome.invalid || part.positions.length === 1) {
-			settle(run, part, { ok: false, error: outcome.error });
-			continue;
-		}
-		const middle = Math.ceil(part.positions.length / 2);
-		next.push({ positions: part.positions.slice(0, middle), parentError: outcome.error }, { positions: part.positions.slice(middle), parentError: outcome.error });
+		return depth > this.rule.levels && this.count >= this.rule.levels;
 	}
-	return { parts: next, allAlike };
+
+	note(outcome: SendOutcome<unknown, E>): void {
+		if (outcome.ok) {
+			this.allAlike = false;
+			return;
+		}
+		this.first ??= { error: outcome.error };
+		if (!this.rule.same(outcome.error, this.first.error)) this.allAlike = false;
+	}
+}
+
+function halves<E>(part: Part<E>, error: E): Part<E>[] {
+	const middle = Math.ceil(part.positions.length / 2);
+	const depth = part.depth + 1;
+	return [
+		{ positions: part.positions.slice(0, middle), depth, parentError: error },
+		{ positions: part.positions.slice(middle), depth, parentError: error },
+	];
 }
 
 /** Every item's outcome, in the order of `items`. */
@@ -80,18 +78,22 @@ export async function sendWithBisection<T, R, E = unknown>(
 	send: (batch: readonly T[]) => Promise<SendOutcome<R, E>>,
 	options: BisectOptions<E> = {},
 ): Promise<SentItem<T, R, E>[]> {
-	const run: Run<T, R, E> = { items, send, rule: options.stopWhenHalvesFailAlike, outcomes: new Array<SentItem<T, R, E>>(items.length) };
-	let parts: Part<E>[] = items.length ? [{ positions: items.map((_, p) => p) }] : [];
-	let alikeLevels = 0;
-	for (let depth = 0; parts.length; depth++) {
-		if (run.rule && depth > run.rule.levels && alikeLevels >= run.rule.levels) {
-			for (const part of parts) settle(run, part, { ok: false, error: part.parentError });
+	const outcomes = new Array<SentItem<T, R, E>>(items.length);
+	const settle = (part: Part<E>, outcome: Omit<SentItem<T, R, E>, 'item'>) => part.positions.forEach((p) => (outcomes[p] = { item: items[p], ...outcome }));
+	const alike = options.stopWhenHalvesFailAlike ? new AlikeLevels(options.stopWhenHalvesFailAlike) : undefined;
+	const work: Part<E>[] = items.length ? [{ positions: items.map((_, p) => p), depth: 0 }] : [];
+	for (let part = work.shift(); part; part = work.shift()) {
+		if (alike?.givesUpAt(part.depth)) {
+			for (const unsent of [part, ...work]) settle(unsent, { ok: false, error: unsent.parentError });
 			break;
 		}
-		const level = await sendLevel(run, parts);
-		// Levels count only while they follow the first split without a break.
-		if (depth >= 1 && level.allAlike && alikeLevels === depth - 1) alikeLevels += 1;
-		parts = level.parts;
+		const outcome = await send(part.positions.map((p) => items[p]));
+		alike?.note(outcome);
+		if (outcome.ok) settle(part, { ok: true, result: outcome.result });
+		// Only an "invalid" rejection is about the content; anything else is the same for every half.
+		else if (!outcome.invalid || part.positions.length === 1) settle(part, { ok: false, error: outcome.error });
+		else if (alike) work.push(...halves(part, outcome.error));
+		else work.unshift(...halves(part, outcome.error));
 	}
-	return run.outcomes;
+	return outcomes;
 }

@@ -65,14 +65,14 @@ describe('sendWithBisection', () => {
 		expect(out.map((o) => o.error)).toEqual(['throttled', 'throttled', 'throttled']);
 	});
 
-	it('sends level by level: every half of one level before any quarter', async () => {
+	it('finishes the first half down to its single items before sending the second', async () => {
 		const calls: number[][] = [];
 		await sendWithBisection([1, 2, 3, 4], metaRejecting(new Set([1, 3]), calls));
-		expect(calls).toEqual([[1, 2, 3, 4], [1, 2], [3, 4], [1], [2], [3], [4]]);
+		expect(calls).toEqual([[1, 2, 3, 4], [1, 2], [1], [2], [3, 4], [3], [4]]);
 	});
 
 	describe('stopWhenHalvesFailAlike', () => {
-		const alike = { levels: 2, same: (error: string, first: string) => error === first };
+		const alike = { levels: 2, same: (error: unknown, first: unknown) => error === first };
 
 		it('gives up after two levels of halves failing like the whole batch; the rest fail with their parent’s error', async () => {
 			const calls: number[][] = [];
@@ -86,6 +86,12 @@ describe('sendWithBisection', () => {
 			);
 			expect(calls.map((c) => c.length)).toEqual([8, 4, 4, 2, 2, 2, 2]);
 			expect(out.map((o) => o.error)).toEqual(Array(8).fill('no such property'));
+		});
+
+		it('sends halves level by level, as the rule needs a whole level’s answers', async () => {
+			const calls: number[][] = [];
+			await sendWithBisection([1, 2, 3, 4], metaRejecting(new Set([1, 3]), calls), { stopWhenHalvesFailAlike: alike });
+			expect(calls).toEqual([[1, 2, 3, 4], [1, 2], [3, 4], [1], [2], [3], [4]]);
 		});
 
 		it('keeps splitting when a half fails for another reason', async () => {
