@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import pino, { type Logger } from 'pino';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -20,7 +20,51 @@ export interface Running {
 }
 
 /** Opens storage, applies migrations and listens. Used by main.ts and by the tests (port 0). */
-export async function startServer(config: Config, log: Logger = pino({ level: config.LOG_LEVEL }), dispatch: DispatcherOptions = {}, clock?: Clock): Promise<Running> {
+/**
+ * What a connection may hold: webhook senders send a small body at once, so a slow header, a
+ * slow body or an idle keep-alive is cut off early, and a flood of sockets is refused.
+ */
+export interface HttpLimits {
+	headersTimeoutMs: number;
+	requestTimeoutMs: number;
+	keepAliveTimeoutMs: number;
+	maxConnections: number;
+}
+
+export const HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000 };
+
+export interface ServerOptions {
+	clock?: Clock;
+	http?: Partial<HttpLimits>;
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number, limits: HttpLimits): Promise<Server> {
+	const server = createServer(
+		{
+			headersTimeout: limits.headersTimeoutMs,
+			requestTimeout: limits.requestTimeoutMs,
+			keepAliveTimeout: limits.keepAliveTimeoutMs,
+			// How often the timeouts above are checked (Node's default is 30 s).
+			connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+		},
+		app,
+	);
+	server.maxConnections = limits.maxConnections;
+	return new Promise<Server>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, () => {
+			server.off('error', reject);
+			resolve(server);
+		});
+	});
+}
+
+export async function startServer(
+	config: Config,
+	log: Logger = pino({ level: config.LOG_LEVEL }),
+	dispatch: DispatcherOptions = {},
+	{ clock, http }: ServerOptions = {},
+): Promise<Running> {
 	const { secret, created } = resolveApiSecret(config.RELAY_API_SECRET, config.RELAY_DATA_DIR);
 	const db = await openStorage(config, log);
 	const repo = new Repository(db);
@@ -33,10 +77,7 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
 	const app = createApp({ repo, config, apiSecret: secret, log, dispatcher, metrics, clock });
 	let server: Server;
 	try {
-		// Express 5 hands a listen error (EADDRINUSE, EACCES) to this callback instead of throwing.
-		server = await new Promise<Server>((resolve, reject) => {
-			const s = app.listen(config.PORT, (error?: Error) => (error ? reject(error) : resolve(s)));
-		});
+		server = await listen(app, config.PORT, { ...HTTP_LIMITS, ...http });
 	} catch (error) {
 		await repo.close();
 		throw new Error(`PORT ${config.PORT}: cannot listen (${(error as Error).message})`);

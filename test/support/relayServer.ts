@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Clock } from '../../service/src/clock';
 import { loadConfig } from '../../service/src/config';
-import { startServer, type Running } from '../../service/src/server';
+import { startServer, type HttpLimits, type Running } from '../../service/src/server';
 import type { DispatcherOptions } from '../../service/src/usecases/dispatcher';
 import { freshDatabase } from './database';
 import { dumpDatabase } from './privacy/dump';
@@ -33,7 +33,7 @@ export async function startRelay(
 	backend: Backend,
 	env: Record<string, string> = {},
 	dispatch: DispatcherOptions = { baseDelayMs: 50, idleMs: 50 },
-	{ shared, clock }: { shared?: { url: string }; clock?: Clock } = {},
+	{ shared, clock, http }: { shared?: { url: string }; clock?: Clock; http?: Partial<HttpLimits> } = {},
 ): Promise<TestRelay> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'relay-'));
 	const database = shared ? { url: shared.url, drop: async () => undefined } : backend !== 'pglite' ? await freshDatabase('test') : undefined;
@@ -57,7 +57,7 @@ export async function startRelay(
 	let running: Running;
 	try {
 		const config = loadConfig({ PORT: '0', RELAY_DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...storage, ...env });
-		running = await startServer(config, pino({ level: 'debug' }, sink), dispatch, clock);
+		running = await startServer(config, pino({ level: 'debug' }, sink), dispatch, { clock, http });
 	} catch (error) {
 		// nothing left behind when the service refuses to start
 		await postgrest?.stop();

@@ -25,24 +25,33 @@ export function signRelayRequest(rawBody: Buffer | string, secret: string, now =
 	return `t=${now},v1=${mac(secret, String(now), rawBody).toString('hex')}`;
 }
 
-export function verifyRelaySignature(input: RelayVerifyInput): RelayVerdict {
+export type RelayHeader = { ok: true; timestamp: string; macs: Buffer[] } | { ok: false; reason: 'missing' | 'malformed' | 'stale' };
+
+/** What can be checked before the body has arrived: the header's shape and its timestamp. */
+export function readRelaySignatureHeader(input: Omit<RelayVerifyInput, 'rawBody' | 'secrets'>): RelayHeader {
 	if (typeof input.header !== 'string' || input.header.trim() === '') return { ok: false, reason: 'missing' };
 	let timestamp: string | undefined;
-	const given: Buffer[] = [];
+	const macs: Buffer[] = [];
 	for (const part of input.header.split(',')) {
 		const [key, value = ''] = part.trim().split('=', 2);
 		if (key === 't' && /^\d{1,12}$/.test(value)) timestamp = value;
 		else if (key === 'v1') {
 			const decoded = decodeHex(value);
-			if (decoded) given.push(decoded);
+			if (decoded) macs.push(decoded);
 		}
 	}
-	if (!timestamp || given.length === 0) return { ok: false, reason: 'malformed' };
+	if (!timestamp || macs.length === 0) return { ok: false, reason: 'malformed' };
 	if (!fresh(Number(timestamp), input.toleranceSeconds ?? 300, input.now ?? nowSeconds())) return { ok: false, reason: 'stale' };
+	return { ok: true, timestamp, macs };
+}
+
+export function verifyRelaySignature(input: RelayVerifyInput): RelayVerdict {
+	const header = readRelaySignatureHeader(input);
+	if (!header.ok) return header;
 	let ok = false;
 	for (const secret of nonEmptySecrets(input.secrets)) {
-		const expected = mac(secret, timestamp, input.rawBody);
-		for (const candidate of given) ok = safeEqual(expected, candidate) || ok;
+		const expected = mac(secret, header.timestamp, input.rawBody);
+		for (const candidate of header.macs) ok = safeEqual(expected, candidate) || ok;
 	}
-	return ok ? { ok: true, timestamp: Number(timestamp) } : { ok: false, reason: 'mismatch' };
+	return ok ? { ok: true, timestamp: Number(header.timestamp) } : { ok: false, reason: 'mismatch' };
 }

@@ -12,8 +12,10 @@ import { getEventRoute, listEventsRoute, postEventsRoute, retryEventRoute } from
 import { healthRoute, metricsRoute, openApiRoute, statusPageRoute } from './opsRoute';
 import { rejectDuplicateHeaders } from './requestGuards';
 import { requestLog } from './requestLog';
-import { rawJsonBody, route } from './routing';
+import { BODY_LIMITS, jsonBody, route } from './routing';
+import { securityHeaders } from './securityHeaders';
 import { shopifyWebhookRoute } from './shopifyRoute';
+import { STATUS_PAGE_STYLE } from './statusPage';
 import { supabaseWebhookRoute } from './supabaseRoute';
 
 export interface AppDeps {
@@ -32,6 +34,7 @@ export function createApp(deps: AppDeps) {
 	const auth = relayAuth(config, apiSecret, clock);
 	const app = express();
 	app.disable('x-powered-by');
+	app.use(securityHeaders([STATUS_PAGE_STYLE]));
 	app.use(rejectDuplicateHeaders);
 	app.use(requestLog(log, metrics));
 
@@ -40,15 +43,16 @@ export function createApp(deps: AppDeps) {
 	app.get('/metrics', route(metricsRoute(metrics)));
 	app.get('/health', route(healthRoute(deps)));
 
-	app.post('/v1/events', rawJsonBody, auth.api, route(postEventsRoute(deps)));
-	app.get('/v1/events', rawJsonBody, auth.read, route(listEventsRoute(deps)));
-	app.post('/v1/events/:id/retry', rawJsonBody, auth.api, route(retryEventRoute(deps)));
-	app.get('/v1/events/:id', rawJsonBody, auth.read, route(getEventRoute(deps)));
+	// The sender is checked from the headers before the body is read, wherever the headers suffice.
+	app.post('/v1/events', auth.apiHeaders, jsonBody(BODY_LIMITS.events), auth.apiBody, route(postEventsRoute(deps)));
+	app.get('/v1/events', jsonBody(BODY_LIMITS.control), auth.read, route(listEventsRoute(deps)));
+	app.post('/v1/events/:id/retry', auth.apiHeaders, jsonBody(BODY_LIMITS.control), auth.apiBody, route(retryEventRoute(deps)));
+	app.get('/v1/events/:id', jsonBody(BODY_LIMITS.control), auth.read, route(getEventRoute(deps)));
 
 	// Webhooks authenticate inside their routes: each source signs its own way.
-	app.post('/v1/webhooks/shopify', rawJsonBody, route(shopifyWebhookRoute(deps)));
-	app.post('/v1/webhooks/supabase', rawJsonBody, route(supabaseWebhookRoute(deps)));
-	app.post('/v1/webhooks/chatwoot', rawJsonBody, route(chatwootWebhookRoute(deps)));
+	app.post('/v1/webhooks/shopify', jsonBody(BODY_LIMITS.shopify), route(shopifyWebhookRoute(deps)));
+	app.post('/v1/webhooks/supabase', jsonBody(BODY_LIMITS.webhook), route(supabaseWebhookRoute(deps)));
+	app.post('/v1/webhooks/chatwoot', jsonBody(BODY_LIMITS.webhook), route(chatwootWebhookRoute(deps)));
 
 	app.use(notFound);
 	app.use(errorHandler(log));

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { safeEqual } from '../../../nodes/core/signatures/compare';
-import { RELAY_SIGNATURE_HEADER, verifyRelaySignature } from '../../../nodes/core/signatures/relay';
+import { readRelaySignatureHeader, RELAY_SIGNATURE_HEADER, verifyRelaySignature } from '../../../nodes/core/signatures/relay';
 import { systemClock, unixSeconds, type Clock } from '../clock';
 import type { Config } from '../config';
 import { HttpError } from './errors';
@@ -12,26 +12,40 @@ export function matchesAny(token: string, secrets: readonly string[]): boolean {
 	return ok;
 }
 
-/** Authorization: Bearer <secret>, or a signed request (X-Relay-Signature: t=…,v1=…); any of `secrets` (rotation). */
-export function requireApiAuth(secrets: readonly string[], clock: Clock = systemClock) {
+const bearerOf = (req: Request): string | undefined => /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1]?.trim();
+
+/**
+ * Before the body is read: Authorization: Bearer <secret> is checked in full, a signed request
+ * (X-Relay-Signature: t=…,v1=…) by its shape and timestamp; any of `secrets` (rotation). So an
+ * unauthenticated upload is refused without its body ever being buffered.
+ */
+export function requireApiHeaders(secrets: readonly string[], clock: Clock = systemClock) {
 	return (req: Request, _res: Response, next: NextFunction): void => {
 		const signature = req.header(RELAY_SIGNATURE_HEADER);
 		if (signature !== undefined) {
-			const verdict = verifyRelaySignature({ rawBody: (req.body as Buffer) ?? Buffer.alloc(0), header: signature, secrets, now: unixSeconds(clock) });
-			if (verdict.ok) return next();
-			return next(new HttpError(401, 'unauthorized', `request signature rejected: ${verdict.reason}`));
+			const header = readRelaySignatureHeader({ header: signature, now: unixSeconds(clock) });
+			return next(header.ok ? undefined : new HttpError(401, 'unauthorized', `request signature rejected: ${header.reason}`));
 		}
-		const auth = req.header('authorization') ?? '';
-		const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
+		const token = bearerOf(req);
 		if (token && matchesAny(token, secrets)) return next();
 		next(new HttpError(401, 'unauthorized', 'send Authorization: Bearer <RELAY_API_SECRET> or a signed request'));
 	};
 }
 
+/** After the body is read: a signed request's HMAC over exactly the bytes received. */
+export function requireApiSignature(secrets: readonly string[], clock: Clock = systemClock) {
+	return (req: Request, _res: Response, next: NextFunction): void => {
+		const signature = req.header(RELAY_SIGNATURE_HEADER);
+		if (signature === undefined) return next();
+		const verdict = verifyRelaySignature({ rawBody: (req.body as Buffer) ?? Buffer.alloc(0), header: signature, secrets, now: unixSeconds(clock) });
+		next(verdict.ok ? undefined : new HttpError(401, 'unauthorized', `request signature rejected: ${verdict.reason}`));
+	};
+}
+
 function presented(req: Request): string | undefined {
-	const auth = req.header('authorization') ?? '';
-	const bearer = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
+	const bearer = bearerOf(req);
 	if (bearer) return bearer;
+	const auth = req.header('authorization') ?? '';
 	const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth)?.[1];
 	if (!basic) return undefined;
 	// A browser's login prompt: any user name, the secret (or the read-only token) as the password.
@@ -45,9 +59,10 @@ function presented(req: Request): string | undefined {
  */
 export function requireReadAuth(apiSecrets: readonly string[], statusToken: string | undefined, clock: Clock = systemClock) {
 	const accepted = statusToken ? [...apiSecrets, statusToken] : [...apiSecrets];
-	const signed = requireApiAuth(apiSecrets, clock);
+	const headers = requireApiHeaders(apiSecrets, clock);
+	const signed = requireApiSignature(apiSecrets, clock);
 	return (req: Request, res: Response, next: NextFunction): void => {
-		if (req.header(RELAY_SIGNATURE_HEADER) !== undefined) return signed(req, res, next);
+		if (req.header(RELAY_SIGNATURE_HEADER) !== undefined) return headers(req, res, (error?: unknown) => (error ? next(error) : signed(req, res, next)));
 		const token = presented(req);
 		const ok = token !== undefined && matchesAny(token, accepted);
 		if (ok) return next();
@@ -59,5 +74,11 @@ export function requireReadAuth(apiSecrets: readonly string[], statusToken: stri
 /** Sending and retrying take the API secret (and the previous one during a rotation); reading also takes RELAY_STATUS_TOKEN. */
 export function relayAuth(config: Config, apiSecret: string, clock?: Clock) {
 	const apiSecrets = config.RELAY_API_SECRET_PREVIOUS ? [apiSecret, config.RELAY_API_SECRET_PREVIOUS] : [apiSecret];
-	return { api: requireApiAuth(apiSecrets, clock), read: requireReadAuth(apiSecrets, config.RELAY_STATUS_TOKEN, clock) };
+	return {
+		/** Before the body. */
+		apiHeaders: requireApiHeaders(apiSecrets, clock),
+		/** After the body. */
+		apiBody: requireApiSignature(apiSecrets, clock),
+		read: requireReadAuth(apiSecrets, config.RELAY_STATUS_TOKEN, clock),
+	};
 }

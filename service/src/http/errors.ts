@@ -26,14 +26,17 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
 export function errorHandler(log: { error: (o: object, m: string) => void }) {
 	// Express recognises an error handler by its four parameters.
 	// eslint-disable-next-line @typescript-eslint/no-unused-vars
-	return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+	return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+		// Refused before its body was read: close the connection rather than read the rest.
+		if (!req.complete) res.setHeader('Connection', 'close');
 		if (err instanceof HttpError) {
 			res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
 			return;
 		}
 		const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
 		if (status === 413) {
-			res.status(413).json({ error: { code: 'payload_too_large', message: 'request body is too large (at most 5 MB)' } });
+			const limit = Number((err as { limit?: unknown }).limit);
+			res.status(413).json({ error: { code: 'payload_too_large', message: `request body is too large (at most ${limit} bytes here)` } });
 			return;
 		}
 		if (status >= 400 && status < 500) {

@@ -6,5 +6,16 @@ type Handler = (req: Request, res: Response) => Promise<void>;
 // Express 5 forwards rejected promises; this keeps the handlers' types plain.
 export const route = (handler: Handler) => (req: Request, res: Response, next: NextFunction) => handler(req, res).catch(next);
 
-/** Raw bytes first: signatures are verified on exactly what was sent. */
-export const rawJsonBody = [express.raw({ type: () => true, limit: '5mb' }), requireJsonBody];
+/**
+ * The most each endpoint reads. 1,000 events of a few KB each; one Shopify order with a long cart;
+ * one Chatwoot delivery or database row; at most an empty object for reads and retries.
+ */
+export const BODY_LIMITS = {
+	events: 5 * 1024 * 1024,
+	shopify: 3 * 1024 * 1024,
+	webhook: 1024 * 1024,
+	control: 1024,
+} as const;
+
+/** Raw bytes first, at most `limit`: signatures are verified on exactly what was sent. */
+export const jsonBody = (limit: number) => [express.raw({ type: () => true, limit }), requireJsonBody];

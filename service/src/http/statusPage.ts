@@ -48,17 +48,20 @@ ${coverage.map((c) => `<tr><td>${escape(c.event_name)}</td><td>${c.total}</td><t
 </tbody></table></div>`;
 }
 
+/** The page's only style, inline: the Content-Security-Policy allows exactly this text by its hash. */
+export const STATUS_PAGE_STYLE = `
+body{font:15px/1.4 system-ui,sans-serif;margin:2rem;color:#1d1d1f;max-width:72rem}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccd;padding:.3rem .6rem;text-align:right}
+th:first-child,td:first-child{text-align:left}.on{color:#137333}.off{color:#b3261e}caption{text-align:left;font-weight:600}.wide{overflow-x:auto}
+`;
+
 /** GET /: plain server-rendered HTML, readable without JavaScript. Shows keys and counts only. */
 export async function renderStatusPage(repo: Repository, config: Config, dispatcher: DispatcherState | undefined): Promise<string> {
 	const [counts, failures, coverage] = await Promise.all([repo.countsByHour(24), repo.recentFailures(20), repo.identifierCoverage(Object.keys(MATCH_WEIGHTS))]);
 	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Conversion Relay — status</title>
-<style>
-body{font:15px/1.4 system-ui,sans-serif;margin:2rem;color:#1d1d1f;max-width:72rem}
-table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccd;padding:.3rem .6rem;text-align:right}
-th:first-child,td:first-child{text-align:left}.on{color:#137333}.off{color:#b3261e}caption{text-align:left;font-weight:600}.wide{overflow-x:auto}
-</style></head><body>
+<style>${STATUS_PAGE_STYLE}</style></head><body>
 <h1>Conversion Relay</h1>
 ${configurationSection(config, dispatcher)}
 ${countsSection(counts)}
