@@ -43,7 +43,7 @@ describe('privacy scan: no raw personal data anywhere', () => {
 		await send('/v1/webhooks/shopify', shop(order, 'orders/paid'), order);
 		const customer = JSON.stringify({ ...customerFixture, email: PERSON.email, phone: PERSON.phone, first_name: PERSON.first, last_name: PERSON.last, created_at: new Date().toISOString() });
 		await send('/v1/webhooks/shopify', shop(customer, 'customers/create'), customer);
-		const request = JSON.stringify({ shop_domain: 'privacy.myshopify.com', customer: { id: 1, email: PERSON.email, phone: PERSON.phone }, orders_requested: [990001] });
+		const request = JSON.stringify({ shop_id: 1, shop_domain: 'privacy.myshopify.com', customer: { id: 1, email: PERSON.email, phone: PERSON.phone }, orders_requested: [990001], data_request: { id: 1 } });
 		await send('/v1/webhooks/shopify', shop(request, 'customers/data_request'), request);
 		await send('/v1/webhooks/supabase', { authorization: 'Bearer sb-secret' }, JSON.stringify({ type: 'UPDATE', table: 'leads', record: { id: 5, status: 'qualified', email: PERSON.email, phone: PERSON.phone, first_name: PERSON.first, last_name: PERSON.last }, old_record: { id: 5, status: 'new' } }));
 		const cw = JSON.stringify({ event: 'conversation_created', id: 77, meta: { sender: { id: 9, name: `${PERSON.first} ${PERSON.last}`, email: 'ana.beatriz@example.net', phone_number: '+55 11 91234-5678' } } });
