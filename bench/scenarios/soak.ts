@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { startMetaDouble } from '../../test/support/metaDouble';
 import { startChild } from '../lib/child';
+import { probeHealth, startHostileTraffic } from '../lib/hostile';
 import type { LoadRequest } from '../lib/load';
 import { freshDatabase } from '../lib/postgres';
 import { relayEnv } from '../lib/relayEnv';
@@ -30,10 +31,27 @@ function post(agent: Agent, port: number, r: LoadRequest): Promise<number> {
 	});
 }
 
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN;
+
+/** Distinct (event_name, event_id) pairs Meta received, and how many arrived more than once. */
+function atMeta(meta: Awaited<ReturnType<typeof startMetaDouble>>): { ids: Set<string>; repeats: number } {
+	const ids = new Set<string>();
+	let repeats = 0;
+	for (const r of meta.received) {
+		for (const e of r.body.data) {
+			const k = `${e.event_name}\u0000${e.event_id}`;
+			if (ids.has(k)) repeats++;
+			ids.add(k);
+		}
+	}
+	return { ids, repeats };
+}
+
 /**
- * 7 (reliability). A steady rate of signed webhooks for BENCH_SOAK_MINUTES (10) while the
- * dispatcher delivers to a 100 ms Meta: memory and open handles must stay flat. Not in the
- * default run (it takes the whole ten minutes): `npm run bench -- soak`.
+ * A steady rate of signed webhooks for BENCH_SOAK_MINUTES (10) while the dispatcher delivers to
+ * a 100 ms Meta, beside a hostile mix (slow uploads, oversized events, replayed signed requests,
+ * storms of one delivery): memory and open handles stay flat, /health answers fast, and every
+ * valid event reaches Meta once. Not in the default run (ten minutes): `npm run bench -- soak`.
  */
 export async function soak(): Promise<Row[]> {
 	const meta = await startMetaDouble(undefined, { latencyMs: 100 });
@@ -43,10 +61,13 @@ export async function soak(): Promise<Row[]> {
 	const requests = signedOrders(RATE * 60 * MINUTES + RATE);
 	const samples: Array<{ minute: number; rssMb: number; fds: number }> = [];
 	const statuses: Record<number, number> = {};
+	const hostile = startHostileTraffic(server.port);
+	const health = probeHealth(server.port);
+	let delivered = { ids: new Set<string>(), repeats: 0 };
+	let sent = 0;
 	try {
 		const started = Date.now();
 		const end = started + MINUTES * 60_000;
-		let sent = 0;
 		const inflight = new Set<Promise<void>>();
 		let nextSample = started + 10_000;
 		while (Date.now() < end) {
@@ -66,6 +87,17 @@ export async function soak(): Promise<Row[]> {
 			await new Promise((r) => setTimeout(r, 20));
 		}
 		await Promise.all(inflight);
+		await hostile.stop();
+		health.stop();
+		for (let i = 0; i < sent; i++) hostile.expected.add(`Purchase\u0000${9_000_000_000 + i}`);
+		// Drained: every expected event at Meta, or two minutes without progress.
+		for (let waited = 0, last = -1; waited < 120_000; waited += 1_000) {
+			delivered = atMeta(meta);
+			if ([...hostile.expected].every((k) => delivered.ids.has(k))) break;
+			if (delivered.ids.size !== last) waited = 0;
+			last = delivered.ids.size;
+			await new Promise((r) => setTimeout(r, 1_000));
+		}
 	} finally {
 		agent.destroy();
 		await server.stop();
@@ -85,8 +117,17 @@ export async function soak(): Promise<Row[]> {
 	const perMinute = Array.from({ length: MINUTES }, (_, m) => samples.filter((s) => s.minute >= m && s.minute < m + 1).map((s) => s.rssMb));
 	process.stderr.write(`soak RSS MB by minute: ${perMinute.map((xs) => (xs.length ? fmt(avg(xs)) : '—')).join(' ')}\n`);
 	const ok = Object.entries(statuses).every(([s]) => s === '200');
-	const scenario = `7 soak (${MINUTES} min at ${RATE} webhooks/s, Postgres, Meta 100 ms)`;
+	process.stderr.write(`soak hostile traffic: ${JSON.stringify(hostile.counts)}\n`);
+	const missing = [...hostile.expected].filter((k) => !delivered.ids.has(k)).length;
+	const contacts = [...delivered.ids].filter((k) => k.startsWith('Contact\u0000')).length;
+	const signedRequests = hostile.counts['signed requests (one event each expected)'] ?? 0;
+	const unexpected = [...delivered.ids].filter((k) => !hostile.expected.has(k) && !k.startsWith('Contact\u0000')).length;
+	const p99 = percentile(health.latencies, 99);
+	const scenario = `soak (${MINUTES} min at ${RATE} webhooks/s + hostile mix, Postgres, Meta 100 ms)`;
 	return [
+		{ scenario, figure: '/health p99 ms (every 100 ms)', value: fmt(p99), baseline: `p50 ${fmt(percentile(health.latencies, 50))}`, ratio: '', target: '≤ 200', met: p99 <= 200 },
+		{ scenario, figure: 'valid events at Meta, missing / sent twice / unexpected', value: `${missing} / ${delivered.repeats} / ${unexpected}`, baseline: `${hostile.expected.size} expected`, ratio: '', target: '0 / 0 / 0', met: missing === 0 && delivered.repeats === 0 && unexpected === 0 },
+		{ scenario, figure: 'signed requests replayed ×5: events at Meta', value: String(contacts), baseline: `${signedRequests} requests`, ratio: '', target: 'one each', met: contacts === signedRequests },
 		{ scenario, figure: `RSS MB, last minute vs minute ${MINUTES / 2 + 1}`, value: fmt(rssLast), baseline: fmt(rssFirst), ratio: fmt(rssLast / rssFirst, 2), target: '≤ 1.10 (flat)', met: rssLast / rssFirst <= 1.1 },
 		{ scenario, figure: `open fds, last minute vs minute ${MINUTES / 2 + 1}`, value: String(fdLast), baseline: String(fdFirst), ratio: fmt(fdLast / fdFirst, 2), target: '≤ first + 5', met: fdLast <= fdFirst + 5 },
 		{ scenario, figure: 'answers', value: JSON.stringify(statuses), baseline: '', ratio: '', target: 'all 200', met: ok },
