@@ -2,25 +2,41 @@
 -- and give back on shutdown. Every update after a claim is guarded by locked_by: only the
 -- claimer may finish its rows.
 
--- A claim returns only the five columns the dispatcher sends with, not the whole row.
-create or replace function relay_claim(p_worker text, p_limit integer, p_stale_after_seconds integer)
-returns table (id uuid, pixel_id text, test_event_code text, attempts integer, payload jsonb)
+-- A claim returns only the columns the dispatcher sends with, not the whole row, and at most
+-- p_max_bytes of payloads (payload_bytes is the size of payload's text form): the ready rows are
+-- taken in order while their payloads add up to p_max_bytes (always at least one). A row whose
+-- payload alone is larger is claimed without its payload, so the dispatcher can dead-letter it
+-- without loading it. p_max_bytes null: no bound.
+drop function if exists relay_claim(text, integer, integer);
+create or replace function relay_claim(p_worker text, p_limit integer, p_stale_after_seconds integer, p_max_bytes integer default null)
+returns table (id uuid, pixel_id text, test_event_code text, attempts integer, payload jsonb, payload_bytes integer)
 language sql
 as $$
 	with ready as (
-		select e.id from relay_events e
+		select e.id, e.next_attempt_at, e.ctid as at, octet_length(e.payload::text) as bytes from relay_events e
 		where (e.status in ('queued', 'retry') and e.next_attempt_at <= now())
 		   -- a replica that crashed mid-send: its claim is taken over after a while
 		   or (e.status = 'sending' and e.locked_at < now() - make_interval(secs => p_stale_after_seconds))
 		order by e.next_attempt_at
 		limit p_limit
 		for update skip locked
+	), sized as (
+		-- In the order they became ready, ties in the order they were written.
+		select r.id, r.bytes, r.bytes > coalesce(p_max_bytes, 2147483647) as too_large, row_number() over w as ord,
+		       sum(case when r.bytes > coalesce(p_max_bytes, 2147483647) then 0 else r.bytes end) over w as running
+		from ready r
+		window w as (order by r.next_attempt_at, r.at rows unbounded preceding)
+	), taken as (
+		-- Rows left out stay as they were, locked only until this statement commits.
+		select s.id, s.bytes, s.too_large, s.ord from sized s where s.too_large or s.running <= coalesce(p_max_bytes, 2147483647)
+	), claimed as (
+		update relay_events e
+		set status = 'sending', locked_by = p_worker, locked_at = now(), attempts = e.attempts + 1, updated_at = now()
+		from taken
+		where e.id = taken.id
+		returning e.id, e.pixel_id, e.test_event_code, e.attempts, case when taken.too_large then null else e.payload end as payload, taken.bytes, taken.ord
 	)
-	update relay_events e
-	set status = 'sending', locked_by = p_worker, locked_at = now(), attempts = e.attempts + 1, updated_at = now()
-	from ready
-	where e.id = ready.id
-	returning e.id, e.pixel_id, e.test_event_code, e.attempts, e.payload;
+	select c.id, c.pixel_id, c.test_event_code, c.attempts, c.payload, c.bytes from claimed c order by c.ord;
 $$;
 
 create or replace function relay_mark_sent(p_worker text, p_ids uuid[], p_fbtrace_id text, p_events_received integer)

@@ -9,16 +9,48 @@ as $$
 	select (relay_as_row(e)).* from relay_events e where e.id = p_id;
 $$;
 
--- Newest first, keyset-paged on (created_at, id).
-create or replace function relay_list_events(p_limit integer, p_status text default null, p_cursor_at timestamptz default null, p_cursor_id uuid default null)
-returns setof relay_event_row
-language sql stable
+-- Newest first, keyset-paged on (created_at, id), and bounded in bytes as well as rows: a page
+-- stops before the payloads it holds (their text form) would pass p_max_bytes, so a page of large
+-- events stays a few megabytes instead of failing; a row larger than the bound comes alone. `more`
+-- (the same on every row) says whether rows follow, for the next cursor. p_max_bytes null: no bound.
+drop function if exists relay_list_events(integer, text, timestamptz, uuid);
+create or replace function relay_list_events(p_limit integer, p_status text default null, p_cursor_at timestamptz default null, p_cursor_id uuid default null, p_max_bytes integer default null)
+returns table (
+	id uuid, pixel_id text, event_name text, event_id text, source text, status text, attempts integer,
+	fbtrace_id text, events_received integer, last_error text, created_at timestamptz, updated_at timestamptz,
+	payload jsonb, cursor_at text, more boolean
+)
+language plpgsql stable
 as $$
-	select (relay_as_row(e)).* from relay_events e
-	where (p_status is null or e.status = p_status)
-	  and (p_cursor_at is null or (e.created_at, e.id) < (p_cursor_at, p_cursor_id))
-	order by e.created_at desc, e.id desc
-	limit p_limit;
+declare
+	e relay_events;
+	page relay_event_row[] := '{}';
+	bytes bigint := 0;
+	row_bytes bigint;
+	cut boolean := false;
+begin
+	-- Rows are read one by one, so the payloads after the cut are never read.
+	for e in
+		select * from relay_events r
+		where (p_status is null or r.status = p_status)
+		  and (p_cursor_at is null or (r.created_at, r.id) < (p_cursor_at, p_cursor_id))
+		order by r.created_at desc, r.id desc
+		limit p_limit + 1
+	loop
+		if cardinality(page) = p_limit then
+			cut := true;
+			exit;
+		end if;
+		row_bytes := octet_length(e.payload::text);
+		if cardinality(page) > 0 and bytes + row_bytes > coalesce(p_max_bytes, 2147483647) then
+			cut := true;
+			exit;
+		end if;
+		bytes := bytes + row_bytes;
+		page := page || relay_as_row(e);
+	end loop;
+	return query select p.*, cut from unnest(page) p;
+end;
 $$;
 
 -- A person asks to try a dead letter again: back to the queue with fresh attempts.

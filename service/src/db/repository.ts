@@ -49,6 +49,13 @@ export interface StoredEvent {
 	payload: ServerEvent;
 }
 
+/**
+ * Payload bytes (their text form in the database) one page of GET /v1/events may hold: 2 MB, the
+ * size of one request to Meta. 500 ordinary events (1 to 3 KB each) fit; a page of large ones
+ * stops early, and its next_cursor continues from there.
+ */
+export const LIST_MAX_PAYLOAD_BYTES = 2_000_000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type EventRow = Omit<StoredEvent, 'created_at' | 'updated_at' | 'payload'> & { created_at: unknown; updated_at: unknown; payload: unknown; cursor_at?: string };
@@ -111,17 +118,22 @@ export class Repository {
 		return row && toStored(row);
 	}
 
-	/** Newest first; the cursor is the last row's (created_at, id) so pages never skip or repeat. */
-	async listEvents(filter: { status?: string; limit: number; cursor?: { createdAt: string; id: string } }): Promise<{ rows: StoredEvent[]; last?: { createdAt: string; id: string } }> {
-		const rows = await this.db.rows<EventRow>('relay_list_events', {
+	/**
+	 * Newest first; the cursor is the last row's (created_at, id) so pages never skip or repeat. A
+	 * page holds at most `limit` rows and stops before their payloads pass LIST_MAX_PAYLOAD_BYTES
+	 * (a row larger than that comes alone); `more` says whether rows follow.
+	 */
+	async listEvents(filter: { status?: string; limit: number; cursor?: { createdAt: string; id: string } }): Promise<{ rows: StoredEvent[]; last?: { createdAt: string; id: string }; more: boolean }> {
+		const rows = await this.db.rows<EventRow & { more: boolean }>('relay_list_events', {
 			p_limit: filter.limit,
 			p_status: filter.status,
 			p_cursor_at: filter.cursor?.createdAt,
 			p_cursor_id: filter.cursor?.id,
+			p_max_bytes: LIST_MAX_PAYLOAD_BYTES,
 		});
 		const tail = rows[rows.length - 1];
 		// cursor_at is created_at as text: a JS Date would drop the microseconds and skip rows.
-		return { rows: rows.map(toStored), last: tail ? { createdAt: String(tail.cursor_at), id: tail.id } : undefined };
+		return { rows: rows.map(toStored), last: tail ? { createdAt: String(tail.cursor_at), id: tail.id } : undefined, more: rows[0]?.more === true };
 	}
 
 	/** A dead letter back to the queue; undefined when there is no such dead event. */
@@ -207,16 +219,32 @@ export interface ClaimedEvent {
 	pixel_id: string;
 	test_event_code: string | null;
 	attempts: number;
-	payload: ServerEvent;
+	/** Absent when the stored payload alone is larger than the claim's byte bound: never loaded. */
+	payload?: ServerEvent;
+	/** Size of the stored payload (its text form in the database). */
+	storedBytes: number;
 }
 
 /** The dispatcher's side of storage: one SQL function per step, the claimer owning its rows. */
 export class OutboxRepository {
 	constructor(private readonly db: Rpc) {}
 
-	async claim(worker: string, limit: number, staleAfterSeconds: number): Promise<ClaimedEvent[]> {
-		const rows = await this.db.rows<ClaimedEvent & { payload: unknown }>('relay_claim', { p_worker: worker, p_limit: limit, p_stale_after_seconds: staleAfterSeconds });
-		return rows.map((r) => ({ id: r.id, pixel_id: r.pixel_id, test_event_code: r.test_event_code, attempts: r.attempts, payload: json<ServerEvent>(r.payload) }));
+	/** Up to `limit` events whose payloads add up to at most `maxBytes` (at least one event). */
+	async claim(worker: string, limit: number, staleAfterSeconds: number, maxBytes: number): Promise<ClaimedEvent[]> {
+		const rows = await this.db.rows<Omit<ClaimedEvent, 'payload' | 'storedBytes'> & { payload: unknown; payload_bytes: number | string }>('relay_claim', {
+			p_worker: worker,
+			p_limit: limit,
+			p_stale_after_seconds: staleAfterSeconds,
+			p_max_bytes: maxBytes,
+		});
+		return rows.map((r) => ({
+			id: r.id,
+			pixel_id: r.pixel_id,
+			test_event_code: r.test_event_code,
+			attempts: r.attempts,
+			...(r.payload === null || r.payload === undefined ? {} : { payload: json<ServerEvent>(r.payload) }),
+			storedBytes: Number(r.payload_bytes),
+		}));
 	}
 
 	async markSent(worker: string, ids: string[], fbtraceId: string | null, eventsReceived: number | null): Promise<number> {

@@ -41,14 +41,18 @@ export function postEventsRoute({ repo, config, metrics, dispatcher, clock }: De
 	};
 }
 
-/** GET /v1/events: newest first, a page at a time. */
+/**
+ * GET /v1/events: newest first, a page at a time. A page holds up to `limit` rows and stops early
+ * once their payloads reach 2 MB (LIST_MAX_PAYLOAD_BYTES), so its answer stays a few megabytes;
+ * next_cursor is set whenever more rows follow.
+ */
 export function listEventsRoute({ repo }: Pick<Deps, 'repo'>) {
 	return async (req: Request, res: Response): Promise<void> => {
 		const query = ListQuerySchema.safeParse(req.query);
 		if (!query.success) throw invalidInput('invalid_query', query.error);
 		const { status, limit, cursor } = query.data;
-		const { rows, last } = await repo.listEvents({ status, limit, cursor: cursor ? decodeCursor(cursor) : undefined });
-		res.json({ data: rows, next_cursor: rows.length === limit && last ? encodeCursor(last.createdAt, last.id) : null });
+		const { rows, last, more } = await repo.listEvents({ status, limit, cursor: cursor ? decodeCursor(cursor) : undefined });
+		res.json({ data: rows, next_cursor: more && last ? encodeCursor(last.createdAt, last.id) : null });
 	};
 }
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { chunk, MAX_EVENTS_PER_REQUEST } from '../../../nodes/core/capi/batch';
+import { chunkByBytes, MAX_EVENTS_PER_REQUEST, utf8Bytes } from '../../../nodes/core/capi/batch';
 import { sendWithBisection, type SendOutcome } from '../../../nodes/core/capi/bisect';
+import { MAX_EVENT_BYTES, MAX_REQUEST_BYTES } from '../../../nodes/core/capi/limits';
+import type { ServerEvent } from '../../../nodes/core/capi/types';
 import type { Classified } from '../../../nodes/core/errors';
 import type { ClaimedEvent, OutboxRepository } from '../db/repository';
 import type { Metrics } from '../metrics';
-import { sendEvents, type GraphSettings, type SendResult } from '../meta/graphClient';
+import { requestEnvelopeBytes, sendEvents, type GraphSettings, type SendResult } from '../meta/graphClient';
 
 export interface DispatcherOptions {
 	/** Events one lane claims at a time (at most 1,000: one request per pixel). */
@@ -53,6 +55,33 @@ const reasonOf = (error: Classified): string => `${error.class}${error.code !== 
 
 type Accepted = Extract<SendResult, { ok: true }>;
 
+/** A claimed event with its payload loaded and its size as sent. */
+type Sendable = ClaimedEvent & { payload: ServerEvent; bytes: number };
+
+const figure = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * An event's size as sent, or why no request can carry it. Such an event is dead-lettered alone,
+ * never sent, and never holds back or fails the others (ingest refuses them; this covers rows
+ * stored before, or by hand).
+ */
+function measure(event: ClaimedEvent): { ok: true; event: Sendable } | { ok: false; reason: string } {
+	if (!event.payload) {
+		return { ok: false, reason: `too_large: the event is ${figure(event.storedBytes)} bytes as stored, above the ${figure(MAX_REQUEST_BYTES)} bytes a request to Meta may carry; not sent` };
+	}
+	try {
+		return { ok: true, event: { ...event, payload: event.payload, bytes: utf8Bytes(JSON.stringify(event.payload)) } };
+	} catch (error) {
+		return { ok: false, reason: `unserializable: the event cannot be written as JSON (${(error as Error).name}: ${(error as Error).message}); not sent` };
+	}
+}
+
+function tooLargeReason(event: Sendable, envelope: number): string {
+	return event.bytes > MAX_EVENT_BYTES
+		? `too_large: the event is ${figure(event.bytes)} bytes as sent, above the ${figure(MAX_EVENT_BYTES)} bytes one event may have; not sent`
+		: `too_large: the event is ${figure(event.bytes)} bytes as sent, with the request around it above the ${figure(MAX_REQUEST_BYTES)} bytes a request to Meta may carry (${figure(envelope)} of them); not sent`;
+}
+
 /** What becomes of a claimed event after its request. */
 type Verdict =
 	| { kind: 'sent'; fbtraceId: string | null; eventsReceived: number | null }
@@ -66,7 +95,7 @@ type Mark = Verdict & { ids: string[] };
 
 /** A claimed event after bisection: accepted with its request, or the error that settled it. */
 interface SentEvent {
-	item: ClaimedEvent;
+	item: Sendable;
 	ok: boolean;
 	result?: Accepted;
 	error?: unknown;
@@ -171,24 +200,42 @@ export class Dispatcher {
 		this.log.warn({ usagePercent: usage.maxPercent, waitMs: wait }, 'Meta usage near its limit; pausing delivery');
 	}
 
-	/** One lane's round: claim, group per pixel, send in batches of 1,000, mark. */
+	/**
+	 * One lane's round: claim (at most 1,000 events and about one request's bytes), group per
+	 * pixel, send in batches bounded by count and bytes, mark.
+	 */
 	async round(): Promise<number> {
-		const events = await this.outbox.claim(this.worker, Math.min(this.options.claimLimit, MAX_EVENTS_PER_REQUEST), this.options.staleAfterSeconds);
+		const events = await this.outbox.claim(this.worker, Math.min(this.options.claimLimit, MAX_EVENTS_PER_REQUEST), this.options.staleAfterSeconds, MAX_REQUEST_BYTES);
 		this.state.lastRoundAt = new Date().toISOString();
 		if (events.length === 0) return 0;
-		const groups = new Map<string, ClaimedEvent[]>();
+		const groups = new Map<string, Sendable[]>();
 		for (const e of events) {
+			const measured = measure(e);
+			if (!measured.ok) {
+				await this.refuse(e, measured.reason);
+				continue;
+			}
 			const key = `${e.pixel_id}\u0000${e.test_event_code ?? ''}`;
-			groups.set(key, [...(groups.get(key) ?? []), e]);
+			groups.set(key, [...(groups.get(key) ?? []), measured.event]);
 		}
-		for (const batch of [...groups.values()].flatMap((g) => chunk(g, MAX_EVENTS_PER_REQUEST))) await this.deliver(batch);
+		for (const group of groups.values()) {
+			const envelope = requestEnvelopeBytes(this.settings as GraphSettings, group[0].test_event_code);
+			const { batches, tooLarge } = chunkByBytes(group, (e) => e.bytes, { maxCount: MAX_EVENTS_PER_REQUEST, maxBytes: MAX_REQUEST_BYTES, maxItemBytes: MAX_EVENT_BYTES, envelopeBytes: envelope });
+			for (const e of tooLarge) await this.refuse(e, tooLargeReason(e, envelope));
+			for (const batch of batches) await this.deliver(batch);
+		}
 		return events.length;
 	}
 
+	/** An event no request can carry: dead-lettered alone, with the reason. */
+	private async refuse(event: ClaimedEvent, reason: string): Promise<void> {
+		await this.applyMark({ kind: 'dead', reason, ids: [event.id] });
+	}
+
 	/** One batch of one pixel: sent (split around invalid events), then each outcome recorded. */
-	private async deliver(batch: ClaimedEvent[]): Promise<void> {
+	private async deliver(batch: Sendable[]): Promise<void> {
 		const { pixel_id: pixel, test_event_code: testCode } = batch[0];
-		const outcomes = await sendWithBisection<ClaimedEvent, Accepted>(batch, (part) => this.sendPart(pixel, testCode, part));
+		const outcomes = await sendWithBisection<Sendable, Accepted>(batch, (part) => this.sendPart(pixel, testCode, part));
 		for (const mark of this.planMarks(outcomes)) await this.applyMark(mark);
 	}
 
@@ -197,7 +244,7 @@ export class Dispatcher {
 	 * batch being split around an invalid event keeps its progress instead of starting over at
 	 * the next claim.
 	 */
-	private async sendPart(pixel: string, testCode: string | null, part: readonly ClaimedEvent[]): Promise<SendOutcome<Accepted>> {
+	private async sendPart(pixel: string, testCode: string | null, part: readonly Sendable[]): Promise<SendOutcome<Accepted>> {
 		for (let attempt = 1; ; attempt++) {
 			const result = await this.timedSend(pixel, testCode, part);
 			if (result.ok) {
@@ -212,7 +259,7 @@ export class Dispatcher {
 		}
 	}
 
-	private async timedSend(pixel: string, testCode: string | null, part: readonly ClaimedEvent[]): Promise<SendResult> {
+	private async timedSend(pixel: string, testCode: string | null, part: readonly Sendable[]): Promise<SendResult> {
 		const timer = this.metrics?.metaLatency.startTimer();
 		this.metrics?.batchSize.observe(part.length);
 		const result = await sendEvents(this.settings as GraphSettings, pixel, part.map((e) => e.payload), testCode);
