@@ -4,6 +4,13 @@ import { ACTION_SOURCES, HASHED_USER_DATA_KEYS, PLAIN_USER_DATA_KEYS } from '../
 const identifier = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]);
 const scalar = z.union([z.string(), z.number()]);
 
+/**
+ * Meta deduplicates on event_id, and it is stored as text. A number past 2^53 − 1 arrives as the
+ * text of its digits (http/jsonLimits); any other number that is not a whole one (1.5, 1e300, or
+ * 1e400 read as Infinity) would be stored as a text no sender wrote, so several could collide.
+ */
+const eventId = scalar.refine((id) => typeof id === 'string' || Number.isSafeInteger(id), 'a number event_id must be a whole number of at most 2^53 − 1; send other ids as text');
+
 const userData = z.strictObject({
 	...Object.fromEntries(HASHED_USER_DATA_KEYS.map((k) => [k, identifier.optional()])),
 	...Object.fromEntries(PLAIN_USER_DATA_KEYS.map((k) => [k, scalar.optional()])),
@@ -16,7 +23,7 @@ const userData = z.strictObject({
 export const EventInputSchema = z.strictObject({
 	event_name: z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
 	event_time: z.union([z.number(), z.string()]).optional(),
-	event_id: scalar.optional(),
+	event_id: eventId.optional(),
 	action_source: z.enum(ACTION_SOURCES).optional(),
 	event_source_url: z.string().max(2048).optional(),
 	referrer_url: z.string().max(2048).optional(),

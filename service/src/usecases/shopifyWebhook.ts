@@ -60,7 +60,9 @@ function privacyBodyRefusal(topic: PrivacyTopic, shop: string, body: Body): Refu
 
 /** An order topic's body is an order, customers/create's a customer; the GraphQL id says which. */
 function eventBodyRefusal(topic: string, resource: 'Order' | 'Customer', body: Body): Refused | undefined {
-	if (typeof body.id !== 'number' && typeof body.id !== 'string') return refuse('id', `required in a ${topic} payload`);
+	if (body.id === undefined || body.id === null) return refuse('id', `required in a ${topic} payload`);
+	// After withExactIds: a number here is what JSON.parse made of it (1e309 is Infinity).
+	if (!isShopifyId(body.id)) return refuse('id', "must be Shopify's id, a whole number, and there is no admin_graphql_api_id to read it from");
 	const gid = body.admin_graphql_api_id;
 	if (gid !== undefined && gid !== null && !(typeof gid === 'string' && gid.startsWith(`gid://shopify/${resource}/`))) {
 		return refuse('admin_graphql_api_id', `a ${topic} payload is an ${resource} (gid://shopify/${resource}/…): this body is not one`);
@@ -96,16 +98,17 @@ export async function handleShopifyDelivery(ctx: IngestContext, d: ShopifyDelive
 	if (isPrivacyTopic(d.topic)) return privacy(repo, d.topic, d.shop, payload);
 	const resource = d.topic === config.SHOPIFY_PURCHASE_TOPIC ? 'Order' : d.topic === 'customers/create' ? 'Customer' : undefined;
 	if (!resource) return { kind: 'ignored', reason: `topic ${d.topic} is not turned into events` };
-	const refused = eventBodyRefusal(d.topic, resource, payload);
+	const body = withExactIds(payload);
+	const refused = eventBodyRefusal(d.topic, resource, body);
 	if (refused) return refused;
 	let event: RawServerEvent;
 	if (resource === 'Order') {
-		const order = withExactIds(payload as Order);
+		const order = body as Order;
 		const kind = classifyOrder(order);
 		if (kind === 'test' || kind === 'cancelled' || kind === 'refunded') return { kind: 'ignored', reason: `${kind} order` };
 		event = orderToPurchaseEvent(order, { shopDomain: d.shop, eventIdTemplate: config.SHOPIFY_EVENT_ID_TEMPLATE, now });
 	} else {
-		event = customerToEvent(withExactIds(payload as Customer), config.SHOPIFY_CUSTOMER_EVENT, { now });
+		event = customerToEvent(body as Customer, config.SHOPIFY_CUSTOMER_EVENT, { now });
 	}
 	const key = `${d.shop}|${d.topic}|${d.deliveryId}`;
 	const result = await ingestEvents(ctx, 'shopify', [event], key, d.shop);
