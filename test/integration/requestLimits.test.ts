@@ -55,7 +55,7 @@ describe('requests: checked before their bodies, bounded per route and in time; 
 		const big = JSON.stringify({ event: 'conversation_created', padding: 'x'.repeat(1_200_000) });
 		const webhook = await fetch(`${relay.url}/v1/webhooks/chatwoot?token=chatwoot-secret`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
 		expect(webhook.status).toBe(413);
-		expect((await webhook.json()).error.message).toBe('request body is too large (at most 1048576 bytes here)');
+		expect(((await webhook.json()) as { error: { message: string } }).error.message).toBe('request body is too large (at most 1048576 bytes here)');
 		const retry = await fetch(`${relay.url}/v1/events/00000000-0000-4000-8000-000000000000/retry`, {
 			method: 'POST',
 			headers: { authorization: `Bearer ${relay.apiSecret}`, 'content-type': 'application/json' },

@@ -6,8 +6,8 @@ import { extractClickIds } from '../../../nodes/core/shopify/clickIds';
 
 /**
  * Every normalizer that sees customer input runs in linear time on the inputs that make a
- * backtracking regex quadratic. Measured against itself in the same run: eight times the input
- * must cost about eight times as much (quadratic would be sixty-four), never absolute milliseconds.
+ * backtracking regex quadratic. Measured against itself in the same run: sixteen times the input
+ * must cost about sixteen times as much (quadratic would be 256), never absolute milliseconds.
  */
 type Fn = (value: string) => unknown;
 
@@ -57,19 +57,28 @@ function calibrate(fn: Fn, input: string): number {
 	return repeat;
 }
 
-const SMALL = 2_000;
-const GROWTH = 8;
-// Linear is about 8; quadratic about 64. 24 leaves room for a loaded machine.
-const LIMIT = 24;
+const SMALL = 1_000;
+const GROWTH = 16;
+// Linear is about 16; quadratic about 256. 64 leaves room for a machine busy with other suites.
+const LIMIT = 64;
 
-/** Cost of GROWTH times the input over the cost of the input; the best of three tries. */
+/**
+ * Cost of GROWTH times the input over the cost of the input. The two are measured in turns, so
+ * a busy moment weighs on both, and the best of three tries counts.
+ */
 function growth(fn: Fn, make: (n: number) => string): number {
 	const small = make(SMALL);
 	const large = make(SMALL * GROWTH);
 	let best = Infinity;
 	for (let attempt = 0; attempt < 3 && best > LIMIT; attempt++) {
 		const repeat = calibrate(fn, small);
-		best = Math.min(best, cost(fn, large, repeat) / cost(fn, small, repeat));
+		let smallCost = Infinity;
+		let largeCost = Infinity;
+		for (let turn = 0; turn < 3; turn++) {
+			smallCost = Math.min(smallCost, cost(fn, small, repeat, 1));
+			largeCost = Math.min(largeCost, cost(fn, large, repeat, 1));
+		}
+		best = Math.min(best, largeCost / smallCost);
 	}
 	return best;
 }
