@@ -1,6 +1,7 @@
 -- The dispatcher's SQL: claim (safe with several replicas), then complete, retry or dead-letter,
 -- and give back on shutdown. Every update after a claim is guarded by locked_by: only the
--- claimer may finish its rows.
+-- claimer may finish its rows. A reason is stored at most 2,000 characters long (the dispatcher
+-- already caps and redacts Meta's text to 500).
 
 -- A claim returns only the columns the dispatcher sends with, not the whole row, and at most
 -- p_max_bytes of payloads (payload_bytes is the size of payload's text form): the ready rows are
@@ -59,7 +60,7 @@ language sql
 as $$
 	with done as (
 		update relay_events
-		set status = 'retry', last_error = p_error, next_attempt_at = now() + make_interval(secs => p_delay_ms / 1000.0),
+		set status = 'retry', last_error = left(p_error, 2000), next_attempt_at = now() + make_interval(secs => p_delay_ms / 1000.0),
 		    locked_by = null, locked_at = null, updated_at = now()
 		where id = any(p_ids) and locked_by = p_worker and status = 'sending'
 		returning 1
@@ -73,7 +74,7 @@ language sql
 as $$
 	with done as (
 		update relay_events
-		set status = 'dead', last_error = p_error, locked_by = null, locked_at = null, updated_at = now()
+		set status = 'dead', last_error = left(p_error, 2000), locked_by = null, locked_at = null, updated_at = now()
 		where id = any(p_ids) and locked_by = p_worker and status = 'sending'
 		returning 1
 	)

@@ -110,7 +110,7 @@ describe('dispatcher → Meta double', () => {
 			expect(res.status).toBe(503);
 			return json(res);
 		});
-		expect(health.meta.error).toBe('auth 190/463: Error validating access token: Session has expired');
+		expect(health.meta.error).toBe('Meta refused the token (code 190)');
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		expect(meta.received).toHaveLength(1);
 		expect((await status(r, id)).status).toBe('retry');

@@ -2,7 +2,7 @@ import { appSecretProof } from '../../../nodes/core/capi/appSecretProof';
 import { envelopeBytes, eventsRequestBody, utf8Bytes } from '../../../nodes/core/capi/batch';
 import { MAX_REQUEST_BYTES } from '../../../nodes/core/capi/limits';
 import type { ServerEvent } from '../../../nodes/core/capi/types';
-import { classifyGraphError, classifyNetworkError, parseUsageHeaders, type Classified, type Usage } from '../../../nodes/core/errors';
+import { classifyGraphError, classifyNetworkError, parseUsageHeaders, redactText, type Classified, type Usage } from '../../../nodes/core/errors';
 
 export interface GraphSettings {
 	graphUrl: string;
@@ -75,5 +75,8 @@ export async function sendEvents(settings: GraphSettings, pixelId: string, event
 		const b = (parsed ?? {}) as { fbtrace_id?: string; events_received?: number };
 		return { ok: true, fbtraceId: b.fbtrace_id ?? null, eventsReceived: b.events_received ?? null, usage: parseUsageHeaders(Object.fromEntries(response.headers.entries())) };
 	}
-	return { ok: false, error: classifyGraphError(response.status, parsed, Object.fromEntries(response.headers.entries())) };
+	const error = classifyGraphError(response.status, parsed, Object.fromEntries(response.headers.entries()));
+	// Meta's text quotes what it refused and can be any length: it goes to last_error, logs and the
+	// status page capped and redacted, as the nodes show it.
+	return { ok: false, error: { ...error, message: redactText(error.message) } };
 }

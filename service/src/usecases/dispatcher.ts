@@ -23,8 +23,10 @@ export interface DispatcherOptions {
 
 export interface DispatcherState {
 	running: boolean;
-	/** Set when Meta refused the token or permissions: delivery stops until a person acts. */
+	/** Set when Meta refused the token or permissions: delivery stops until a person acts. Meta's reason, capped and redacted (the status page). */
 	authError?: string;
+	/** The same in a few words, for the open /health: "Meta refused the token (code 190)". */
+	authRefusal?: string;
 	lastRoundAt?: string;
 	/** Meta's usage headers said the rate limit is close: no new requests before this time. */
 	pausedUntil?: string;
@@ -50,6 +52,13 @@ export function backoffMs(attempt: number, base: number, max: number, atLeast = 
 
 /** A failure that may pass if the same request is sent again later. */
 const isTransient = (error: Classified): boolean => (error.class === 'retry' || error.class === 'throttle') && error.retryable;
+
+/** What /health may say of an auth error: no text of Meta's, only which refusal and its code. */
+function refusalOf(error: Classified): string {
+	if (error.code === undefined) return 'Meta refused the token';
+	const permissions = error.code === 10 || (typeof error.code === 'number' && error.code >= 200 && error.code <= 299);
+	return `Meta refused the token${permissions ? '’s permissions' : ''} (code ${error.code})`;
+}
 
 const reasonOf = (error: Classified): string => `${error.class}${error.code !== undefined ? ` ${error.code}${error.subcode ? `/${error.subcode}` : ''}` : ''}: ${error.message}`;
 
@@ -295,6 +304,7 @@ export class Dispatcher {
 	private stopDelivering(error: Classified, reason: string): void {
 		if (!this.state.authError) this.log.error({ code: error.code, traceId: error.traceId }, 'Meta refused the access token or permissions; delivery stopped');
 		this.state.authError = reason;
+		this.state.authRefusal = refusalOf(error);
 	}
 
 	private async applyMark(mark: Mark): Promise<void> {
