@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { MAX_DELIVERY_ID_LENGTH } from '../../../nodes/core/capi/limits';
 import { verifyChatwootWebhook, verifySharedSecret } from '../../../nodes/core/signatures/chatwoot';
 import { systemClock, unixSeconds, type Clock } from '../clock';
 import type { Config } from '../config';
@@ -8,6 +9,7 @@ import type { Dispatcher } from '../usecases/dispatcher';
 import type { Metrics } from '../metrics';
 import { HttpError } from './errors';
 import { parseJsonBody, WEBHOOK_MAX_DEPTH } from './jsonLimits';
+import { refusalsAs400 } from './refusals';
 
 /**
  * POST /v1/webhooks/chatwoot: Chatwoot ≥ 4.11 signs "<timestamp>.<body>"; older versions sign
@@ -28,7 +30,10 @@ export function chatwootWebhookRoute({ repo, config, metrics, dispatcher, clock 
 		if (!payload || typeof payload !== 'object' || typeof (payload as { event?: unknown }).event !== 'string') {
 			throw new HttpError(400, 'invalid_payload', 'event: required', 'event');
 		}
-		const result = await handleChatwootDelivery({ repo, config, metrics, clock }, payload as never, req.header('x-chatwoot-delivery') ?? null);
+		// The delivery id is the receipt's key.
+		const delivery = req.header('x-chatwoot-delivery') ?? null;
+		if (delivery && delivery.length > MAX_DELIVERY_ID_LENGTH) throw new HttpError(400, 'invalid_header', `X-Chatwoot-Delivery: at most ${MAX_DELIVERY_ID_LENGTH} characters`, 'X-Chatwoot-Delivery');
+		const result = await refusalsAs400(handleChatwootDelivery({ repo, config, metrics, clock }, payload as never, delivery));
 		if (result.data.length) dispatcher?.nudge();
 		res.status(200).json(result);
 	};

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { MAX_DELIVERY_ID_LENGTH } from '../../../nodes/core/capi/limits';
 import { shopifyHeader, verifyShopifyWebhook } from '../../../nodes/core/signatures/shopify';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
@@ -19,6 +20,10 @@ interface Deps {
 	clock?: Clock;
 }
 
+// A domain name: at most 253 characters (DNS), e.g. linen.myshopify.com.
+const MAX_SHOP_DOMAIN_LENGTH = 253;
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9.-]*$/i;
+
 /**
  * POST /v1/webhooks/shopify: HMAC of the raw body first (401, nothing stored), then one commit,
  * then 200. Delivery to Meta happens afterwards, so Shopify's 5-second limit is never at risk.
@@ -33,10 +38,17 @@ export function shopifyWebhookRoute({ repo, config, log, metrics, dispatcher, cl
 		}
 		const topic = shopifyHeader(headers, 'topic');
 		const shop = shopifyHeader(headers, 'shop-domain');
-		const deliveryId = shopifyHeader(headers, 'event-id') ?? shopifyHeader(headers, 'webhook-id');
+		const eventId = shopifyHeader(headers, 'event-id');
+		const deliveryId = eventId ?? shopifyHeader(headers, 'webhook-id');
 		if (!topic) throw new HttpError(400, 'missing_header', 'X-Shopify-Topic is required', 'X-Shopify-Topic');
 		if (!shop) throw new HttpError(400, 'missing_header', 'X-Shopify-Shop-Domain is required', 'X-Shopify-Shop-Domain');
 		if (!deliveryId) throw new HttpError(400, 'missing_header', 'X-Shopify-Webhook-Id is required', 'X-Shopify-Webhook-Id');
+		// The shop and the delivery id are stored keys (the receipt, the events' shop).
+		if (shop.length > MAX_SHOP_DOMAIN_LENGTH || !SHOP_DOMAIN.test(shop)) throw new HttpError(400, 'invalid_header', `X-Shopify-Shop-Domain: must be a domain name (letters, digits, '.', '-'), at most ${MAX_SHOP_DOMAIN_LENGTH} characters`, 'X-Shopify-Shop-Domain');
+		if (deliveryId.length > MAX_DELIVERY_ID_LENGTH) {
+			const header = eventId ? 'X-Shopify-Event-Id' : 'X-Shopify-Webhook-Id';
+			throw new HttpError(400, 'invalid_header', `${header}: at most ${MAX_DELIVERY_ID_LENGTH} characters`, header);
+		}
 		const payload = parseJsonBody(raw, WEBHOOK_MAX_DEPTH, { object: true });
 		const outcome = await handleShopifyDelivery({ repo, config, metrics, clock }, { topic, shop, deliveryId, payload });
 		// The body is not what the topic header says (only the body is signed): nothing was done.

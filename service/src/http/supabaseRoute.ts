@@ -9,11 +9,15 @@ import { handleDatabaseChange } from '../usecases/supabaseWebhook';
 import { matchesAny } from './auth';
 import { HttpError, invalidInput } from './errors';
 import { parseJsonBody, WEBHOOK_MAX_DEPTH } from './jsonLimits';
+import { refusalsAs400 } from './refusals';
+
+// A Postgres name is at most 63 bytes; the table and schema go into the delivery key.
+const postgresName = z.string().min(1).max(63, 'at most 63 characters (a Postgres name)');
 
 const ChangeSchema = z.object({
 	type: z.enum(['INSERT', 'UPDATE', 'DELETE']),
-	table: z.string().min(1),
-	schema: z.string().optional(),
+	table: postgresName,
+	schema: postgresName.optional(),
 	record: z.record(z.string(), z.unknown()).nullable(),
 	old_record: z.record(z.string(), z.unknown()).nullable().optional().default(null),
 });
@@ -29,7 +33,7 @@ export function supabaseWebhookRoute({ repo, config, metrics, dispatcher, clock 
 		const body = parseJsonBody(req.body as Buffer, WEBHOOK_MAX_DEPTH, { object: true });
 		const change = ChangeSchema.safeParse(body);
 		if (!change.success) throw invalidInput('invalid_payload', change.error);
-		const result = await handleDatabaseChange({ repo, config, metrics, clock }, change.data);
+		const result = await refusalsAs400(handleDatabaseChange({ repo, config, metrics, clock }, change.data));
 		if (result.data.length) dispatcher?.nudge();
 		res.status(200).json(result);
 	};

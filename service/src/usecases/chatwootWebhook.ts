@@ -1,5 +1,7 @@
+import { MAX_EVENT_ID_LENGTH, MAX_EVENT_NAME_LENGTH } from '../../../nodes/core/capi/limits';
 import type { EventInputBody } from './eventSchema';
 import { ingestEvents, type IngestContext } from './ingestEvents';
+import { RefusedInput } from './refusedInput';
 
 interface Person {
 	id?: number | string;
@@ -36,6 +38,16 @@ export function triggersOf(p: ChatwootPayload): string[] {
 	return out;
 }
 
+// The event id holds the account id and the conversation's (or contact's) id: each at most this
+// long, so that "chatwoot:<account>:conversation:<id>:<event name>" stays a storable key.
+const MAX_CHATWOOT_ID_LENGTH = Math.floor((MAX_EVENT_ID_LENGTH - 'chatwoot::conversation::'.length - MAX_EVENT_NAME_LENGTH) / 2);
+
+function checkId(value: unknown, field: string): void {
+	if (value === undefined || value === null) return;
+	if (typeof value !== 'number' && typeof value !== 'string') throw new RefusedInput(field, 'must be a number or text');
+	if (String(value).length > MAX_CHATWOOT_ID_LENGTH) throw new RefusedInput(field, `at most ${MAX_CHATWOOT_ID_LENGTH} characters`);
+}
+
 function toEvent(p: ChatwootPayload, eventName: string): EventInputBody {
 	const person: Person = p.event === 'contact_created' ? p : (p.meta?.sender ?? {});
 	const [first, ...rest] = (person.name ?? '').trim().split(/\s+/);
@@ -57,6 +69,8 @@ export async function handleChatwootDelivery(ctx: IngestContext, payload: Chatwo
 	const fired = new Set(triggersOf(payload));
 	const events = config.CHATWOOT_RULES.filter((r) => fired.has(r.trigger)).map((r) => toEvent(payload, r.event));
 	if (events.length === 0) return { matched: 0, data: [], errors: [] };
+	checkId(payload.account?.id, 'account.id');
+	checkId(payload.id, 'id');
 	const key = deliveryId ?? null;
 	const result = await ingestEvents(ctx, 'chatwoot', events, key);
 	return { matched: events.length, duplicate_delivery: result.duplicateDelivery, data: result.accepted, errors: result.errors };

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ZodError } from 'zod';
 import { prepareEvent, type EventInput } from '../../../nodes/core/capi/build';
 import { flatToEventInput, type FlatEvent } from '../../../nodes/core/capi/flatEvent';
+import { MAX_EVENT_BYTES, MAX_PIXEL_ID_LENGTH } from '../../../nodes/core/capi/limits';
+import type { ServerEvent } from '../../../nodes/core/capi/types';
 import { systemClock, unixSeconds, type Clock } from '../clock';
 import type { Config } from '../config';
 import type { EventKey, NewEvent, Repository } from '../db/repository';
@@ -66,12 +68,29 @@ function schemaError(index: number, error: ZodError): EventError {
 	return { index, code: 'invalid_event', field: field || undefined, message: issue.code === 'unrecognized_keys' ? `unknown field ${field}` : `${field || 'event'}: ${issue.message}` };
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * An event as it would be sent (hashed, serialized) above MAX_EVENT_BYTES can never be sent:
+ * refused here, naming its largest part, rather than held in the queue forever.
+ */
+function sizeError(index: number, event: ServerEvent): EventError | undefined {
+	const bytes = Buffer.byteLength(JSON.stringify(event));
+	if (bytes <= MAX_EVENT_BYTES) return undefined;
+	const [largest] = Object.entries(event)
+		.map(([key, value]) => [key, Buffer.byteLength(JSON.stringify(value) ?? '')] as const)
+		.sort((a, b) => b[1] - a[1]);
+	return { index, code: 'invalid_event', field: largest[0], message: `event: ${count(bytes)} bytes as sent (hashed, serialized), at most ${count(MAX_EVENT_BYTES)}; ${largest[0]} is ${count(largest[1])} of them` };
+}
+
 /** One item: checked against the schema, given its pixel, normalized and hashed, and checked as Meta would. */
 function checkItem(item: unknown, index: number, config: Config, now: number, shop: string | undefined): Checked {
 	const parsed = EventInputSchema.safeParse(item);
 	if (!parsed.success) return { kind: 'invalid', error: schemaError(index, parsed.error) };
 	const pixelId = parsed.data.pixel_id ?? config.META_PIXEL_ID;
 	if (!pixelId) return { kind: 'invalid', error: { index, code: 'invalid_event', field: 'pixel_id', message: 'pixel_id is required: set META_PIXEL_ID or send pixel_id with the event' } };
+	// The schema caps the event's own; META_PIXEL_ID is a stored key as well.
+	if (pixelId.length > MAX_PIXEL_ID_LENGTH) return { kind: 'invalid', error: { index, code: 'invalid_event', field: 'pixel_id', message: `pixel_id: at most ${MAX_PIXEL_ID_LENGTH} characters` } };
 	const prepared = prepareEvent(toEventInput(parsed.data), { now });
 	if (!prepared.ok) {
 		const first = prepared.issues[0];
@@ -83,6 +102,8 @@ function checkItem(item: unknown, index: number, config: Config, now: number, sh
 		}
 		return { kind: 'invalid', error };
 	}
+	const tooLarge = sizeError(index, prepared.event);
+	if (tooLarge) return { kind: 'invalid', error: tooLarge };
 	const testCode = parsed.data.test_event_code ?? config.META_TEST_EVENT_CODE;
 	return { kind: 'valid', index, event: { pixel_id: pixelId, payload: prepared.event, ...(testCode ? { test_event_code: testCode } : {}), ...(shop ? { shop } : {}) } };
 }

@@ -1,3 +1,4 @@
+import { MAX_IDENTIFIER_LENGTH } from '../../../nodes/core/capi/limits';
 import { hashUserData } from '../../../nodes/core/normalize/userData';
 import type { RawServerEvent } from '../../../nodes/core/capi/types';
 import { customerToEvent } from '../../../nodes/core/shopify/customer';
@@ -28,7 +29,8 @@ type Body = Record<string, unknown>;
 
 const refuse = (field: string, message: string): Refused => ({ kind: 'refused', field, message: `${field}: ${message}` });
 const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isShopifyId = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && /^\d+$/.test(v));
+// Shopify's ids are 64-bit: a safe integer, or (past 2^53, read as text) at most 20 digits.
+const isShopifyId = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && /^\d{1,20}$/.test(v));
 
 type PrivacyTopic = 'customers/data_request' | 'customers/redact' | 'shop/redact';
 
@@ -53,6 +55,16 @@ function privacyBodyRefusal(topic: PrivacyTopic, shop: string, body: Body): Refu
 	if (typeof body.shop_domain !== 'string') return refuse('shop_domain', `required in a ${topic} payload`);
 	if (body.shop_domain !== shop) return refuse('shop_domain', 'the body names another shop than X-Shopify-Shop-Domain');
 	if (shape.orders && !isObject(body.customer)) return refuse('customer', `required in a ${topic} payload`);
+	if (shape.orders) {
+		// Capped as the events' identifiers are, before they are normalized and hashed.
+		const customer = body.customer as Body;
+		for (const key of ['id', 'email', 'phone']) {
+			const value = customer[key];
+			if (value === undefined || value === null) continue;
+			if (typeof value !== 'string' && typeof value !== 'number') return refuse(`customer.${key}`, 'must be text or a number');
+			if (String(value).length > MAX_IDENTIFIER_LENGTH) return refuse(`customer.${key}`, `at most ${MAX_IDENTIFIER_LENGTH.toLocaleString('en-US')} characters`);
+		}
+	}
 	if (shape.orders && !Array.isArray(body[shape.orders])) return refuse(shape.orders, `required in a ${topic} payload`);
 	const foreign = shape.foreign.find((key) => body[key] !== undefined);
 	return foreign ? refuse(foreign, `not part of a ${topic} payload: this body was sent for another topic`) : undefined;
@@ -62,7 +74,7 @@ function privacyBodyRefusal(topic: PrivacyTopic, shop: string, body: Body): Refu
 function eventBodyRefusal(topic: string, resource: 'Order' | 'Customer', body: Body): Refused | undefined {
 	if (body.id === undefined || body.id === null) return refuse('id', `required in a ${topic} payload`);
 	// After withExactIds: a number here is what JSON.parse made of it (1e309 is Infinity).
-	if (!isShopifyId(body.id)) return refuse('id', "must be Shopify's id, a whole number, and there is no admin_graphql_api_id to read it from");
+	if (!isShopifyId(body.id)) return refuse('id', "must be Shopify's id, a whole number of at most 20 digits, and there is no admin_graphql_api_id to read it from");
 	const gid = body.admin_graphql_api_id;
 	if (gid !== undefined && gid !== null && !(typeof gid === 'string' && gid.startsWith(`gid://shopify/${resource}/`))) {
 		return refuse('admin_graphql_api_id', `a ${topic} payload is an ${resource} (gid://shopify/${resource}/…): this body is not one`);

@@ -1,6 +1,8 @@
+import { MAX_DELIVERY_ID_LENGTH } from '../../../nodes/core/capi/limits';
 import type { EventInputBody } from './eventSchema';
 import type { ConversionRule } from '../db/repository';
 import { ingestEvents, type IngestContext } from './ingestEvents';
+import { RefusedInput } from './refusedInput';
 
 /** Supabase database webhook payload (supabase_functions.http_request, after commit). */
 export interface DatabaseChange {
@@ -49,6 +51,11 @@ export async function handleDatabaseChange(ctx: IngestContext, change: DatabaseC
 	const rules = (await repo.rulesFor(change.table)).filter((r) => matches(r, change));
 	if (rules.length === 0) return { matched: 0, data: [], errors: [] };
 	const record = change.record as Record<string, unknown>;
+	// The record's id (in the event id and the delivery key) and updated_at (in the key) are stored keys.
+	for (const column of new Set([...rules.map((r) => r.id_column), 'updated_at'])) {
+		const value = text(record[column]);
+		if (value && value.length > MAX_DELIVERY_ID_LENGTH) throw new RefusedInput(`record.${column}`, `at most ${MAX_DELIVERY_ID_LENGTH} characters`);
+	}
 	const events = rules.map((r) => toEvent(r, record, change.table));
 	const id = text(record[rules[0].id_column]) ?? 'unknown';
 	const key = `${change.schema ?? 'public'}.${change.table}|${id}|${change.type}|${text(record.updated_at) ?? ''}|${rules.map((r) => r.event_name).join(',')}`;
