@@ -1,7 +1,14 @@
--- The dispatcher's SQL: claim (safe with several replicas), then complete, retry or dead-letter,
--- and give back on shutdown. Every update after a claim is guarded by locked_by: only the
--- claimer may finish its rows. A reason is stored at most 2,000 characters long (the dispatcher
--- already caps and redacts Meta's text to 500).
+-- The dispatcher's SQL: claim (safe with several replicas), renew, then complete, retry or
+-- dead-letter, and give back on shutdown. Every update after a claim is guarded by locked_by:
+-- only the claimer may finish its rows.
+--
+-- A claim is a lease: locked_at is when it was taken or last renewed, and a claim older than the
+-- lease (p_stale_after_seconds, seconds) is free for anyone to take. A live claimer renews its
+-- claims several times per lease while it works, so they are never taken from it; a dead one
+-- stops renewing, and its claims are taken over a lease later (seconds, not minutes).
+--
+-- A reason is stored at most 2,000 characters long (the dispatcher already caps and redacts
+-- Meta's text to 500).
 
 -- A claim returns only the columns the dispatcher sends with, not the whole row, and at most
 -- p_max_bytes of payloads (payload_bytes is the size of payload's text form): the ready rows are
@@ -16,7 +23,7 @@ as $$
 	with ready as (
 		select e.id, e.next_attempt_at, e.ctid as at, octet_length(e.payload::text) as bytes from relay_events e
 		where (e.status in ('queued', 'retry') and e.next_attempt_at <= now())
-		   -- a replica that crashed mid-send: its claim is taken over after a while
+		   -- a claim whose lease lapsed (its claimer died or stopped renewing): free to take
 		   or (e.status = 'sending' and e.locked_at < now() - make_interval(secs => p_stale_after_seconds))
 		order by e.next_attempt_at
 		limit p_limit
@@ -38,6 +45,22 @@ as $$
 		returning e.id, e.pixel_id, e.test_event_code, e.attempts, case when taken.too_large then null else e.payload end as payload, taken.bytes, taken.ord
 	)
 	select c.id, c.pixel_id, c.test_event_code, c.attempts, c.payload, c.bytes from claimed c order by c.ord;
+$$;
+
+-- The claimer renews the leases of the claims it still works on: only those still its own and
+-- not lapsed (a lapsed claim may already be another claimer's to take).
+create or replace function relay_renew(p_worker text, p_ids uuid[], p_lease_seconds integer)
+returns integer
+language sql
+as $$
+	with done as (
+		update relay_events
+		set locked_at = now()
+		where id = any(p_ids) and locked_by = p_worker and status = 'sending'
+		  and locked_at >= now() - make_interval(secs => p_lease_seconds)
+		returning 1
+	)
+	select count(*)::integer from done;
 $$;
 
 create or replace function relay_mark_sent(p_worker text, p_ids uuid[], p_fbtrace_id text, p_events_received integer)

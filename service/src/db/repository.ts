@@ -229,12 +229,15 @@ export interface ClaimedEvent {
 export class OutboxRepository {
 	constructor(private readonly db: Rpc) {}
 
-	/** Up to `limit` events whose payloads add up to at most `maxBytes` (at least one event). */
-	async claim(worker: string, limit: number, staleAfterSeconds: number, maxBytes: number): Promise<ClaimedEvent[]> {
+	/**
+	 * Up to `limit` events whose payloads add up to at most `maxBytes` (at least one event): ready
+	 * ones, and claims whose lease (`leaseSeconds` since taken or renewed) lapsed.
+	 */
+	async claim(worker: string, limit: number, leaseSeconds: number, maxBytes: number): Promise<ClaimedEvent[]> {
 		const rows = await this.db.rows<Omit<ClaimedEvent, 'payload' | 'storedBytes'> & { payload: unknown; payload_bytes: number | string }>('relay_claim', {
 			p_worker: worker,
 			p_limit: limit,
-			p_stale_after_seconds: staleAfterSeconds,
+			p_stale_after_seconds: leaseSeconds,
 			p_max_bytes: maxBytes,
 		});
 		return rows.map((r) => ({
@@ -245,6 +248,11 @@ export class OutboxRepository {
 			...(r.payload === null || r.payload === undefined ? {} : { payload: json<ServerEvent>(r.payload) }),
 			storedBytes: Number(r.payload_bytes),
 		}));
+	}
+
+	/** Renews the lease of these claims, those still the worker's and not lapsed; how many. */
+	async renew(worker: string, ids: string[], leaseSeconds: number): Promise<number> {
+		return Number(await this.db.value('relay_renew', { p_worker: worker, p_ids: ids, p_lease_seconds: leaseSeconds }));
 	}
 
 	async markSent(worker: string, ids: string[], fbtraceId: string | null, eventsReceived: number | null): Promise<number> {

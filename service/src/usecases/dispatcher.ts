@@ -8,6 +8,7 @@ import type { Classified } from '../../../nodes/core/errors';
 import type { ClaimedEvent, OutboxRepository } from '../db/repository';
 import type { Metrics } from '../metrics';
 import { requestEnvelopeBytes, sendEvents, type GraphSettings, type SendResult } from '../meta/graphClient';
+import { Leases, type Lease } from './leases';
 
 export interface DispatcherOptions {
 	/** Events one lane claims at a time (at most 1,000: one request per pixel). */
@@ -17,6 +18,11 @@ export interface DispatcherOptions {
 	maxAttempts?: number;
 	baseDelayMs?: number;
 	maxDelayMs?: number;
+	/**
+	 * The lease of a claim, in seconds: a claim not renewed for this long is free for any replica
+	 * to take. The claimer renews its claims every fifth of it while it works on them, so a
+	 * restarted or surviving replica takes a dead one's claims over within one lease.
+	 */
 	staleAfterSeconds?: number;
 	idleMs?: number;
 }
@@ -42,13 +48,16 @@ export const USAGE_SLOWDOWN_PERCENT = 90;
 const INLINE_TRIES = 4;
 const INLINE_MAX_WAIT_MS = 5_000;
 
-const DEFAULT_OPTIONS: Required<DispatcherOptions> = { claimLimit: MAX_EVENTS_PER_REQUEST, concurrency: 4, maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, staleAfterSeconds: 300, idleMs: 500 };
+const DEFAULT_OPTIONS: Required<DispatcherOptions> = { claimLimit: MAX_EVENTS_PER_REQUEST, concurrency: 4, maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, staleAfterSeconds: 10, idleMs: 500 };
 
 /** Exponential backoff with full jitter, at least what Meta asked for. */
 export function backoffMs(attempt: number, base: number, max: number, atLeast = 0): number {
 	const ceiling = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
 	return Math.max(atLeast, Math.floor(ceiling / 2 + Math.random() * (ceiling / 2)));
 }
+
+/** Not sent: the claim's lease could not be renewed in time, so its events are left for the next claim. */
+const LEASE_LAPSING: Classified = { class: 'retry', retryable: true, code: 'lease', message: 'the claim could not be renewed in time; left for the next claim' };
 
 /** A failure that may pass if the same request is sent again later. */
 const isTransient = (error: Classified): boolean => (error.class === 'retry' || error.class === 'throttle') && error.retryable;
@@ -97,7 +106,9 @@ type Verdict =
 	// Meta refused the token: back to the queue, not counted as a retry.
 	| { kind: 'hold'; reason: string }
 	| { kind: 'retry'; reason: string; attempts: number; retryAfterMs: number }
-	| { kind: 'dead'; reason: string };
+	| { kind: 'dead'; reason: string }
+	// Not sent for want of a lease: nothing recorded, the claim lapses and is taken again.
+	| { kind: 'left' };
 
 /** A verdict and the rows it applies to, recorded by one statement. */
 type Mark = Verdict & { ids: string[] };
@@ -117,6 +128,8 @@ function markKey(verdict: Verdict): string {
 			return JSON.stringify([verdict.kind, verdict.fbtraceId]);
 		case 'retry':
 			return JSON.stringify([verdict.kind, verdict.reason, verdict.attempts]);
+		case 'left':
+			return verdict.kind;
 		default:
 			return JSON.stringify([verdict.kind, verdict.reason]);
 	}
@@ -133,6 +146,7 @@ export class Dispatcher {
 	private loop?: Promise<void>;
 	private readonly wakers = new Set<() => void>();
 	private readonly options: Required<DispatcherOptions>;
+	private readonly leases: Leases;
 
 	constructor(
 		private readonly outbox: OutboxRepository,
@@ -142,11 +156,14 @@ export class Dispatcher {
 		private readonly metrics?: Metrics,
 	) {
 		this.options = { ...DEFAULT_OPTIONS, ...options };
+		const lease = this.options.staleAfterSeconds;
+		this.leases = new Leases((ids) => this.outbox.renew(this.worker, ids, lease), lease * 1000, log);
 	}
 
 	start(): void {
 		if (!this.settings || this.loop) return;
 		this.state.running = true;
+		this.leases.start();
 		this.loop = this.run();
 	}
 
@@ -155,6 +172,7 @@ export class Dispatcher {
 		this.stopping = true;
 		this.nudge();
 		await this.loop;
+		await this.leases.stop();
 		await this.outbox.release(this.worker);
 		this.state.running = false;
 	}
@@ -214,9 +232,21 @@ export class Dispatcher {
 	 * pixel, send in batches bounded by count and bytes, mark.
 	 */
 	async round(): Promise<number> {
+		const sentAt = Date.now();
 		const events = await this.outbox.claim(this.worker, Math.min(this.options.claimLimit, MAX_EVENTS_PER_REQUEST), this.options.staleAfterSeconds, MAX_REQUEST_BYTES);
 		this.state.lastRoundAt = new Date().toISOString();
 		if (events.length === 0) return 0;
+		const lease = this.leases.take(events.map((e) => e.id), sentAt);
+		try {
+			await this.work(events, lease);
+		} finally {
+			this.leases.drop(lease);
+		}
+		return events.length;
+	}
+
+	/** The events of one claim: measured, grouped per pixel, sent in batches, marked. */
+	private async work(events: ClaimedEvent[], lease: Lease): Promise<void> {
 		const groups = new Map<string, Sendable[]>();
 		for (const e of events) {
 			const measured = measure(e);
@@ -231,9 +261,8 @@ export class Dispatcher {
 			const envelope = requestEnvelopeBytes(this.settings as GraphSettings, group[0].test_event_code);
 			const { batches, tooLarge } = chunkByBytes(group, (e) => e.bytes, { maxCount: MAX_EVENTS_PER_REQUEST, maxBytes: MAX_REQUEST_BYTES, maxItemBytes: MAX_EVENT_BYTES, envelopeBytes: envelope });
 			for (const e of tooLarge) await this.refuse(e, tooLargeReason(e, envelope));
-			for (const batch of batches) await this.deliver(batch);
+			for (const batch of batches) await this.deliver(batch, lease);
 		}
-		return events.length;
 	}
 
 	/** An event no request can carry: dead-lettered alone, with the reason. */
@@ -242,19 +271,20 @@ export class Dispatcher {
 	}
 
 	/** One batch of one pixel: sent (split around invalid events), then each outcome recorded. */
-	private async deliver(batch: Sendable[]): Promise<void> {
+	private async deliver(batch: Sendable[], lease: Lease): Promise<void> {
 		const { pixel_id: pixel, test_event_code: testCode } = batch[0];
-		const outcomes = await sendWithBisection<Sendable, Accepted>(batch, (part) => this.sendPart(pixel, testCode, part));
+		const outcomes = await sendWithBisection<Sendable, Accepted>(batch, (part) => this.sendPart(pixel, testCode, part, lease));
 		for (const mark of this.planMarks(outcomes)) await this.applyMark(mark);
 	}
 
 	/**
 	 * One request for part of a batch. A short transient failure is tried again here, so that a
 	 * batch being split around an invalid event keeps its progress instead of starting over at
-	 * the next claim.
+	 * the next claim. No request goes out unless the claim's lease surely holds.
 	 */
-	private async sendPart(pixel: string, testCode: string | null, part: readonly Sendable[]): Promise<SendOutcome<Accepted>> {
+	private async sendPart(pixel: string, testCode: string | null, part: readonly Sendable[], lease: Lease): Promise<SendOutcome<Accepted>> {
 		for (let attempt = 1; ; attempt++) {
+			if (!this.leases.holds(lease)) return { ok: false, invalid: false, error: LEASE_LAPSING };
 			const result = await this.timedSend(pixel, testCode, part);
 			if (result.ok) {
 				this.noteUsage(result.usage);
@@ -281,7 +311,7 @@ export class Dispatcher {
 		const marks = new Map<string, Mark>();
 		for (const outcome of outcomes) {
 			// sendPart fails only with a classified error.
-			const verdict = outcome.ok ? sentVerdict(outcome.result as Accepted) : this.failedVerdict(outcome.item, outcome.error as Classified);
+			const verdict: Verdict = outcome.ok ? sentVerdict(outcome.result as Accepted) : outcome.error === LEASE_LAPSING ? { kind: 'left' } : this.failedVerdict(outcome.item, outcome.error as Classified);
 			const key = markKey(verdict);
 			const mark: Mark = marks.get(key) ?? { ...verdict, ids: [] };
 			mark.ids.push(outcome.item.id);
@@ -332,6 +362,8 @@ export class Dispatcher {
 				this.log.warn({ events: mark.ids.length, reason: mark.reason }, 'events dead-lettered');
 				return;
 			}
+			case 'left':
+				return;
 		}
 	}
 }
