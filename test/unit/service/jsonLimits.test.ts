@@ -24,11 +24,12 @@ describe('parseJsonBody: integers past 2^53', () => {
 		}
 	});
 
-	it('reads a 5 MB body of long numbers quickly', () => {
-		const text = `[${Array.from({ length: 220_000 }, (_, i) => `9007199254740993${String(i).padStart(6, '0')}`).join(',')}]`;
-		const started = Date.now();
-		const value = parse(text) as string[];
-		expect(Date.now() - started).toBeLessThan(2_000);
-		expect(value[1]).toBe('9007199254740993000001');
+	it('reads a 5 MB body of nothing but long numbers, and long strings full of escapes', () => {
+		// One pass, no regex over the whole text: no stack to overflow, whatever the size.
+		const numbers = `[${Array.from({ length: 220_000 }, (_, i) => `9007199254740993${String(i).padStart(6, '0')}`).join(',')}]`;
+		const value = parse(numbers) as string[];
+		expect([value.length, value[1]]).toEqual([220_000, '9007199254740993000001']);
+		const escapes = JSON.stringify({ a: `\\"${'\\"'.repeat(1_000_000)}`, id: '1234567890123456789' });
+		expect(parse(escapes.replace('"1234567890123456789"', '1234567890123456789'))).toEqual({ ...JSON.parse(escapes), id: '1234567890123456789' });
 	});
 });
