@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { readRelaySignatureHeader, RELAY_SIGNATURE_HEADER } from '../../../nodes/core/signatures/relay';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
@@ -27,11 +29,23 @@ function eventsIn(body: unknown): unknown[] {
 	return batch.data.data;
 }
 
+/**
+ * A signed request is unique: its MAC covers its timestamp and body. Events it sends without an
+ * id take one derived from exactly those, so a replay within the signature's five minutes (the
+ * same bytes, however its header is rewritten) is answered duplicate: true, not sent again.
+ */
+function signedEventIds(req: Request): ((index: number) => string) | undefined {
+	const header = readRelaySignatureHeader({ header: req.header(RELAY_SIGNATURE_HEADER), toleranceSeconds: Infinity });
+	if (!header.ok) return undefined;
+	const digest = createHash('sha256').update(`${header.timestamp}.`).update((req.body as Buffer | undefined) ?? Buffer.alloc(0)).digest('hex').slice(0, 40);
+	return (index) => `signed:${digest}:${index}`;
+}
+
 /** POST /v1/events: 202 when at least one event is stored, else 400; invalid events are reported by index. */
 export function postEventsRoute({ repo, config, metrics, dispatcher, clock }: Deps) {
 	return async (req: Request, res: Response): Promise<void> => {
 		const items = eventsIn(parseJsonBody(req.body as Buffer, EVENT_MAX_DEPTH));
-		const { accepted, errors } = await ingestEvents({ repo, config, metrics, clock }, 'api', items);
+		const { accepted, errors } = await ingestEvents({ repo, config, metrics, clock, defaultEventId: signedEventIds(req) }, 'api', items);
 		if (accepted.length) dispatcher?.nudge();
 		res.status(accepted.length ? 202 : 400).json({
 			data: accepted,

@@ -24,10 +24,10 @@ export interface EventAccepted {
 	duplicate: boolean;
 }
 
-function toEventInput(body: EventInputBody): EventInput {
+function toEventInput(body: EventInputBody, defaultId: string): EventInput {
 	const input = flatToEventInput(body as FlatEvent, { actionSource: 'system_generated' });
 	// Meta deduplicates on event_id: every stored event gets one.
-	return { ...input, event_id: body.event_id ?? randomUUID() };
+	return { ...input, event_id: body.event_id ?? defaultId };
 }
 
 export interface IngestContext {
@@ -35,6 +35,11 @@ export interface IngestContext {
 	config: Config;
 	metrics?: Metrics;
 	clock?: Clock;
+	/**
+	 * The id of an event sent without one, by its index in the request: random unless the
+	 * request itself is unique (a signed request), so that replaying it stores nothing new.
+	 */
+	defaultEventId?: (index: number) => string;
 }
 
 /** An event too old for Meta: refused, unless it is a repeat of one already stored. */
@@ -84,14 +89,14 @@ function sizeError(index: number, event: ServerEvent): EventError | undefined {
 }
 
 /** One item: checked against the schema, given its pixel, normalized and hashed, and checked as Meta would. */
-function checkItem(item: unknown, index: number, config: Config, now: number, shop: string | undefined): Checked {
+function checkItem(item: unknown, index: number, config: Config, now: number, shop: string | undefined, defaultId: string): Checked {
 	const parsed = EventInputSchema.safeParse(item);
 	if (!parsed.success) return { kind: 'invalid', error: schemaError(index, parsed.error) };
 	const pixelId = parsed.data.pixel_id ?? config.META_PIXEL_ID;
 	if (!pixelId) return { kind: 'invalid', error: { index, code: 'invalid_event', field: 'pixel_id', message: 'pixel_id is required: set META_PIXEL_ID or send pixel_id with the event' } };
 	// The schema caps the event's own; META_PIXEL_ID is a stored key as well.
 	if (pixelId.length > MAX_PIXEL_ID_LENGTH) return { kind: 'invalid', error: { index, code: 'invalid_event', field: 'pixel_id', message: `pixel_id: at most ${MAX_PIXEL_ID_LENGTH} characters` } };
-	const prepared = prepareEvent(toEventInput(parsed.data), { now });
+	const prepared = prepareEvent(toEventInput(parsed.data, defaultId), { now });
 	if (!prepared.ok) {
 		const first = prepared.issues[0];
 		const error: EventError = { index, code: 'invalid_event', field: first.field, message: prepared.issues.map((i) => i.message).join('; ') };
@@ -112,10 +117,10 @@ function checkItem(item: unknown, index: number, config: Config, now: number, sh
  * Validate, normalize and hash each event, then store the valid ones in one transaction. Invalid
  * events are reported by index with the field and the reason; raw identifiers never reach storage.
  */
-export async function ingestEvents({ repo, config, metrics, clock = systemClock }: IngestContext, source: string, items: unknown[], deliveryKey: string | null = null, shop?: string) {
+export async function ingestEvents({ repo, config, metrics, clock = systemClock, defaultEventId = () => randomUUID() }: IngestContext, source: string, items: unknown[], deliveryKey: string | null = null, shop?: string) {
 	metrics?.received.inc({ source }, items.length);
 	const now = unixSeconds(clock);
-	const checked = items.map((item, index) => checkItem(item, index, config, now, shop));
+	const checked = items.map((item, index) => checkItem(item, index, config, now, shop, defaultEventId(index)));
 	const errors = checked.flatMap((c) => (c.kind === 'invalid' ? [c.error] : []));
 	const aged = checked.filter((c) => c.kind === 'aged');
 	const valid = checked.filter((c) => c.kind === 'valid');
