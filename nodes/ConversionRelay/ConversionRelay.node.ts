@@ -31,10 +31,13 @@ export class ConversionRelay implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		// No displayOptions and none required: n8n's editor would move Resource, Operation and Source
+		// (what they depended on) out of the panel. Each operation asks for the one it uses
+		// (shared/credentials.ts requireCredential), naming it when none is selected.
 		credentials: [
-			{ name: 'conversionRelayApi', required: true, displayOptions: { show: { resource: ['event'] } } },
-			{ name: 'chatwootWebhookApi', required: true, testedBy: 'chatwootWebhookSecret', displayOptions: { show: { resource: ['webhook'], source: ['chatwoot'] } } },
-			{ name: 'hubSpotWebhookApi', required: true, testedBy: 'hubSpotWebhookSecret', displayOptions: { show: { resource: ['webhook'], source: ['hubspot'] } } },
+			{ name: 'conversionRelayApi' },
+			{ name: 'chatwootWebhookApi', testedBy: 'chatwootWebhookSecret' },
+			{ name: 'hubSpotWebhookApi', testedBy: 'hubSpotWebhookSecret' },
 		],
 		properties: [
 			{
@@ -72,6 +75,13 @@ export class ConversionRelay implements INodeType {
 					{ name: 'Verify Signature', value: 'verifySignature', action: 'Verify a webhook signature', description: 'Check a delivery\'s signature on its raw body and output the parsed payload' },
 				],
 				default: 'verifySignature',
+			},
+			{
+				displayName: 'Event operations use the Conversion Relay API credential. The Chatwoot and HubSpot webhook credentials are only for Webhook → Verify Signature: leave them empty.',
+				name: 'eventCredentialNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { resource: ['event'] } },
 			},
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['send'] } }, send.description),
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['get'] } }, get.description),

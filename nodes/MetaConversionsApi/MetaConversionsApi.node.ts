@@ -23,10 +23,10 @@ export class MetaConversionsApi implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'metaConversionRelayApi', required: true, displayOptions: { show: { delivery: ['direct'] } } },
-			{ name: 'conversionRelayApi', required: true, displayOptions: { show: { delivery: ['relay'] } } },
-		],
+		// No displayOptions and none required: n8n's editor would move Delivery (what they depended
+		// on) out of the panel into the credential dialog. The operation asks for the credential of
+		// the chosen Delivery (shared/credentials.ts requireCredential).
+		credentials: [{ name: 'metaConversionRelayApi' }, { name: 'conversionRelayApi' }],
 		properties: [
 			{
 				displayName: 'Delivery',
@@ -34,10 +34,11 @@ export class MetaConversionsApi implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Directly to Meta', value: 'direct', description: 'This node sends to the Conversions API and reports Meta\'s answer per item' },
-					{ name: 'Through the Relay Service', value: 'relay', description: 'The relay service stores the hashed events and delivers them with retries; nothing is lost while Meta is down' },
+					{ name: 'Directly to Meta', value: 'direct', description: 'This node sends to the Conversions API and reports Meta\'s answer per item. Uses the Meta Conversion Relay API credential.' },
+					{ name: 'Through the Relay Service', value: 'relay', description: 'The relay service stores the hashed events and delivers them with retries; nothing is lost while Meta is down. Uses the Conversion Relay API credential.' },
 				],
 				default: 'direct',
+				description: 'Where the events go. Only the credential of the chosen delivery is needed; the other credential field can stay empty.',
 			},
 			{
 				displayName: 'Resource',

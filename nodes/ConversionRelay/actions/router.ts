@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { requireCredential } from '../../shared/credentials';
+import { RELAY_CREDENTIAL } from '../../shared/transport/relay';
 import * as get from './event/get.operation';
 import * as list from './event/list.operation';
 import * as retry from './event/retry.operation';
@@ -20,5 +22,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const run = Object.hasOwn(operations, resource) && Object.hasOwn(operations[resource], operation) ? operations[resource][operation] : undefined;
 	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	// Verify Signature asks for its source's credential itself.
+	if (resource === 'event') await requireCredential.call(this, RELAY_CREDENTIAL, 'Event operations');
 	return [await run.call(this, items)];
 }

@@ -5,6 +5,7 @@ import {
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
+import { requireCredential } from '../../../shared/credentials';
 import { perItem } from '../../../shared/itemOutcomes';
 import { sourceByValue, WEBHOOK_SOURCES } from './sources';
 import type { HeaderBag } from './sources/types';
@@ -17,7 +18,7 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		options: WEBHOOK_SOURCES.map((s) => ({ name: s.name, value: s.value })),
 		default: 'chatwoot',
-		description: 'Who sent the webhook: decides the headers, the signed message and the credential',
+		description: 'Who sent the webhook: decides the headers, the signed message and the credential (Chatwoot Webhook API or HubSpot Webhook API; the other credential fields can stay empty)',
 	},
 	{
 		displayName: 'Webhook URL',
@@ -80,7 +81,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const value = this.getNodeParameter('source', 0) as string;
 	const source = sourceByValue(value);
 	if (!source) throw new NodeOperationError(this.getNode(), `Source "${value}" is not supported`);
-	const secrets = source.secrets(await this.getCredentials(source.credential));
+	const secrets = source.secrets(await requireCredential.call(this, source.credential, `Source "${source.name}"`));
 	return await perItem.call(this, items, async (i) => {
 		const property = String(this.getNodeParameter('binaryPropertyName', i, 'data')).trim();
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
