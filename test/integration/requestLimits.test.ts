@@ -6,7 +6,7 @@ import { startRelay, type TestRelay } from '../support/relayServer';
 describe('requests: checked before their bodies, bounded per route and in time; answers carry security headers', () => {
 	let relay: TestRelay;
 	beforeAll(async () => {
-		relay = await startRelay('pglite', { META_PIXEL_ID: '123456', CHATWOOT_WEBHOOK_SECRET: 'chatwoot-secret' }, undefined, {
+		relay = await startRelay('pglite', { META_PIXEL_ID: '123456', CHATWOOT_WEBHOOK_SECRET: 'chatwoot-secret', SHOPIFY_WEBHOOK_SECRETS: 'shopify-secret', SUPABASE_WEBHOOK_SECRET: 'supabase-secret' }, undefined, {
 			http: { headersTimeoutMs: 1_000, requestTimeoutMs: 1_500, maxConnections: 40 },
 		});
 	});
@@ -39,6 +39,24 @@ describe('requests: checked before their bodies, bounded per route and in time; 
 		expect(text).toMatch(/connection: close/i);
 		// Closed at once, not after the request timeout that waiting for 4 MB would end in.
 		expect(closedAfterMs).toBeLessThan(1_000);
+	});
+
+	it('refuses an unauthenticated upload to each webhook from its headers', async () => {
+		const uploads: Array<[string, string]> = [
+			['/v1/webhooks/shopify', 'X-Shopify-Topic: orders/paid\r\n'],
+			['/v1/webhooks/shopify', 'X-Shopify-Hmac-Sha256: not-base64-of-32-bytes\r\n'],
+			['/v1/webhooks/supabase', 'Authorization: Bearer wrong-secret\r\n'],
+			['/v1/webhooks/chatwoot', 'X-Chatwoot-Token: wrong-secret\r\n'],
+			['/v1/webhooks/chatwoot', `X-Chatwoot-Signature: sha256=${'ab'.repeat(32)}\r\nX-Chatwoot-Timestamp: 1\r\n`],
+		];
+		for (const [path, headers] of uploads) {
+			const { socket, answer } = await raw();
+			socket.write(upload(path, headers, 900_000));
+			socket.write('{"id":');
+			const { text, closedAfterMs } = await answer;
+			expect([path, text.slice(0, 12)]).toEqual([path, 'HTTP/1.1 401']);
+			expect(closedAfterMs).toBeLessThan(1_000);
+		}
 	});
 
 	it('refuses a stale or malformed request signature from its headers too', async () => {

@@ -17,6 +17,7 @@ import { securityHeaders } from './securityHeaders';
 import { shopifyWebhookRoute } from './shopifyRoute';
 import { STATUS_PAGE_STYLE } from './statusPage';
 import { supabaseWebhookRoute } from './supabaseRoute';
+import { chatwootHeaders, shopifyHeaders, supabaseHeaders } from './webhookHeaders';
 
 export interface AppDeps {
 	repo: Repository;
@@ -49,10 +50,10 @@ export function createApp(deps: AppDeps) {
 	app.post('/v1/events/:id/retry', auth.apiHeaders, jsonBody(BODY_LIMITS.control), auth.apiBody, route(retryEventRoute(deps)));
 	app.get('/v1/events/:id', jsonBody(BODY_LIMITS.control), auth.read, route(getEventRoute(deps)));
 
-	// Webhooks authenticate inside their routes: each source signs its own way.
-	app.post('/v1/webhooks/shopify', jsonBody(BODY_LIMITS.shopify), route(shopifyWebhookRoute(deps)));
-	app.post('/v1/webhooks/supabase', jsonBody(BODY_LIMITS.webhook), route(supabaseWebhookRoute(deps)));
-	app.post('/v1/webhooks/chatwoot', jsonBody(BODY_LIMITS.webhook), route(chatwootWebhookRoute(deps)));
+	// Each webhook sender signs its own way: what its headers show first, its signature after the body.
+	app.post('/v1/webhooks/shopify', shopifyHeaders(config), jsonBody(BODY_LIMITS.shopify), route(shopifyWebhookRoute(deps)));
+	app.post('/v1/webhooks/supabase', supabaseHeaders(config), jsonBody(BODY_LIMITS.webhook), route(supabaseWebhookRoute(deps)));
+	app.post('/v1/webhooks/chatwoot', chatwootHeaders(config, clock), jsonBody(BODY_LIMITS.webhook), route(chatwootWebhookRoute(deps)));
 
 	app.use(notFound);
 	app.use(errorHandler(log));
