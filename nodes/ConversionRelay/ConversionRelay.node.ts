@@ -24,7 +24,9 @@ export class ConversionRelay implements INodeType {
 		name: 'conversionRelay',
 		icon: { light: 'file:relay.svg', dark: 'file:relay.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1: Action Source defaults to system_generated (1: website).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Hand conversions to the Conversion Relay service, which stores them hashed and delivers them to Meta with retries',
 		defaults: { name: 'Conversion Relay' },

@@ -16,7 +16,9 @@ export class MetaConversionsApi implements INodeType {
 		name: 'metaConversionsApi',
 		icon: { light: 'file:meta.svg', dark: 'file:meta.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1: Action Source defaults to system_generated (1: website).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["eventName"] === "__custom" ? $parameter["customEventName"] : $parameter["eventName"]}}',
 		description: 'Send server events to the Meta Conversions API, normalized and hashed as Meta specifies',
 		defaults: { name: 'Meta Conversions API' },

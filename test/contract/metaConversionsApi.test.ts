@@ -1,5 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import nock from 'nock';
+import { NodeHelpers, type IDataObject } from 'n8n-workflow';
+import { ConversionRelay } from '../../nodes/ConversionRelay/ConversionRelay.node';
 import { MetaConversionsApi } from '../../nodes/MetaConversionsApi/MetaConversionsApi.node';
 import { executeContext } from '../support/executeContext';
 
@@ -171,5 +173,76 @@ describe('Meta Conversions API node → Map Automatically (each item is an event
 	it('stops the run on such an item without continue-on-fail, naming it', async () => {
 		nock(GRAPH).post('/v25.0/123456/events').reply(200, { events_received: 2, fbtrace_id: 'AUTO' });
 		await expect(new MetaConversionsApi().execute.call(ctx(false))).rejects.toThrow('Item 2: user_data: must be an object');
+	});
+});
+
+describe('Meta Conversions API node placed with its defaults (version 1.1)', () => {
+	const meta = new MetaConversionsApi();
+	// The parameters n8n gives a node placed in the editor with only the pixel and the mapping set:
+	// n8n's own resolution of the description's defaults for the node's version.
+	const placed = (typeVersion: number, set: IDataObject) =>
+		NodeHelpers.getNodeParameters(meta.description.properties, { pixelId: '123456', ...set }, true, false, { typeVersion }, meta.description) as IDataObject;
+	// What this node is fed: orders, CRM rows (no page, no user agent); the third has nothing to match on.
+	const orders = [
+		{ email: 'ann@example.com', value: 40, currency: 'EUR', event_id: 'o-1' },
+		{ phone: '+1 650 555 1212', value: 12.5, currency: 'USD', event_id: 'o-2' },
+		{ value: 9, currency: 'USD', event_id: 'o-3' },
+	];
+	const run = (continueOnFail: boolean, params: IDataObject) =>
+		executeContext({ items: orders.map((json) => ({ json })), credentials: { accessToken: 'TOKEN', apiVersion: 'v25.0', baseUrl: `${GRAPH}/`, appSecret: '' }, continueOnFail, params });
+
+	it('defaults Action Source to system_generated; version 1 keeps website (saved workflows omit defaults)', () => {
+		expect(meta.description.defaultVersion).toBe(1.1);
+		expect(placed(1.1, {}).actionSource).toBe('system_generated');
+		expect(placed(1, {}).actionSource).toBe('website');
+	});
+
+	it('sends the valid events with the defaults; the invalid one fails its own item', async () => {
+		let sent: Array<{ event_id: string; action_source: string }> = [];
+		const scope = nock(GRAPH)
+			.post('/v25.0/123456/events', (body) => {
+				sent = body.data;
+				return true;
+			})
+			.reply(200, { events_received: 2, fbtrace_id: 'DEF' });
+		const [out] = await meta.execute.call(run(true, placed(1.1, { mapping: 'auto' })));
+		expect(scope.isDone()).toBe(true);
+		expect(sent.map((e) => [e.event_id, e.action_source])).toEqual([
+			['o-1', 'system_generated'],
+			['o-2', 'system_generated'],
+		]);
+		expect(out.map((o) => o.json.error ?? o.json.event_id)).toEqual(['o-1', 'o-2', 'Item 2: Purchase (event_id o-3): user_data has no customer information parameter to match on']);
+		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+
+	it('the same with Map Each Field Below', async () => {
+		const scope = nock(GRAPH).post('/v25.0/123456/events', (body) => body.data.length === 2 && body.data.every((e: { action_source: string }) => e.action_source === 'system_generated')).reply(200, { events_received: 2, fbtrace_id: 'DEF' });
+		const params = {
+			...placed(1.1, {}),
+			eventId: (i: number) => orders[i].event_id,
+			userData: (i: number) => ({ email: (orders[i] as IDataObject).email ?? '', phone: (orders[i] as IDataObject).phone ?? '' }),
+			customData: (i: number) => ({ value: orders[i].value, currency: orders[i].currency }),
+		};
+		const [out] = await meta.execute.call(run(true, params));
+		expect(scope.isDone()).toBe(true);
+		expect(out.map((o) => typeof o.json.error)).toEqual(['undefined', 'undefined', 'string']);
+	});
+
+	it('without continue-on-fail, the invalid item stops the run before anything is sent', async () => {
+		const scope = nock(GRAPH).post('/v25.0/123456/events').reply(200, { events_received: 2, fbtrace_id: 'DEF' });
+		await expect(meta.execute.call(run(false, placed(1.1, { mapping: 'auto' })))).rejects.toThrow('Item 2: Purchase (event_id o-3): user_data has no customer information');
+		expect(scope.isDone()).toBe(false);
+	});
+
+	it('gives the Conversion Relay node\'s Send the same default', () => {
+		const relay = new ConversionRelay().description;
+		const params = NodeHelpers.getNodeParameters(relay.properties, { resource: 'event', operation: 'send' }, true, false, { typeVersion: 1.1 }, relay) as IDataObject;
+		expect([relay.defaultVersion, params.actionSource]).toEqual([1.1, 'system_generated']);
+	});
+
+	it('tells in the hint when website is right, and what it then needs', () => {
+		const fields = meta.description.properties.filter((p) => p.name === 'actionSource');
+		expect(fields).toHaveLength(2);
+		for (const f of fields) expect(f.hint).toMatch(/Website only for an event from a visitor's browser session.*Event Source URL.*user agent/);
 	});
 });

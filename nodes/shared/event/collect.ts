@@ -33,16 +33,22 @@ function prepareItem(this: IExecuteFunctions, i: number, get: ParamReader, item:
 }
 
 /**
- * Reads, hashes and checks every item's event before anything is sent; an item that fails gets
- * its error as its outcome (naming the item and the reason) and the others go on.
+ * Reads, hashes and checks every item's event before anything is sent. With continue on fail,
+ * an item that fails gets its error as its outcome (naming the item and the reason) and the
+ * others go on; without it, the first such item stops the run here, before any request, as a
+ * failing item does in every other operation (the valid events were sent first, so a run that
+ * ended in an error had still delivered them, and running it again after the fix sent them twice).
  */
 export function collectEvents(this: IExecuteFunctions, items: INodeExecutionData[], outcomes: ItemOutcomes): PreparedItem[] {
 	const prepared: PreparedItem[] = [];
 	const get = paramReader(this);
+	const stops = !this.continueOnFail();
 	for (let i = 0; i < items.length; i++) {
 		try {
 			prepared.push(prepareItem.call(this, i, get, items[i].json));
 		} catch (error) {
+			// Already a NodeOperationError naming the item: n8n hands it back as it is.
+			if (stops) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
 			outcomes.set(i, { ok: false, error: error as Error });
 		}
 	}

@@ -81,6 +81,20 @@ const manualMappingFields: INodeProperties[] = [
 	},
 ];
 
+/** The Action Source field; its default depends on the node's version. */
+function actionSourceField(defaultValue: string, versions: NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>['@version']): INodeProperties {
+	return {
+		displayName: 'Action Source',
+		name: 'actionSource',
+		type: 'options',
+		options: ACTION_SOURCES.map((s) => ({ name: s, value: s })),
+		default: defaultValue,
+		description: 'Where the conversion happened. Mapped automatically, an item\'s own action_source wins.',
+		hint: 'System Generated suits orders, CRM changes and other server-side data; Chat suits chats. Choose Website only for an event from a visitor\'s browser session on your site: Meta then requires its page (Event Source URL, or event_source_url in the item) and the browser\'s user agent (Client User Agent, or client_user_agent).',
+		displayOptions: { show: { '@version': versions } },
+	};
+}
+
 export const sendFields: INodeProperties[] = [
 	{
 		displayName: 'Pixel (Dataset) ID',
@@ -139,14 +153,11 @@ export const sendFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { eventName: ['__custom'] } },
 	},
-	{
-		displayName: 'Action Source',
-		name: 'actionSource',
-		type: 'options',
-		options: ACTION_SOURCES.map((s) => ({ name: s, value: s })),
-		default: 'website',
-		description: 'Where the conversion happened. Website events also need an event source URL and a user agent. Mapped automatically, an item\'s own action_source wins.',
-	},
+	// Version 1 defaulted to website, which Meta refuses without the page's URL and the browser's
+	// user agent: what orders, CRM rows and chats rarely carry, so a first run failed. n8n saves a
+	// parameter only when it differs from its default, so nodes placed at version 1 keep website.
+	actionSourceField('website', [1]),
+	actionSourceField('system_generated', [{ _cnd: { gte: 1.1 } }]),
 	...updateDisplayOptions({ show: { mapping: ['manual'] } }, manualMappingFields),
 	{
 		displayName: 'Options',
