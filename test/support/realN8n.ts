@@ -7,6 +7,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -45,16 +46,49 @@ export interface RealN8n {
 	execute(workflowId: string): Promise<N8nRun>;
 	/** `n8n start`: serves production webhooks at `${url}/webhook/<path>` until stopped. */
 	serve(): Promise<N8nServer>;
+	/** n8n's queue mode on this instance's database and Redis: one main, workers and webhook processes, each ready. */
+	serveQueueMode(options?: QueueModeOptions): Promise<N8nQueueMode>;
+	/** The instance's Postgres database (n8n's tables: workflow_entity, execution_entity, …). */
+	databaseUrl: string;
 	close(): Promise<void>;
 }
 
-export interface N8nServer {
-	url: string;
-	/** What n8n printed so far (activation errors show here). */
+export interface QueueModeOptions {
+	/** `n8n webhook` processes (default 2). */
+	webhookProcesses?: number;
+	/** `n8n worker` processes (default 1). */
+	workers?: number;
+	/** WEBHOOK_URL: the public base URL (a load balancer in front of the webhook processes) that triggers register. */
+	webhookUrl?: string;
+}
+
+/**
+ * `EXECUTIONS_MODE=queue`: the main (`n8n start`) activates workflows and serves the editor and
+ * REST API but no production webhooks (N8N_DISABLE_PRODUCTION_MAIN_PROCESS); each webhook process
+ * (`n8n webhook`) runs the trigger's webhook method and puts the execution on the Bull queue in
+ * Redis; the workers (`n8n worker`) take it from there and run the rest of the workflow. All of
+ * them share the database, N8N_ENCRYPTION_KEY and a Redis key prefix of their own.
+ */
+export interface N8nQueueMode {
+	main: N8nServer;
+	webhooks: N8nServer[];
+	workers: N8nProcess[];
+	/** QUEUE_BULL_PREFIX and N8N_REDIS_KEY_PREFIX: every Redis key and channel of this instance starts with it. */
+	redisPrefix: string;
+	/** Stops every process, then deletes the instance's Redis keys. */
+	stop(): Promise<void>;
+}
+
+export interface N8nProcess {
+	/** What the process printed so far. */
 	log(): string;
+	stop(): Promise<void>;
+}
+
+export interface N8nServer extends N8nProcess {
+	url: string;
 	/** Waits until n8n has activated the webhook at this path (it does so after it says it is up). */
 	webhookLive(path: string): Promise<void>;
-	stop(): Promise<void>;
 }
 
 
@@ -79,6 +113,98 @@ function parseRun(stdout: string): N8nRun {
 		nodeMs[node] = runs.reduce((ms, r) => ms + (r.executionTime ?? 0), 0);
 	}
 	return { status: parsed.status, ms: Date.parse(parsed.stoppedAt) - Date.parse(parsed.startedAt), output, nodeMs, error: parsed.data.resultData.error?.message };
+}
+
+/** A running n8n that serves HTTP on this port (`n8n start` or `n8n webhook`). */
+function serverAt(port: number, proc: N8nProcess): N8nServer {
+	return {
+		url: `http://127.0.0.1:${port}`,
+		log: proc.log,
+		stop: proc.stop,
+		webhookLive: async (path) => {
+			// A GET to a POST-only webhook: "not registered" until it is live, then "Did you mean
+			// to make a POST request?" (no run starts either way).
+			const until = Date.now() + 60_000;
+			for (;;) {
+				const res = await fetch(`http://127.0.0.1:${port}/webhook/${path}`).catch(() => undefined);
+				const text = res ? await res.text() : '';
+				if (res && (res.status !== 404 || text.includes('Did you mean'))) return;
+				if (Date.now() > until) throw new Error(`webhook ${path} never went live:\n${proc.log().slice(-3000)}`);
+				await new Promise((r) => setTimeout(r, 500));
+			}
+		},
+	};
+}
+
+/** Four n8n start-ups at once share the cores: measured 25-120 s on the busy 2-core machine. */
+const READY_TOGETHER_MS = 300_000;
+
+/** The Redis of queue mode: redis://host:port/db (default the local one). */
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+/** One command to Redis in its wire protocol (RESP), for the few the harness needs: PING, SCAN, DEL. */
+export function redisCommand(args: string[]): Promise<unknown> {
+	const url = new URL(REDIS_URL);
+	const db = url.pathname.slice(1) || '0';
+	const encode = (parts: string[]) => `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;
+	return new Promise((resolve, reject) => {
+		const socket = createConnection({ host: url.hostname, port: Number(url.port || 6379) });
+		let buffer = Buffer.alloc(0);
+		const replies: unknown[] = [];
+		socket.setTimeout(10_000, () => socket.destroy(new Error('Redis did not answer in 10 s')));
+		socket.once('error', reject);
+		socket.on('data', (chunk: Buffer) => {
+			buffer = Buffer.concat([buffer, chunk]);
+			for (let parsed = parseResp(buffer, 0); parsed; parsed = parseResp(buffer, 0)) {
+				buffer = buffer.subarray(parsed.end);
+				if (parsed.value instanceof Error) {
+					socket.destroy();
+					return reject(parsed.value);
+				}
+				replies.push(parsed.value);
+			}
+			// SELECT's OK, then the command's reply.
+			if (replies.length === 2) {
+				socket.end();
+				resolve(replies[1]);
+			}
+		});
+		socket.write(encode(['SELECT', db]) + encode(args));
+	});
+}
+
+/** One RESP reply from `offset`, or undefined while it is incomplete. */
+function parseResp(buf: Buffer, offset: number): { value: unknown; end: number } | undefined {
+	const eol = buf.indexOf('\r\n', offset);
+	if (eol < 0) return undefined;
+	const head = buf.toString('utf8', offset + 1, eol);
+	switch (String.fromCharCode(buf[offset])) {
+		case '+':
+			return { value: head, end: eol + 2 };
+		case '-':
+			return { value: new Error(head), end: eol + 2 };
+		case ':':
+			return { value: Number(head), end: eol + 2 };
+		case '$': {
+			const length = Number(head);
+			if (length < 0) return { value: null, end: eol + 2 };
+			if (buf.length < eol + 2 + length + 2) return undefined;
+			return { value: buf.toString('utf8', eol + 2, eol + 2 + length), end: eol + 2 + length + 2 };
+		}
+		case '*': {
+			const items: unknown[] = [];
+			let end = eol + 2;
+			for (let i = 0; i < Number(head); i++) {
+				const item = parseResp(buf, end);
+				if (!item) return undefined;
+				items.push(item.value);
+				end = item.end;
+			}
+			return { value: items, end };
+		}
+		default:
+			throw new Error(`unexpected Redis reply: ${buf.toString('utf8', offset, eol)}`);
+	}
 }
 
 export async function startRealN8n(): Promise<RealN8n> {
@@ -117,6 +243,30 @@ export async function startRealN8n(): Promise<RealN8n> {
 		return path;
 	};
 	let imported = 0;
+	/** An n8n command left running, once it printed `ready` (it is killed if it exits first or takes longer than `timeoutMs`). */
+	const spawnReady = async (args: string[], extra: NodeJS.ProcessEnv, ready: string, timeoutMs = 120_000): Promise<N8nProcess> => {
+		const child = spawn(bin.node, [bin.n8n, ...args], { env: { ...env, ...extra }, cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
+		let log = '';
+		child.stdout?.on('data', (d) => (log += String(d)));
+		child.stderr?.on('data', (d) => (log += String(d)));
+		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+		const until = Date.now() + timeoutMs;
+		while (!log.includes(ready)) {
+			if (child.exitCode !== null || Date.now() > until) {
+				child.kill('SIGKILL');
+				throw new Error(`n8n ${args.join(' ')} did not come up:\n${log.slice(-3000)}`);
+			}
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		return {
+			log: () => log,
+			stop: async () => {
+				child.kill('SIGTERM');
+				await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+				if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+			},
+		};
+	};
 	return {
 		importCredentials: async (credentials) => {
 			await cli(['import:credentials', `--input=${file(`credentials-${++imported}.json`, credentials)}`]);
@@ -151,42 +301,65 @@ export async function startRealN8n(): Promise<RealN8n> {
 		},
 		serve: async () => {
 			const port = await freePort();
-			const child = spawn(bin.node, [bin.n8n, 'start'], { env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' }, cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
-			let log = '';
-			child.stdout?.on('data', (d) => (log += String(d)));
-			child.stderr?.on('data', (d) => (log += String(d)));
-			const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-			// Published workflows are live once n8n says the editor is up.
-			const until = Date.now() + 120_000;
-			while (!log.includes('Editor is now accessible')) {
-				if (child.exitCode !== null || Date.now() > until) {
-					child.kill('SIGKILL');
-					throw new Error(`n8n start did not come up:\n${log.slice(-3000)}`);
+			const child = await spawnReady(['start'], { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' }, 'Editor is now accessible');
+			return serverAt(port, child);
+		},
+		serveQueueMode: async (options = {}) => {
+			const redis = new URL(REDIS_URL);
+			// Fails here, with the address, rather than as four n8n processes retrying Redis.
+			await redisCommand(['PING']).catch((error: Error) => {
+				throw new Error(`n8n's queue mode needs Redis at ${REDIS_URL} (TEST_REDIS_URL): ${error.message}`);
+			});
+			const redisPrefix = `n8n_e2e_${process.pid}_${Date.now()}`;
+			const queue: NodeJS.ProcessEnv = {
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_HOST: redis.hostname,
+				QUEUE_BULL_REDIS_PORT: redis.port || '6379',
+				QUEUE_BULL_REDIS_DB: redis.pathname.slice(1) || '0',
+				// The Bull queue's keys, and n8n's own (pub/sub channels, cache): parallel suites do not meet.
+				QUEUE_BULL_PREFIX: redisPrefix,
+				N8N_REDIS_KEY_PREFIX: redisPrefix,
+				// A test stops its processes idle: no need to wait 30 s for running executions.
+				N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+				...(options.webhookUrl ? { WEBHOOK_URL: options.webhookUrl } : {}),
+			};
+			const own = async () => ({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
+			// The database was migrated by the imports before: the processes can start together.
+			const mainPort = await freePort();
+			const webhookPorts = await Promise.all(Array.from({ length: options.webhookProcesses ?? 2 }, () => freePort()));
+			const started = await Promise.allSettled([
+				spawnReady(['start'], { ...queue, ...(await own()), N8N_PORT: String(mainPort), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' }, 'Editor is now accessible', READY_TOGETHER_MS),
+				// Two webhook processes would share one event log file (n8nEventLog-webhook-processor.log) in the user folder.
+				...webhookPorts.map(async (port, i) => spawnReady(['webhook'], { ...queue, ...(await own()), N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_EVENTBUS_LOGWRITER_LOGBASENAME: `n8nEventLog-${i + 1}` }, 'Webhook listener waiting for requests', READY_TOGETHER_MS)),
+				...Array.from({ length: options.workers ?? 1 }, async (_, i) => spawnReady(['worker'], { ...queue, ...(await own()), N8N_EVENTBUS_LOGWRITER_LOGBASENAME: `n8nEventLog-${i + 1}` }, 'n8n worker is now ready', READY_TOGETHER_MS)),
+			]);
+			const children = started.filter((r): r is PromiseFulfilledResult<N8nProcess> => r.status === 'fulfilled').map((r) => r.value);
+			const deleteKeys = async () => {
+				for (let cursor = '0'; ; ) {
+					const [next, keys] = (await redisCommand(['SCAN', cursor, 'MATCH', `*${redisPrefix}*`, 'COUNT', '1000'])) as [string, string[]];
+					if (keys.length) await redisCommand(['DEL', ...keys]);
+					if ((cursor = next) === '0') return;
 				}
-				await new Promise((r) => setTimeout(r, 200));
+			};
+			const stop = async () => {
+				await Promise.all(children.map((c) => c.stop()));
+				await deleteKeys();
+			};
+			const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+			if (failed) {
+				await stop();
+				throw failed.reason;
 			}
+			const [main, ...rest] = children;
 			return {
-				url: `http://127.0.0.1:${port}`,
-				log: () => log,
-				webhookLive: async (path) => {
-					// A GET to a POST-only webhook: "not registered" until it is live, then "Did you mean
-					// to make a POST request?" (no run starts either way).
-					const until = Date.now() + 60_000;
-					for (;;) {
-						const res = await fetch(`http://127.0.0.1:${port}/webhook/${path}`).catch(() => undefined);
-						const text = res ? await res.text() : '';
-						if (res && (res.status !== 404 || text.includes('Did you mean'))) return;
-						if (Date.now() > until) throw new Error(`webhook ${path} never went live:\n${log.slice(-3000)}`);
-						await new Promise((r) => setTimeout(r, 500));
-					}
-				},
-				stop: async () => {
-					child.kill('SIGTERM');
-					await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-					if (child.exitCode === null) child.kill('SIGKILL');
-				},
+				main: serverAt(mainPort, main),
+				webhooks: rest.slice(0, webhookPorts.length).map((c, i) => serverAt(webhookPorts[i], c)),
+				workers: rest.slice(webhookPorts.length),
+				redisPrefix,
+				stop,
 			};
 		},
+		databaseUrl: database.url,
 		close: async () => {
 			await database.drop();
 			rmSync(home, { recursive: true, force: true });
