@@ -74,8 +74,11 @@ export async function soak(): Promise<Row[]> {
 			// Keep to the rate: as many requests as the clock says should have gone by now.
 			const due = Math.floor(((Date.now() - started) / 1000) * RATE);
 			while (sent < due) {
-				const p = post(agent, server.port, requests[sent++]).then((s) => {
+				const index = sent++;
+				const p = post(agent, server.port, requests[index]).then((s) => {
 					statuses[s] = (statuses[s] ?? 0) + 1;
+					// Acknowledged, so it must reach Meta; a refused connection is the sender's to retry.
+					if (s === 200) hostile.expected.add(`Purchase\u0000${9_000_000_000 + index}`);
 					inflight.delete(p);
 				});
 				inflight.add(p);
@@ -89,7 +92,6 @@ export async function soak(): Promise<Row[]> {
 		await Promise.all(inflight);
 		await hostile.stop();
 		health.stop();
-		for (let i = 0; i < sent; i++) hostile.expected.add(`Purchase\u0000${9_000_000_000 + i}`);
 		// Drained: every expected event at Meta, or two minutes without progress.
 		for (let waited = 0, last = -1; waited < 120_000; waited += 1_000) {
 			delivered = atMeta(meta);
