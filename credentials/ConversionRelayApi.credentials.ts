@@ -8,10 +8,14 @@ import type {
 } from 'n8n-workflow';
 import { RELAY_SIGNATURE_HEADER, signRelayRequest } from '../nodes/core/signatures/relay';
 
+/**
+ * The relay service's URL and API secret (the service in service/, not Meta). `name` stays as it
+ * was, "conversionRelayApi": saved workflows refer to credentials by it.
+ */
 export class ConversionRelayApi implements ICredentialType {
 	name = 'conversionRelayApi';
 
-	displayName = 'Conversion Relay API';
+	displayName = 'Conversion Relay Service API';
 
 	icon: Icon = { light: 'file:icons/relay.svg', dark: 'file:icons/relay.dark.svg' };
 

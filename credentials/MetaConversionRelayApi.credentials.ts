@@ -6,10 +6,16 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+/**
+ * A token for Meta's own Graph API: the Meta Conversions API node's "Directly to Meta" delivery
+ * and the Meta Custom Audiences node. Not the relay service's credential (Conversion Relay
+ * Service API), which its former display name, "Meta Conversion Relay API", suggested. `name`
+ * stays as it was: saved workflows refer to credentials by it.
+ */
 export class MetaConversionRelayApi implements ICredentialType {
 	name = 'metaConversionRelayApi';
 
-	displayName = 'Meta Conversion Relay API';
+	displayName = 'Meta Graph API';
 
 	icon: Icon = { light: 'file:icons/meta.svg', dark: 'file:icons/meta.dark.svg' };
 

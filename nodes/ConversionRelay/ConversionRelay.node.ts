@@ -79,7 +79,7 @@ export class ConversionRelay implements INodeType {
 				default: 'verifySignature',
 			},
 			{
-				displayName: 'Event operations use the Conversion Relay API credential. The Chatwoot and HubSpot webhook credentials are only for Webhook → Verify Signature: leave them empty.',
+				displayName: 'Event operations use the Conversion Relay Service API credential. The Chatwoot and HubSpot webhook credentials are only for Webhook → Verify Signature: leave them empty.',
 				name: 'eventCredentialNotice',
 				type: 'notice',
 				default: '',

@@ -36,8 +36,8 @@ export class MetaConversionsApi implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Directly to Meta', value: 'direct', description: 'This node sends to the Conversions API and reports Meta\'s answer per item. Uses the Meta Conversion Relay API credential.' },
-					{ name: 'Through the Relay Service', value: 'relay', description: 'The relay service stores the hashed events and delivers them with retries; nothing is lost while Meta is down. Uses the Conversion Relay API credential.' },
+					{ name: 'Directly to Meta', value: 'direct', description: 'This node sends to the Conversions API and reports Meta\'s answer per item. Uses the Meta Graph API credential.' },
+					{ name: 'Through the Relay Service', value: 'relay', description: 'The relay service stores the hashed events and delivers them with retries; nothing is lost while Meta is down. Uses the Conversion Relay Service API credential.' },
 				],
 				default: 'direct',
 				description: 'Where the events go. Only the credential of the chosen delivery is needed; the other credential field can stay empty.',

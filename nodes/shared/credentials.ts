@@ -11,8 +11,8 @@ import { NodeOperationError, type ICredentialDataDecryptedObject, type IExecuteF
  * asks for the one it needs here, before anything is sent.
  */
 export const CREDENTIAL_NAMES: Readonly<Record<string, string>> = {
-	metaConversionRelayApi: 'Meta Conversion Relay API',
-	conversionRelayApi: 'Conversion Relay API',
+	metaConversionRelayApi: 'Meta Graph API',
+	conversionRelayApi: 'Conversion Relay Service API',
 	chatwootWebhookApi: 'Chatwoot Webhook API',
 	hubSpotWebhookApi: 'HubSpot Webhook API',
 };

@@ -57,13 +57,13 @@ describe('Meta Conversions API: the credential of the chosen Delivery', () => {
 	it('without a Meta credential, says which one to select and sends nothing', async () => {
 		const ctx = executeContext({ params: metaParams('direct'), credentials: {}, continueOnFail: true });
 		withCredentials(ctx, { conversionRelayApi: { baseUrl: 'http://relay.test', apiSecret: 's' } });
-		await expect(new MetaConversionsApi().execute.call(ctx)).rejects.toThrow('Delivery "Directly to Meta": select a Meta Conversion Relay API credential (none is selected)');
+		await expect(new MetaConversionsApi().execute.call(ctx)).rejects.toThrow('Delivery "Directly to Meta": select a Meta Graph API credential (none is selected)');
 	});
 
 	it('Through the Relay Service without a relay credential says so, and never falls back to Meta', async () => {
 		const ctx = executeContext({ params: metaParams('relay'), credentials: {} });
 		const asked = withCredentials(ctx, { metaConversionRelayApi: meta });
-		await expect(new MetaConversionsApi().execute.call(ctx)).rejects.toThrow('Delivery "Through the Relay Service": select a Conversion Relay API credential (none is selected)');
+		await expect(new MetaConversionsApi().execute.call(ctx)).rejects.toThrow('Delivery "Through the Relay Service": select a Conversion Relay Service API credential (none is selected)');
 		expect(asked).toEqual(['conversionRelayApi']);
 	});
 
@@ -110,6 +110,6 @@ describe('Conversion Relay: each operation asks for its own credential', () => {
 	it('an Event operation without the relay credential names it before any request', async () => {
 		const ctx = executeContext({ credentials: {}, params: { resource: 'event', operation: 'get', relayEventId: 'e-1' } });
 		withCredentials(ctx, { chatwootWebhookApi: { secret: SECRET } });
-		await expect(new ConversionRelay().execute.call(ctx)).rejects.toThrow('Event operations: select a Conversion Relay API credential (none is selected)');
+		await expect(new ConversionRelay().execute.call(ctx)).rejects.toThrow('Event operations: select a Conversion Relay Service API credential (none is selected)');
 	});
 });

@@ -1,4 +1,5 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
+import { SHOPIFY } from '../brand';
 import * as get from './get.operation';
 import * as recordPurchase from './recordPurchase.operation';
 import * as search from './search.operation';
@@ -16,7 +17,7 @@ export const contactDescription: INodeProperties[] = [
 		options: [
 			{ name: 'Create or Update', value: 'upsert', action: 'Create or update contacts', description: 'Create a new record, or update the current one if it already exists (upsert)' },
 			{ name: 'Get', value: 'get', action: 'Get a contact', description: 'Get a contact by e-mail or ID' },
-			{ name: 'Record Purchase', value: 'recordPurchase', action: 'Record a shopify purchase on a contact', description: 'Write a Shopify order\'s or customer\'s totals onto the buyer\'s contact' },
+			{ name: 'Record Purchase', value: 'recordPurchase', action: `Record a ${SHOPIFY} purchase on a contact`, description: 'Write a Shopify order\'s or customer\'s totals onto the buyer\'s contact' },
 			{ name: 'Search', value: 'search', action: 'Search contacts', description: 'Find contacts by property values' },
 		],
 		default: 'upsert',

@@ -1,4 +1,5 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
+import { SHOPIFY } from '../brand';
 import * as upsertFromOrder from './upsertFromOrder.operation';
 
 export const dealOperations = { upsertFromOrder: upsertFromOrder.execute };
@@ -14,7 +15,7 @@ export const dealDescription: INodeProperties[] = [
 			{
 				name: 'Create or Update From Order',
 				value: 'upsertFromOrder',
-				action: 'Create or update a deal from a shopify order',
+				action: `Create or update a deal from a ${SHOPIFY} order`,
 				description: 'One deal per Shopify order, associated with the buyer\'s contact',
 			},
 		],

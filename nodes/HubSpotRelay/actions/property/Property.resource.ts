@@ -1,4 +1,5 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
+import { SHOPIFY } from '../brand';
 import * as ensure from './ensure.operation';
 
 export const propertyOperations = { ensure: ensure.execute };
@@ -14,7 +15,7 @@ export const propertyDescription: INodeProperties[] = [
 			{
 				name: 'Ensure Shopify Properties',
 				value: 'ensure',
-				action: 'Ensure the shopify properties exist',
+				action: `Ensure the ${SHOPIFY} properties exist`,
 				description: 'Create the shopify_* contact and deal properties this node writes, once per run',
 			},
 		],

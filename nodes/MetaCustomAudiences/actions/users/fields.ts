@@ -42,7 +42,10 @@ export const usersFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		description: 'Raw values per item, usually expressions such as {{ $JSON.email }}. The node normalizes and hashes them as Meta specifies; already hashed values are sent as they are. Fields outside the schema are ignored (except Country, which also completes phone numbers).',
+		description: 'Raw values per item, usually expressions. The node normalizes and hashes them as Meta specifies; already hashed values are sent as they are. Fields outside the schema are ignored (except Country, which also completes phone numbers).',
+		// n8n's variable is $json, in lower case. Kept out of `description`: n8n's lint rule
+		// node-param-description-miscased-json upper-cases every "json" there (it had written $JSON).
+		hint: 'E.g. Email: {{ $json.email }}',
 		options: CUSTOMER_FIELDS.map((f) => ({ displayName: f.label, name: f.name, type: 'string', default: '', description: f.hint })),
 	},
 	{
