@@ -5,7 +5,9 @@ const placeholders = EVENT_ID_PLACEHOLDERS.map((p) => `{${p}}`).join(', ');
 
 export const properties: INodeProperties[] = [
 	{
-		displayName: 'Topics',
+		// "Trigger On": n8n's nodes panel lists each option of a trigger's "Trigger On" (or
+		// "Events") parameter as its own trigger ("On Order Paid", …); under "Topics" it showed one.
+		displayName: 'Trigger On',
 		name: 'topics',
 		type: 'multiOptions',
 		required: true,
