@@ -63,13 +63,44 @@ describe('Meta Conversions API node → POST /{pixel}/events', () => {
 		const [out] = await new MetaConversionsApi().execute.call(ctx);
 		expect(scope.isDone()).toBe(true);
 		expect(out).toHaveLength(3);
+		// Each item says what it got; Meta's count, for the request, comes once (on its first item).
 		expect(out[0]).toEqual({
-			json: { events_received: 3, fbtrace_id: 'TRACE1', messages: [], event_name: 'Purchase', event_id: '1001', event_time: NOW, user_data: expectedEvent(0).user_data },
+			json: { received: true, fbtrace_id: 'TRACE1', event_name: 'Purchase', event_id: '1001', event_time: NOW, user_data: expectedEvent(0).user_data, batch: { events_sent: 3, events_received: 3, messages: [] } },
 			pairedItem: { item: 0 },
 		});
+		expect(out[1]).toEqual({
+			json: { received: true, fbtrace_id: 'TRACE1', event_name: 'Purchase', event_id: '1002', event_time: NOW, user_data: expectedEvent(1).user_data },
+			pairedItem: { item: 1 },
+		});
+		expect(out.map((o) => o.json.batch)).toEqual([{ events_sent: 3, events_received: 3, messages: [] }, undefined, undefined]);
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		// The access token travels in a header only, never in the URL.
 		expect(ctx.requests[0].options.url).not.toContain('TOKEN');
+	});
+
+	it('reports each request\'s count once, so the batch counts add up to the items received', async () => {
+		const scope = nock(GRAPH)
+			.post('/v25.0/123456/events', (body) => body.data.length === 2)
+			.reply(200, { events_received: 2, fbtrace_id: 'FIRST', messages: [] })
+			.post('/v25.0/123456/events', (body) => body.data.length === 1)
+			.reply(200, { events_received: 1, fbtrace_id: 'SECOND', messages: ['a warning'] });
+		const [out] = await new MetaConversionsApi().execute.call(context({ params: { options: { batchSize: 2 } } }));
+		expect(scope.isDone()).toBe(true);
+		expect(out.map((o) => [o.json.received, o.json.fbtrace_id, o.json.batch ?? null])).toEqual([
+			[true, 'FIRST', { events_sent: 2, events_received: 2, messages: [] }],
+			[true, 'FIRST', null],
+			[true, 'SECOND', { events_sent: 1, events_received: 1, messages: ['a warning'] }],
+		]);
+		const counted = out.reduce((sum, o) => sum + ((o.json.batch as { events_received?: number } | undefined)?.events_received ?? 0), 0);
+		expect(counted).toBe(out.filter((o) => o.json.received === true).length);
+		for (const o of out) expect(o.json).not.toHaveProperty('events_received');
+	});
+
+	it('says received: false for a repeat of an event earlier in the run, which is not sent', async () => {
+		const scope = nock(GRAPH).post('/v25.0/123456/events', (body) => body.data.length === 2).reply(200, { events_received: 2, fbtrace_id: 'T' });
+		const [out] = await new MetaConversionsApi().execute.call(context({ params: { eventId: (i: number) => (i === 2 ? '1001' : customers[i].order) } }));
+		expect(scope.isDone()).toBe(true);
+		expect(out[2].json).toEqual({ received: false, duplicate: true, event_name: 'Purchase', event_id: '1001' });
 	});
 
 	it('adds appsecret_proof when the credential has an app secret', async () => {
@@ -97,6 +128,8 @@ describe('Meta Conversions API node → POST /{pixel}/events', () => {
 		const [out] = await new MetaConversionsApi().execute.call(context({ continueOnFail: true }));
 		expect(bodies).toEqual([['1001', '1002', 'bad'], ['1001', '1002'], ['bad']]);
 		expect(out.map((o) => o.json.fbtrace_id ?? o.json.error)).toEqual(['ok-1001-1002', 'ok-1001-1002', 'The timestamp is too old']);
+		// The request that carried the two accepted events is reported once, on its first item.
+		expect(out.map((o) => o.json.batch ?? null)).toEqual([{ events_sent: 2, events_received: 2, messages: [] }, null, null]);
 	});
 
 	it('fails the run on Meta’s error without continue-on-fail', async () => {

@@ -110,9 +110,10 @@ describe('Meta Conversions API node: Meta errors in a real n8n', () => {
 		]);
 		const out = run.output.Meta;
 		expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(out[0].json).toMatchObject({ events_received: 1, event_id: 'err-1' });
+		// err-1 and err-3 went in requests of their own, so each carries its request's count.
+		expect(out[0].json).toMatchObject({ received: true, event_id: 'err-1', batch: { events_sent: 1, events_received: 1 } });
 		expect(out[1].json).toEqual({ error: INVALID.error.error_user_msg });
-		expect(out[2].json).toMatchObject({ events_received: 1, event_id: 'err-3' });
+		expect(out[2].json).toMatchObject({ received: true, event_id: 'err-3', batch: { events_sent: 1, events_received: 1 } });
 	}, 180_000);
 
 	it('an expired token (190): one request, not retried nor halved; every item carries Meta\'s message (continue on error)', async () => {
@@ -147,6 +148,6 @@ describe('Meta Conversions API node: Meta errors in a real n8n', () => {
 		expect(meta.received).toHaveLength(2);
 		expect(meta.received[1].body).toEqual(meta.received[0].body);
 		expect(ids(meta.received[1])).toEqual(['err-1', 'err-2', 'err-3']);
-		expect(run.output.Meta.map((i) => i.json.events_received)).toEqual([3, 3, 3]);
+		expect(run.output.Meta.map((i) => [i.json.received, i.json.batch ?? null])).toEqual([[true, { events_sent: 3, events_received: 3, messages: [] }], [true, null], [true, null]]);
 	}, 180_000);
 });

@@ -94,7 +94,9 @@ describe('Meta Conversions API node in a real n8n', () => {
 		]);
 		const out = run.output.Meta;
 		expect(out).toHaveLength(3);
-		expect(out.map((i) => i.json.events_received)).toEqual([3, 3, 3]);
+		// Each item: its own outcome; Meta's count for the one request once, on its first item.
+		expect(out.map((i) => i.json.received)).toEqual([true, true, true]);
+		expect(out.map((i) => i.json.batch ?? null)).toEqual([{ events_sent: 3, events_received: 3, messages: [] }, null, null]);
 		expect(out.map((i) => i.json.event_id)).toEqual(['n8n-1001', 'n8n-1002', 'n8n-1003']);
 		expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});

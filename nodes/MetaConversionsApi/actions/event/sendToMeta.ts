@@ -39,16 +39,21 @@ async function postEvents(this: IExecuteFunctions, pixelId: string, events: read
 	return ok ? { ok: true, result: response } : { ok: false, invalid: failure?.class === 'invalid', error: response };
 }
 
-/** Meta's answer for the request that carried the event, with what was sent. */
-function receivedJson(body: IDataObject, event: ServerEvent): IDataObject {
+/**
+ * One item's output: that its event was received (Meta answers per request, not per event), the
+ * request's fbtrace_id, and what was sent. Meta's counts and messages are the request's, so they
+ * come once, as `batch` on the first item of each request: repeated on every item, a column of
+ * events_received summed to the batch size times itself (3 items showed 3 each).
+ */
+function receivedJson(body: IDataObject, event: ServerEvent, batch?: { eventsSent: number }): IDataObject {
 	return {
-		events_received: body.events_received as number,
+		received: true,
 		fbtrace_id: body.fbtrace_id as string,
-		messages: (body.messages as IDataObject[]) ?? [],
 		event_name: event.event_name,
 		event_id: event.event_id ?? null,
 		event_time: event.event_time,
 		user_data: event.user_data as IDataObject,
+		...(batch ? { batch: { events_sent: batch.eventsSent, events_received: body.events_received as number, messages: (body.messages as IDataObject[]) ?? [] } } : {}),
 	};
 }
 
@@ -60,14 +65,21 @@ async function sendGroup(this: IExecuteFunctions, group: PixelGroup, outcomes: I
 	const { kept, duplicates } = dropDuplicateEvents(group.pending.map((p) => ({ ...p, event_name: p.event.event_name, event_id: p.event.event_id })));
 	for (const d of duplicates) {
 		const { index, event } = group.pending[d];
-		outcomes.set(index, { ok: true, json: { duplicate: true, event_name: event.event_name, event_id: event.event_id ?? null } });
+		outcomes.set(index, { ok: true, json: { received: false, duplicate: true, event_name: event.event_name, event_id: event.event_id ?? null } });
 	}
 	for (const batch of chunk(kept, group.batchSize)) {
 		const sent = await sendWithBisection(batch, (part) => postEvents.call(this, group.pixelId, part, group.testEventCode));
+		// The items a request carried share its answer (the same object), bisected or not.
+		const carried = new Map<GraphResponse, number>();
+		for (const outcome of sent) if (outcome.ok && outcome.result) carried.set(outcome.result, (carried.get(outcome.result) ?? 0) + 1);
+		const reported = new Set<GraphResponse>();
 		for (const outcome of sent) {
 			const { index, event } = outcome.item;
-			if (outcome.ok && outcome.result) outcomes.set(index, { ok: true, json: receivedJson(outcome.result.body, event) });
-			else outcomes.set(index, { ok: false, error: graphApiError.call(this, outcome.error as GraphResponse, index) });
+			if (outcome.ok && outcome.result) {
+				const first = !reported.has(outcome.result);
+				reported.add(outcome.result);
+				outcomes.set(index, { ok: true, json: receivedJson(outcome.result.body, event, first ? { eventsSent: carried.get(outcome.result)! } : undefined) });
+			} else outcomes.set(index, { ok: false, error: graphApiError.call(this, outcome.error as GraphResponse, index) });
 		}
 	}
 }
