@@ -11,7 +11,17 @@ const notShipped = ['test/**', 'scripts/**', 'service/**', 'bench/**'];
 const community = n8nCommunityNodesPlugin.configs.recommended;
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '.relay-data/**', 'service/.bench-dist/**'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'coverage/**',
+			'**/*.js',
+			'**/*.mjs',
+			'.relay-data/**',
+			'service/.bench-dist/**',
+		],
+	},
 	{
 		files: ['**/*.ts'],
 		ignores: notShipped,

@@ -27,13 +27,18 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	for (const name of names) {
 		const run = SCENARIOS[name] ?? ON_REQUEST[name];
-		if (!run) throw new Error(`unknown scenario ${name}; known: ${[...Object.keys(SCENARIOS), ...Object.keys(ON_REQUEST)].join(', ')}`);
+		if (!run)
+			throw new Error(
+				`unknown scenario ${name}; known: ${[...Object.keys(SCENARIOS), ...Object.keys(ON_REQUEST)].join(', ')}`,
+			);
 		process.stderr.write(`bench: ${name}…\n`);
 		const t = Date.now();
 		rows.push(...(await run()));
 		process.stderr.write(`bench: ${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
 	}
-	process.stdout.write(`${renderTable(rows)}\n\ncommand: npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''} · ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`);
+	process.stdout.write(
+		`${renderTable(rows)}\n\ncommand: npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''} · ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`,
+	);
 }
 
 main().catch((error: unknown) => {

@@ -23,7 +23,8 @@ export class ChatwootWebhookApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Shown in Chatwoot under Settings → Integrations → Webhooks, on the webhook that calls this workflow',
+			description:
+				'Shown in Chatwoot under Settings → Integrations → Webhooks, on the webhook that calls this workflow',
 		},
 		{
 			displayName: 'Previous Webhook Secret',
@@ -31,7 +32,8 @@ export class ChatwootWebhookApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Only while rotating: deliveries signed with the old secret are still accepted until you clear this field',
+			description:
+				'Only while rotating: deliveries signed with the old secret are still accepted until you clear this field',
 		},
 	];
 }

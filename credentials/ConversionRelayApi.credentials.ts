@@ -46,12 +46,23 @@ export class ConversionRelayApi implements ICredentialType {
 	 * travels, and a captured request cannot be replayed after five minutes. The body is signed
 	 * as the exact string that is sent.
 	 */
-	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
-		const body = requestOptions.body === undefined || requestOptions.body === '' ? '' : typeof requestOptions.body === 'string' ? requestOptions.body : JSON.stringify(requestOptions.body);
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => {
+		const body =
+			requestOptions.body === undefined || requestOptions.body === ''
+				? ''
+				: typeof requestOptions.body === 'string'
+					? requestOptions.body
+					: JSON.stringify(requestOptions.body);
 		return {
 			...requestOptions,
 			...(body ? { body } : {}),
-			headers: { ...requestOptions.headers, [RELAY_SIGNATURE_HEADER]: signRelayRequest(body, String(credentials.apiSecret)) },
+			headers: {
+				...requestOptions.headers,
+				[RELAY_SIGNATURE_HEADER]: signRelayRequest(body, String(credentials.apiSecret)),
+			},
 		};
 	};
 

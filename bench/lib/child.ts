@@ -13,8 +13,15 @@ export interface ChildServer {
  * Runs a compiled bench/servers script (`tsc -p bench/tsconfig.json`) in its own process; it
  * prints one JSON line when ready. Also used by the crash test, from the TypeScript sources.
  */
-export function startChild(script: string, env: Record<string, string> = {}, args: string[] = []): Promise<ChildServer> {
-	const child = spawn(process.execPath, [...args, join(ROOT, 'service/.bench-dist/bench/servers', `${script}.js`)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export function startChild(
+	script: string,
+	env: Record<string, string> = {},
+	args: string[] = [],
+): Promise<ChildServer> {
+	const child = spawn(process.execPath, [...args, join(ROOT, 'service/.bench-dist/bench/servers', `${script}.js`)], {
+		env: { ...process.env, ...env },
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	return new Promise((resolve, reject) => {
 		let buffered = '';
 		const onData = (chunk: Buffer) => {

@@ -20,12 +20,28 @@ export interface HostileTraffic {
 
 const key = (name: string, id: string) => `${name}\u0000${id}`;
 
-function send(agent: Agent, port: number, path: string, headers: Record<string, string>, body: string): Promise<number> {
+function send(
+	agent: Agent,
+	port: number,
+	path: string,
+	headers: Record<string, string>,
+	body: string,
+): Promise<number> {
 	return new Promise((resolve) => {
-		const req = request({ host: '127.0.0.1', port, method: 'POST', path, agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-			res.resume();
-			res.on('end', () => resolve(res.statusCode ?? 0));
-		});
+		const req = request(
+			{
+				host: '127.0.0.1',
+				port,
+				method: 'POST',
+				path,
+				agent,
+				headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+			},
+			(res) => {
+				res.resume();
+				res.on('end', () => resolve(res.statusCode ?? 0));
+			},
+		);
 		req.on('error', () => resolve(0));
 		req.end(body);
 	});
@@ -38,8 +54,12 @@ function slowUploads(port: number, sockets: number, tally: (what: string) => voi
 	const start = (authenticated: boolean) => {
 		if (stopped) return;
 		const socket = connect(port, '127.0.0.1', () => {
-			const auth = authenticated ? `Authorization: Bearer ${BENCH_SECRET}\r\n` : 'Authorization: Bearer not-the-secret\r\n';
-			socket.write(`POST /v1/events HTTP/1.1\r\nHost: relay\r\nContent-Type: application/json\r\nContent-Length: 4000000\r\n${auth}\r\n{"data":[`);
+			const auth = authenticated
+				? `Authorization: Bearer ${BENCH_SECRET}\r\n`
+				: 'Authorization: Bearer not-the-secret\r\n';
+			socket.write(
+				`POST /v1/events HTTP/1.1\r\nHost: relay\r\nContent-Type: application/json\r\nContent-Length: 4000000\r\n${auth}\r\n{"data":[`,
+			);
 		});
 		open.add(socket);
 		const drip = setInterval(() => socket.writable && socket.write(' '), 1_000);
@@ -58,7 +78,10 @@ function slowUploads(port: number, sockets: number, tally: (what: string) => voi
 	};
 }
 
-export function startHostileTraffic(port: number, options: { slowSockets?: number; everyMs?: number } = {}): HostileTraffic {
+export function startHostileTraffic(
+	port: number,
+	options: { slowSockets?: number; everyMs?: number } = {},
+): HostileTraffic {
 	const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 	const expected = new Set<string>();
 	const counts: Record<string, number> = {};
@@ -76,17 +99,43 @@ export function startHostileTraffic(port: number, options: { slowSockets?: numbe
 		const r = round++;
 		// An event too large to ever send beside a normal one: the normal one is kept.
 		const normal = { event_name: 'Lead', event_id: `hostile-normal-${r}`, email: `h${r}@example.com` };
-		const huge = { event_name: 'Lead', event_id: `hostile-huge-${r}`, email: `huge${r}@example.com`, custom_data: { note: 'x'.repeat(200_000) } };
+		const huge = {
+			event_name: 'Lead',
+			event_id: `hostile-huge-${r}`,
+			email: `huge${r}@example.com`,
+			custom_data: { note: 'x'.repeat(200_000) },
+		};
 		expected.add(key('Lead', normal.event_id));
-		track(send(agent, port, '/v1/events', bearer, JSON.stringify({ data: [huge, normal] })).then((s) => tally(`oversized beside normal → ${s}`)));
+		track(
+			send(agent, port, '/v1/events', bearer, JSON.stringify({ data: [huge, normal] })).then((s) =>
+				tally(`oversized beside normal → ${s}`),
+			),
+		);
 		// A signed request replayed five times: one event.
 		const signedBody = JSON.stringify({ event_name: 'Contact', email: `replay${r}@example.com` });
 		const signature = signRelayRequest(signedBody, BENCH_SECRET);
-		const replays = Array.from({ length: 6 }, () => send(agent, port, '/v1/events', { 'content-type': 'application/json', 'x-relay-signature': signature }, signedBody));
+		const replays = Array.from({ length: 6 }, () =>
+			send(
+				agent,
+				port,
+				'/v1/events',
+				{ 'content-type': 'application/json', 'x-relay-signature': signature },
+				signedBody,
+			),
+		);
 		track(Promise.all(replays).then((s) => s.forEach((x) => tally(`signed request and replays → ${x}`))));
 		counts['signed requests (one event each expected)'] = r + 1;
 		// One Shopify delivery twenty times at once.
-		const order = JSON.stringify({ id: 8_000_000_000 + r, email: `storm${r}@example.com`, total_price: '10.00', currency: 'EUR', financial_status: 'paid', created_at: new Date().toISOString(), processed_at: new Date().toISOString(), line_items: [] });
+		const order = JSON.stringify({
+			id: 8_000_000_000 + r,
+			email: `storm${r}@example.com`,
+			total_price: '10.00',
+			currency: 'EUR',
+			financial_status: 'paid',
+			created_at: new Date().toISOString(),
+			processed_at: new Date().toISOString(),
+			line_items: [],
+		});
 		const headers = {
 			'content-type': 'application/json',
 			'x-shopify-hmac-sha256': signShopifyWebhook(order, SHOPIFY_SECRET),

@@ -16,10 +16,20 @@ export interface LoadResult {
 
 function send(agent: Agent, port: number, r: LoadRequest): Promise<number> {
 	return new Promise((resolve, reject) => {
-		const req = request({ host: '127.0.0.1', port, method: 'POST', path: r.path, agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) } }, (res) => {
-			res.resume();
-			res.on('end', () => resolve(res.statusCode ?? 0));
-		});
+		const req = request(
+			{
+				host: '127.0.0.1',
+				port,
+				method: 'POST',
+				path: r.path,
+				agent,
+				headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) },
+			},
+			(res) => {
+				res.resume();
+				res.on('end', () => resolve(res.statusCode ?? 0));
+			},
+		);
 		req.on('error', reject);
 		req.end(r.body);
 	});
@@ -29,7 +39,11 @@ function send(agent: Agent, port: number, r: LoadRequest): Promise<number> {
  * A closed loop: `concurrency` clients, each sending its next request when the last one is
  * answered, for `seconds` after a warm-up. The same client measures the baseline and the subject.
  */
-export async function closedLoop(port: number, next: () => LoadRequest, options: { concurrency: number; seconds: number; warmupSeconds?: number }): Promise<LoadResult> {
+export async function closedLoop(
+	port: number,
+	next: () => LoadRequest,
+	options: { concurrency: number; seconds: number; warmupSeconds?: number },
+): Promise<LoadResult> {
 	const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
 	const warmUntil = Date.now() + (options.warmupSeconds ?? 1) * 1000;
 	const until = warmUntil + options.seconds * 1000;

@@ -8,11 +8,21 @@ export const SHOPIFY_SECRET = 'bench-shopify-secret';
 
 /** Signed orders/paid deliveries, each a different order and delivery id, made before the clock starts. */
 export function signedOrders(count: number): LoadRequest[] {
-	const order = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/shopify/order-with-fbclid.json'), 'utf8')) as Record<string, unknown>;
+	const order = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/shopify/order-with-fbclid.json'), 'utf8')) as Record<
+		string,
+		unknown
+	>;
 	const now = Date.now();
 	const out: LoadRequest[] = [];
 	for (let i = 0; i < count; i++) {
-		const body = JSON.stringify({ ...order, id: 9_000_000_000 + i, order_number: 10_000 + i, email: `buyer${i}@example.com`, created_at: new Date(now - 3_600_000).toISOString(), processed_at: new Date(now - 3_500_000).toISOString() });
+		const body = JSON.stringify({
+			...order,
+			id: 9_000_000_000 + i,
+			order_number: 10_000 + i,
+			email: `buyer${i}@example.com`,
+			created_at: new Date(now - 3_600_000).toISOString(),
+			processed_at: new Date(now - 3_500_000).toISOString(),
+		});
 		out.push({
 			path: '/v1/webhooks/shopify',
 			body,

@@ -13,7 +13,15 @@ export interface Row {
 /** The results as a Markdown table, with the machine it ran on. */
 export function renderTable(rows: Row[]): string {
 	const header = ['scenario', 'figure', 'value', 'baseline (same run)', 'ratio', 'target', 'met'];
-	const lines = rows.map((r) => [r.scenario, r.figure, r.value, r.baseline, r.ratio, r.target, r.met === undefined ? '' : r.met ? 'yes' : 'NO']);
+	const lines = rows.map((r) => [
+		r.scenario,
+		r.figure,
+		r.value,
+		r.baseline,
+		r.ratio,
+		r.target,
+		r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+	]);
 	const cpu = cpus();
 	return [
 		`machine: ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), node ${process.version}`,

@@ -14,7 +14,10 @@ export function rawHashRate(seconds = 1): number {
 	const until = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
 	const started = process.hrtime.bigint();
 	while (process.hrtime.bigint() < until) {
-		for (let i = 0; i < 1000; i++) createHash('sha256').update(inputs[n++ & 1023]).digest('hex');
+		for (let i = 0; i < 1000; i++)
+			createHash('sha256')
+				.update(inputs[n++ & 1023])
+				.digest('hex');
 	}
 	return n / (Number(process.hrtime.bigint() - started) / 1e9);
 }
@@ -35,7 +38,8 @@ export async function batchIngest(): Promise<Row[]> {
 		try {
 			const r = await closedLoop(server.port, () => bodies[i++ % bodies.length], { concurrency: 2, seconds: 5 });
 			if (i > bodies.length) throw new Error('batch ingest: ran out of distinct events; make more bodies');
-			if (Object.keys(r.statuses).some((s) => s !== '202')) throw new Error(`batch ingest: ${JSON.stringify(r.statuses)}`);
+			if (Object.keys(r.statuses).some((s) => s !== '202'))
+				throw new Error(`batch ingest: ${JSON.stringify(r.statuses)}`);
 			const eventsPerSecond = r.perSecond * 1000;
 			rows.push({
 				scenario: `2 batch ingest (${backend}, 1,000 events a request)`,

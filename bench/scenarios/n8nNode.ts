@@ -10,7 +10,13 @@ import { META_LATENCY_MS } from './delivery';
 
 const ITEMS = 10_000;
 
-const person = (i: number) => ({ email: `Customer.${i}@Example.com`, phone: `+1 (415) 555-${String(i % 10_000).padStart(4, '0')}`, country: 'US', value: (i % 500) + 0.99, order: `n8n-bench-${i}` });
+const person = (i: number) => ({
+	email: `Customer.${i}@Example.com`,
+	phone: `+1 (415) 555-${String(i % 10_000).padStart(4, '0')}`,
+	country: 'US',
+	value: (i % 500) + 0.99,
+	order: `n8n-bench-${i}`,
+});
 
 /** The baseline: the same events, hashed by the same core, sent as the same requests by a bare script. */
 async function bareScript(url: string): Promise<{ ms: number; requests: number }> {
@@ -18,7 +24,13 @@ async function bareScript(url: string): Promise<{ ms: number; requests: number }
 	const events: ServerEvent[] = [];
 	for (let i = 0; i < ITEMS; i++) {
 		const p = person(i);
-		const prepared = prepareEvent({ event_name: 'Purchase', action_source: 'system_generated', event_id: p.order, user_data: { em: p.email, ph: p.phone, country: p.country }, custom_data: { value: p.value, currency: 'usd' } });
+		const prepared = prepareEvent({
+			event_name: 'Purchase',
+			action_source: 'system_generated',
+			event_id: p.order,
+			user_data: { em: p.email, ph: p.phone, country: p.country },
+			custom_data: { value: p.value, currency: 'usd' },
+		});
 		if (prepared.ok) events.push(prepared.event);
 	}
 	const agent = new Agent({ keepAlive: true });
@@ -27,10 +39,20 @@ async function bareScript(url: string): Promise<{ ms: number; requests: number }
 	for (const part of chunk(events, 1000)) {
 		const body = JSON.stringify(eventsRequestBody(part, {}));
 		await new Promise<void>((resolve, reject) => {
-			const req = request({ host: target.hostname, port: target.port, method: 'POST', path: '/v25.0/123456/events', agent, headers: { 'content-type': 'application/json', authorization: 'Bearer EAAB-bench' } }, (res) => {
-				res.resume();
-				res.on('end', () => resolve());
-			});
+			const req = request(
+				{
+					host: target.hostname,
+					port: target.port,
+					method: 'POST',
+					path: '/v25.0/123456/events',
+					agent,
+					headers: { 'content-type': 'application/json', authorization: 'Bearer EAAB-bench' },
+				},
+				(res) => {
+					res.resume();
+					res.on('end', () => resolve());
+				},
+			);
 			req.on('error', reject);
 			req.end(body);
 		});
@@ -46,20 +68,43 @@ async function bareScript(url: string): Promise<{ ms: number; requests: number }
  * items already in the event shape and reads them itself.
  */
 function benchWorkflow(id: string, mapping: 'manual' | 'auto') {
-	const item = mapping === 'auto'
-		? "{ email: 'Customer.' + i + '@Example.com', phone: '+1 (415) 555-' + String(i % 10000).padStart(4, '0'), user_data: { country: 'US' }, value: (i % 500) + 0.99, currency: 'usd', event_id: 'n8n-bench-' + i }"
-		: "{ email: 'Customer.' + i + '@Example.com', phone: '+1 (415) 555-' + String(i % 10000).padStart(4, '0'), country: 'US', value: (i % 500) + 0.99, order: 'n8n-bench-' + i }";
-	const fields = mapping === 'auto'
-		? { mapping: 'auto' }
-		: { mapping: 'manual', eventId: '={{ $json.order }}', userData: { email: '={{ $json.email }}', phone: '={{ $json.phone }}', country: '={{ $json.country }}' }, customData: { value: '={{ $json.value }}', currency: 'usd' } };
+	const item =
+		mapping === 'auto'
+			? "{ email: 'Customer.' + i + '@Example.com', phone: '+1 (415) 555-' + String(i % 10000).padStart(4, '0'), user_data: { country: 'US' }, value: (i % 500) + 0.99, currency: 'usd', event_id: 'n8n-bench-' + i }"
+			: "{ email: 'Customer.' + i + '@Example.com', phone: '+1 (415) 555-' + String(i % 10000).padStart(4, '0'), country: 'US', value: (i % 500) + 0.99, order: 'n8n-bench-' + i }";
+	const fields =
+		mapping === 'auto'
+			? { mapping: 'auto' }
+			: {
+					mapping: 'manual',
+					eventId: '={{ $json.order }}',
+					userData: { email: '={{ $json.email }}', phone: '={{ $json.phone }}', country: '={{ $json.country }}' },
+					customData: { value: '={{ $json.value }}', currency: 'usd' },
+				};
 	return {
 		id,
 		name: `bench ${mapping}`,
 		active: false,
 		settings: {},
 		nodes: [
-			{ id: `${id}-1`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: `${id}-2`, name: 'Customers', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `const out = []; for (let i = 0; i < ${ITEMS}; i++) out.push({ json: ${item} }); return out;` } },
+			{
+				id: `${id}-1`,
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: `${id}-2`,
+				name: 'Customers',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [200, 0],
+				parameters: {
+					jsCode: `const out = []; for (let i = 0; i < ${ITEMS}; i++) out.push({ json: ${item} }); return out;`,
+				},
+			},
 			{
 				id: `${id}-3`,
 				name: 'Meta',
@@ -67,10 +112,22 @@ function benchWorkflow(id: string, mapping: 'manual' | 'auto') {
 				typeVersion: 1,
 				position: [400, 0],
 				credentials: { metaConversionRelayApi: { id: 'bench-meta', name: 'Meta double' } },
-				parameters: { delivery: 'direct', resource: 'event', operation: 'send', pixelId: '123456', eventName: 'Purchase', actionSource: 'system_generated', ...fields, options: {} },
+				parameters: {
+					delivery: 'direct',
+					resource: 'event',
+					operation: 'send',
+					pixelId: '123456',
+					eventName: 'Purchase',
+					actionSource: 'system_generated',
+					...fields,
+					options: {},
+				},
 			},
 		],
-		connections: { Start: { main: [[{ node: 'Customers', type: 'main', index: 0 }]] }, Customers: { main: [[{ node: 'Meta', type: 'main', index: 0 }]] } },
+		connections: {
+			Start: { main: [[{ node: 'Customers', type: 'main', index: 0 }]] },
+			Customers: { main: [[{ node: 'Meta', type: 'main', index: 0 }]] },
+		},
 	};
 }
 
@@ -79,7 +136,14 @@ export async function n8nNode(): Promise<Row[]> {
 	const meta = await startMetaDouble(undefined, { latencyMs: META_LATENCY_MS });
 	const n8n = await startRealN8n();
 	try {
-		await n8n.importCredentials([{ id: 'bench-meta', name: 'Meta double', type: 'metaConversionRelayApi', data: { accessToken: 'EAAB-bench', appSecret: '', apiVersion: 'v25.0', baseUrl: meta.url } }]);
+		await n8n.importCredentials([
+			{
+				id: 'bench-meta',
+				name: 'Meta double',
+				type: 'metaConversionRelayApi',
+				data: { accessToken: 'EAAB-bench', appSecret: '', apiVersion: 'v25.0', baseUrl: meta.url },
+			},
+		]);
 		await n8n.importWorkflow(benchWorkflow('benchMetaNode01', 'manual'));
 		await n8n.importWorkflow(benchWorkflow('benchMetaAuto01', 'auto'));
 		const run = await n8n.execute('benchMetaNode01');
@@ -97,9 +161,33 @@ export async function n8nNode(): Promise<Row[]> {
 		const bare = await bareScript(meta.url);
 		const scenario = `5 Meta node in a real n8n (${fmt(ITEMS)} items, Meta ${META_LATENCY_MS} ms)`;
 		return [
-			{ scenario, figure: 'requests to Meta', value: `${nodeRequests} (${fmt(delivered)} events)`, baseline: `${bare.requests} (bare script)`, ratio: '', target: '≤ 10', met: nodeRequests <= 10 && delivered === ITEMS },
-			{ scenario, figure: 'execution ms (fields mapped with expressions)', value: fmt(run.ms), baseline: `${fmt(bare.ms)} (bare script: hash + send)`, ratio: fmt(run.ms / bare.ms, 2), target: '< 3.00', met: run.ms / bare.ms < 3 },
-			{ scenario, figure: 'execution ms (Map Automatically)', value: fmt(auto.ms), baseline: `${fmt(bare.ms)} (bare script: hash + send)`, ratio: fmt(auto.ms / bare.ms, 2), target: '< 3.00', met: auto.ms / bare.ms < 3 && autoDelivered === ITEMS },
+			{
+				scenario,
+				figure: 'requests to Meta',
+				value: `${nodeRequests} (${fmt(delivered)} events)`,
+				baseline: `${bare.requests} (bare script)`,
+				ratio: '',
+				target: '≤ 10',
+				met: nodeRequests <= 10 && delivered === ITEMS,
+			},
+			{
+				scenario,
+				figure: 'execution ms (fields mapped with expressions)',
+				value: fmt(run.ms),
+				baseline: `${fmt(bare.ms)} (bare script: hash + send)`,
+				ratio: fmt(run.ms / bare.ms, 2),
+				target: '< 3.00',
+				met: run.ms / bare.ms < 3,
+			},
+			{
+				scenario,
+				figure: 'execution ms (Map Automatically)',
+				value: fmt(auto.ms),
+				baseline: `${fmt(bare.ms)} (bare script: hash + send)`,
+				ratio: fmt(auto.ms / bare.ms, 2),
+				target: '< 3.00',
+				met: auto.ms / bare.ms < 3 && autoDelivered === ITEMS,
+			},
 		];
 	} finally {
 		await n8n.close();

@@ -22,16 +22,27 @@ function sample(pid: number): { rssMb: number; fds: number } {
 
 function post(agent: Agent, port: number, r: LoadRequest): Promise<number> {
 	return new Promise((resolve) => {
-		const req = request({ host: '127.0.0.1', port, method: 'POST', path: r.path, agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) } }, (res) => {
-			res.resume();
-			res.on('end', () => resolve(res.statusCode ?? 0));
-		});
+		const req = request(
+			{
+				host: '127.0.0.1',
+				port,
+				method: 'POST',
+				path: r.path,
+				agent,
+				headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) },
+			},
+			(res) => {
+				res.resume();
+				res.on('end', () => resolve(res.statusCode ?? 0));
+			},
+		);
 		req.on('error', () => resolve(0));
 		req.end(r.body);
 	});
 }
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN;
+const percentile = (xs: number[], p: number) =>
+	[...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN;
 
 /** Distinct (event_name, event_id) pairs Meta received, and how many arrived more than once. */
 function atMeta(meta: Awaited<ReturnType<typeof startMetaDouble>>): { ids: Set<string>; repeats: number } {
@@ -56,7 +67,10 @@ function atMeta(meta: Awaited<ReturnType<typeof startMetaDouble>>): { ids: Set<s
 export async function soak(): Promise<Row[]> {
 	const meta = await startMetaDouble(undefined, { latencyMs: 100 });
 	const db = await freshDatabase('soak');
-	const server = await startChild('relay', relayEnv({ DATABASE_URL: db.url, META_ACCESS_TOKEN: 'EAAB-soak-token', META_GRAPH_URL: meta.url }));
+	const server = await startChild(
+		'relay',
+		relayEnv({ DATABASE_URL: db.url, META_ACCESS_TOKEN: 'EAAB-soak-token', META_GRAPH_URL: meta.url }),
+	);
 	const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 	const requests = signedOrders(RATE * 60 * MINUTES + RATE);
 	const samples: Array<{ minute: number; rssMb: number; fds: number }> = [];
@@ -116,22 +130,74 @@ export async function soak(): Promise<Row[]> {
 	const rssLast = avg(last.map((s) => s.rssMb));
 	const fdFirst = Math.max(...first.map((s) => s.fds));
 	const fdLast = Math.max(...last.map((s) => s.fds));
-	const perMinute = Array.from({ length: MINUTES }, (_, m) => samples.filter((s) => s.minute >= m && s.minute < m + 1).map((s) => s.rssMb));
+	const perMinute = Array.from({ length: MINUTES }, (_, m) =>
+		samples.filter((s) => s.minute >= m && s.minute < m + 1).map((s) => s.rssMb),
+	);
 	process.stderr.write(`soak RSS MB by minute: ${perMinute.map((xs) => (xs.length ? fmt(avg(xs)) : '—')).join(' ')}\n`);
 	const ok = Object.entries(statuses).every(([s]) => s === '200');
 	process.stderr.write(`soak hostile traffic: ${JSON.stringify(hostile.counts)}\n`);
 	const missing = [...hostile.expected].filter((k) => !delivered.ids.has(k)).length;
 	const contacts = [...delivered.ids].filter((k) => k.startsWith('Contact\u0000')).length;
 	const signedRequests = hostile.counts['signed requests (one event each expected)'] ?? 0;
-	const unexpected = [...delivered.ids].filter((k) => !hostile.expected.has(k) && !k.startsWith('Contact\u0000')).length;
+	const unexpected = [...delivered.ids].filter(
+		(k) => !hostile.expected.has(k) && !k.startsWith('Contact\u0000'),
+	).length;
 	const p99 = percentile(health.latencies, 99);
 	const scenario = `soak (${MINUTES} min at ${RATE} webhooks/s + hostile mix, Postgres, Meta 100 ms)`;
 	return [
-		{ scenario, figure: '/health p99 ms (every 100 ms)', value: fmt(p99), baseline: `p50 ${fmt(percentile(health.latencies, 50))}`, ratio: '', target: '≤ 200', met: p99 <= 200 },
-		{ scenario, figure: 'valid events at Meta, missing / sent twice / unexpected', value: `${missing} / ${delivered.repeats} / ${unexpected}`, baseline: `${hostile.expected.size} expected`, ratio: '', target: '0 / 0 / 0', met: missing === 0 && delivered.repeats === 0 && unexpected === 0 },
-		{ scenario, figure: 'signed requests replayed ×5: events at Meta', value: String(contacts), baseline: `${signedRequests} requests`, ratio: '', target: 'one each', met: contacts === signedRequests },
-		{ scenario, figure: `RSS MB, last minute vs minute ${MINUTES / 2 + 1}`, value: fmt(rssLast), baseline: fmt(rssFirst), ratio: fmt(rssLast / rssFirst, 2), target: '≤ 1.10 (flat)', met: rssLast / rssFirst <= 1.1 },
-		{ scenario, figure: `open fds, last minute vs minute ${MINUTES / 2 + 1}`, value: String(fdLast), baseline: String(fdFirst), ratio: fmt(fdLast / fdFirst, 2), target: '≤ first + 5', met: fdLast <= fdFirst + 5 },
-		{ scenario, figure: 'answers', value: JSON.stringify(statuses), baseline: '', ratio: '', target: 'all 200', met: ok },
+		{
+			scenario,
+			figure: '/health p99 ms (every 100 ms)',
+			value: fmt(p99),
+			baseline: `p50 ${fmt(percentile(health.latencies, 50))}`,
+			ratio: '',
+			target: '≤ 200',
+			met: p99 <= 200,
+		},
+		{
+			scenario,
+			figure: 'valid events at Meta, missing / sent twice / unexpected',
+			value: `${missing} / ${delivered.repeats} / ${unexpected}`,
+			baseline: `${hostile.expected.size} expected`,
+			ratio: '',
+			target: '0 / 0 / 0',
+			met: missing === 0 && delivered.repeats === 0 && unexpected === 0,
+		},
+		{
+			scenario,
+			figure: 'signed requests replayed ×5: events at Meta',
+			value: String(contacts),
+			baseline: `${signedRequests} requests`,
+			ratio: '',
+			target: 'one each',
+			met: contacts === signedRequests,
+		},
+		{
+			scenario,
+			figure: `RSS MB, last minute vs minute ${MINUTES / 2 + 1}`,
+			value: fmt(rssLast),
+			baseline: fmt(rssFirst),
+			ratio: fmt(rssLast / rssFirst, 2),
+			target: '≤ 1.10 (flat)',
+			met: rssLast / rssFirst <= 1.1,
+		},
+		{
+			scenario,
+			figure: `open fds, last minute vs minute ${MINUTES / 2 + 1}`,
+			value: String(fdLast),
+			baseline: String(fdFirst),
+			ratio: fmt(fdLast / fdFirst, 2),
+			target: '≤ first + 5',
+			met: fdLast <= fdFirst + 5,
+		},
+		{
+			scenario,
+			figure: 'answers',
+			value: JSON.stringify(statuses),
+			baseline: '',
+			ratio: '',
+			target: 'all 200',
+			met: ok,
+		},
 	];
 }

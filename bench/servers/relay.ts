@@ -9,7 +9,10 @@ async function main(): Promise<void> {
 	const running = await startServer(config, pino({ level: 'silent' }), dispatch);
 	process.stdout.write(`${JSON.stringify({ port: running.port, secret: running.apiSecret })}\n`);
 	process.on('SIGTERM', () => {
-		running.stop().then(() => process.exit(0), () => process.exit(1));
+		running.stop().then(
+			() => process.exit(0),
+			() => process.exit(1),
+		);
 	});
 }
 

@@ -24,7 +24,10 @@ function hashNanoseconds(): number {
 	const inputs = Array.from({ length: 1024 }, (_, i) => `customer.${i}@example.com`);
 	const n = 500_000;
 	const started = process.hrtime.bigint();
-	for (let i = 0; i < n; i++) createHash('sha256').update(inputs[i & 1023]).digest('hex');
+	for (let i = 0; i < n; i++)
+		createHash('sha256')
+			.update(inputs[i & 1023])
+			.digest('hex');
 	return Number(process.hrtime.bigint() - started) / n;
 }
 
@@ -36,7 +39,10 @@ let bytes = 0;
 let seq = 0;
 for (const batch of audienceBatches(schema, customers())) {
 	// What would go on the wire: the request body of one usersreplace call.
-	const body = JSON.stringify({ payload: batch.payload, session: { session_id: 42, batch_seq: ++seq, last_batch_flag: false, estimated_num_total: COUNT } });
+	const body = JSON.stringify({
+		payload: batch.payload,
+		session: { session_id: 42, batch_seq: ++seq, last_batch_flag: false, estimated_num_total: COUNT },
+	});
 	bytes += body.length;
 	rows += batch.payload.data.length;
 	requests++;

@@ -28,7 +28,8 @@ export class ConversionRelay implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Hand conversions to the Conversion Relay service, which stores them hashed and delivers them to Meta with retries',
+		description:
+			'Hand conversions to the Conversion Relay service, which stores them hashed and delivers them to Meta with retries',
 		defaults: { name: 'Conversion Relay' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -60,10 +61,20 @@ export class ConversionRelay implements INodeType {
 				noDataExpression: true,
 				displayOptions: { show: { resource: ['event'] } },
 				options: [
-					{ name: 'Get', value: 'get', action: 'Get an event', description: 'Get an event\'s delivery status' },
-					{ name: 'Get Many', value: 'list', action: 'Get many events', description: 'List events, e.g. the failed ones' },
+					{ name: 'Get', value: 'get', action: 'Get an event', description: "Get an event's delivery status" },
+					{
+						name: 'Get Many',
+						value: 'list',
+						action: 'Get many events',
+						description: 'List events, e.g. the failed ones',
+					},
 					{ name: 'Retry', value: 'retry', action: 'Retry an event', description: 'Send a dead-lettered event again' },
-					{ name: 'Send', value: 'send', action: 'Send events', description: 'Hash and hand events to the relay service' },
+					{
+						name: 'Send',
+						value: 'send',
+						action: 'Send events',
+						description: 'Hash and hand events to the relay service',
+					},
 				],
 				default: 'send',
 			},
@@ -74,12 +85,18 @@ export class ConversionRelay implements INodeType {
 				noDataExpression: true,
 				displayOptions: { show: { resource: ['webhook'] } },
 				options: [
-					{ name: 'Verify Signature', value: 'verifySignature', action: 'Verify a webhook signature', description: 'Check a delivery\'s signature on its raw body and output the parsed payload' },
+					{
+						name: 'Verify Signature',
+						value: 'verifySignature',
+						action: 'Verify a webhook signature',
+						description: "Check a delivery's signature on its raw body and output the parsed payload",
+					},
 				],
 				default: 'verifySignature',
 			},
 			{
-				displayName: 'Event operations use the Conversion Relay Service API credential. The Chatwoot and HubSpot webhook credentials are only for Webhook → Verify Signature: leave them empty.',
+				displayName:
+					'Event operations use the Conversion Relay Service API credential. The Chatwoot and HubSpot webhook credentials are only for Webhook → Verify Signature: leave them empty.',
 				name: 'eventCredentialNotice',
 				type: 'notice',
 				default: '',
@@ -89,16 +106,25 @@ export class ConversionRelay implements INodeType {
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['get'] } }, get.description),
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['list'] } }, list.description),
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['retry'] } }, retry.description),
-			...updateDisplayOptions({ show: { resource: ['webhook'], operation: ['verifySignature'] } }, verifySignature.description),
+			...updateDisplayOptions(
+				{ show: { resource: ['webhook'], operation: ['verifySignature'] } },
+				verifySignature.description,
+			),
 		],
 	};
 
 	methods = {
 		credentialTest: {
-			async chatwootWebhookSecret(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+			async chatwootWebhookSecret(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
 				return await chatwootWebhookSecret.call(this, credential);
 			},
-			async hubSpotWebhookSecret(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+			async hubSpotWebhookSecret(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
 				return await hubSpotWebhookSecret.call(this, credential);
 			},
 		},

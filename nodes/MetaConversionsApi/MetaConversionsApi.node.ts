@@ -36,11 +36,22 @@ export class MetaConversionsApi implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Directly to Meta', value: 'direct', description: 'This node sends to the Conversions API and reports Meta\'s answer per item. Uses the Meta Graph API credential.' },
-					{ name: 'Through the Relay Service', value: 'relay', description: 'The relay service stores the hashed events and delivers them with retries; nothing is lost while Meta is down. Uses the Conversion Relay Service API credential.' },
+					{
+						name: 'Directly to Meta',
+						value: 'direct',
+						description:
+							"This node sends to the Conversions API and reports Meta's answer per item. Uses the Meta Graph API credential.",
+					},
+					{
+						name: 'Through the Relay Service',
+						value: 'relay',
+						description:
+							'The relay service stores the hashed events and delivers them with retries; nothing is lost while Meta is down. Uses the Conversion Relay Service API credential.',
+					},
 				],
 				default: 'direct',
-				description: 'Where the events go. Only the credential of the chosen delivery is needed; the other credential field can stay empty.',
+				description:
+					'Where the events go. Only the credential of the chosen delivery is needed; the other credential field can stay empty.',
 			},
 			{
 				displayName: 'Resource',
@@ -56,7 +67,9 @@ export class MetaConversionsApi implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				displayOptions: { show: { resource: ['event'] } },
-				options: [{ name: 'Send', value: 'send', action: 'Send events', description: 'Send events in batches of up to 1,000' }],
+				options: [
+					{ name: 'Send', value: 'send', action: 'Send events', description: 'Send events in batches of up to 1,000' },
+				],
 				default: 'send',
 			},
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['send'] } }, send.description),

@@ -18,7 +18,8 @@ export class MetaCustomAudiences implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create customer-list audiences and keep their members in sync, normalized and hashed as Meta specifies',
+		description:
+			'Create customer-list audiences and keep their members in sync, normalized and hashed as Meta specifies',
 		defaults: { name: 'Meta Custom Audiences' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -18,7 +18,8 @@ export class ShopifyRelay implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read Shopify customers and orders through the Admin GraphQL API, in the field names of Shopify\'s webhooks',
+		description:
+			"Read Shopify customers and orders through the Admin GraphQL API, in the field names of Shopify's webhooks",
 		defaults: { name: 'Shopify (Conversion Relay)' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -24,7 +24,8 @@ export class ShopifyRelayTrigger implements INodeType {
 		// n8n's nodes panel shows this node and Shopify (Conversion Relay) as one entry (they share
 		// the name shopifyRelay[Trigger]) with the trigger's description (editor-ui
 		// useActionsGenerator generateMergedNodesAndActions): it names both halves.
-		description: 'Start a workflow on verified Shopify order, refund, customer and privacy webhooks, or read customers and orders',
+		description:
+			'Start a workflow on verified Shopify order, refund, customer and privacy webhooks, or read customers and orders',
 		// "Shopify Trigger" is the name of n8n's own Shopify trigger.
 		defaults: { name: 'Shopify (Conversion Relay) Trigger' },
 		inputs: [],

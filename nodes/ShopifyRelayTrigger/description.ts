@@ -15,20 +15,32 @@ export const properties: INodeProperties[] = [
 		description: 'The Shopify events that start the workflow',
 		options: [
 			{ name: 'Customer Created', value: 'customers/create' },
-			{ name: 'Customer Data Request (Privacy)', value: 'customers/data_request', description: 'Configured in the app, not subscribed by this node' },
-			{ name: 'Customer Redact (Privacy)', value: 'customers/redact', description: 'Configured in the app, not subscribed by this node' },
+			{
+				name: 'Customer Data Request (Privacy)',
+				value: 'customers/data_request',
+				description: 'Configured in the app, not subscribed by this node',
+			},
+			{
+				name: 'Customer Redact (Privacy)',
+				value: 'customers/redact',
+				description: 'Configured in the app, not subscribed by this node',
+			},
 			{ name: 'Customer Updated', value: 'customers/update' },
 			{ name: 'Order Cancelled', value: 'orders/cancelled' },
 			{ name: 'Order Created', value: 'orders/create' },
 			{ name: 'Order Paid', value: 'orders/paid' },
 			{ name: 'Order Updated', value: 'orders/updated' },
 			{ name: 'Refund Created', value: 'refunds/create' },
-			{ name: 'Shop Redact (Privacy)', value: 'shop/redact', description: 'Configured in the app, not subscribed by this node' },
+			{
+				name: 'Shop Redact (Privacy)',
+				value: 'shop/redact',
+				description: 'Configured in the app, not subscribed by this node',
+			},
 		],
 	},
 	{
 		displayName:
-			'Shopify lets apps subscribe to the privacy topics only in the app\'s configuration (compliance webhooks in the Dev Dashboard or shopify.app.toml). Enter this node\'s production URL there; deliveries are verified and accepted here like any other.',
+			"Shopify lets apps subscribe to the privacy topics only in the app's configuration (compliance webhooks in the Dev Dashboard or shopify.app.toml). Enter this node's production URL there; deliveries are verified and accepted here like any other.",
 		name: 'privacyNotice',
 		type: 'notice',
 		default: '',
@@ -53,7 +65,8 @@ export const properties: INodeProperties[] = [
 				name: 'hashUserData',
 				type: 'boolean',
 				default: true,
-				description: 'Whether meta.user_data is SHA-256 hashed as Meta expects; off shows the normalized values, for checking',
+				description:
+					'Whether meta.user_data is SHA-256 hashed as Meta expects; off shows the normalized values, for checking',
 			},
 			{
 				displayName: 'Order Value',
@@ -74,10 +87,26 @@ export const properties: INodeProperties[] = [
 				default: [],
 				description: 'Fields added next to the payload, ready for the Meta and HubSpot nodes',
 				options: [
-					{ name: 'HubSpot Contact Properties', value: 'hubspotProperties', description: 'Hubspot.properties: standard and shopify_* contact properties' },
-					{ name: 'Meta Custom Data', value: 'metaCustomData', description: 'Meta.custom_data: value, currency, contents, order_id' },
-					{ name: 'Meta Event ID', value: 'metaEventId', description: 'Meta.event_id, for deduplication with the pixel' },
-					{ name: 'Meta User Data', value: 'metaUserData', description: 'Meta.user_data: normalized identifiers, hashed unless turned off' },
+					{
+						name: 'HubSpot Contact Properties',
+						value: 'hubspotProperties',
+						description: 'Hubspot.properties: standard and shopify_* contact properties',
+					},
+					{
+						name: 'Meta Custom Data',
+						value: 'metaCustomData',
+						description: 'Meta.custom_data: value, currency, contents, order_id',
+					},
+					{
+						name: 'Meta Event ID',
+						value: 'metaEventId',
+						description: 'Meta.event_id, for deduplication with the pixel',
+					},
+					{
+						name: 'Meta User Data',
+						value: 'metaUserData',
+						description: 'Meta.user_data: normalized identifiers, hashed unless turned off',
+					},
 				],
 			},
 		],

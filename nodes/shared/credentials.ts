@@ -26,7 +26,11 @@ const NOT_SET = /does not require credentials|does not have any credentials set/
  * none of that type, the error says which one to select, instead of n8n's "Node does not
  * require credentials"; any other failure (decryption, expressions) is passed on with its message.
  */
-export async function requireCredential(this: IExecuteFunctions, type: string, usedFor: string): Promise<ICredentialDataDecryptedObject> {
+export async function requireCredential(
+	this: IExecuteFunctions,
+	type: string,
+	usedFor: string,
+): Promise<ICredentialDataDecryptedObject> {
 	try {
 		return await this.getCredentials(type);
 	} catch (error) {

@@ -1,4 +1,10 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 /** What became of one input item: its output (one item per object) or its error. */
 export type ItemOutcome = { ok: true; json: IDataObject | IDataObject[] } | { ok: false; error: Error };
@@ -15,7 +21,12 @@ export const asThrown: StopError = (error) => error;
 /** The item's error with its index attached, so n8n points at the item. */
 export const withItemIndex: StopError = function (this: IExecuteFunctions, error, itemIndex) {
 	if (error instanceof NodeApiError) {
-		return new NodeApiError(this.getNode(), error.errorResponse ?? {}, { message: error.message, description: error.description ?? undefined, httpCode: error.httpCode ?? undefined, itemIndex });
+		return new NodeApiError(this.getNode(), error.errorResponse ?? {}, {
+			message: error.message,
+			description: error.description ?? undefined,
+			httpCode: error.httpCode ?? undefined,
+			itemIndex,
+		});
 	}
 	return new NodeOperationError(this.getNode(), error, { itemIndex });
 };
@@ -25,7 +36,12 @@ export const namingItem: StopError = function (this: IExecuteFunctions, error, i
 	const message = `Item ${itemIndex}: ${error.message}`;
 	const description = (error as NodeApiError | NodeOperationError).description ?? undefined;
 	if (error instanceof NodeApiError) {
-		return new NodeApiError(this.getNode(), error.errorResponse ?? {}, { message, description, httpCode: error.httpCode ?? undefined, itemIndex });
+		return new NodeApiError(this.getNode(), error.errorResponse ?? {}, {
+			message,
+			description,
+			httpCode: error.httpCode ?? undefined,
+			itemIndex,
+		});
 	}
 	return new NodeOperationError(this.getNode(), message, { description, itemIndex });
 };
@@ -34,8 +50,17 @@ export const namingItem: StopError = function (this: IExecuteFunctions, error, i
  * The one rule for every per-item operation: a result becomes the item's output, paired with
  * it; an error becomes {error} with continue on fail, otherwise it stops the run.
  */
-export function itemOutput(this: IExecuteFunctions, itemIndex: number, outcome: ItemOutcome, stopError: StopError = asThrown): INodeExecutionData[] {
-	if (outcome.ok) return (Array.isArray(outcome.json) ? outcome.json : [outcome.json]).map((json) => ({ json, pairedItem: { item: itemIndex } }));
+export function itemOutput(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	outcome: ItemOutcome,
+	stopError: StopError = asThrown,
+): INodeExecutionData[] {
+	if (outcome.ok)
+		return (Array.isArray(outcome.json) ? outcome.json : [outcome.json]).map((json) => ({
+			json,
+			pairedItem: { item: itemIndex },
+		}));
 	if (!this.continueOnFail()) throw stopError.call(this, outcome.error, itemIndex);
 	return [{ json: { error: outcome.error.message }, pairedItem: { item: itemIndex } }];
 }

@@ -19,7 +19,10 @@ export function paramReader(ctx: IExecuteFunctions): ParamReader {
 	const cache = new Map<string, unknown>();
 	return (name, itemIndex, fallback) => {
 		if (cache.has(name)) return cache.get(name);
-		const value = fallback === undefined ? ctx.getNodeParameter(name, itemIndex) : ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType);
+		const value =
+			fallback === undefined
+				? ctx.getNodeParameter(name, itemIndex)
+				: ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType);
 		if (name in raw && holdsNoExpression(raw[name])) cache.set(name, value);
 		return value;
 	};

@@ -4,20 +4,33 @@ import { eventIdTemplateIssues } from '../../nodes/core/shopify/order';
 const csv = z
 	.string()
 	.optional()
-	.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+	.transform((v) =>
+		v
+			? v
+					.split(',')
+					.map((s) => s.trim())
+					.filter(Boolean)
+			: [],
+	);
 
 /** Every setting of the service, from the environment, declared once and checked at start. */
 export const ConfigSchema = z.object({
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 	RELAY_DATA_DIR: z.string().min(1).default('./.relay-data'),
-	DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+		.optional(),
 	SUPABASE_URL: z.url().optional(),
 	SUPABASE_SERVICE_ROLE_KEY: z.string().min(20).optional(),
 	META_ACCESS_TOKEN: z.string().min(10).optional(),
 	META_PIXEL_ID: z.string().regex(/^\d+$/, 'must be digits only').optional(),
 	META_APP_SECRET: z.string().min(8).optional(),
 	META_TEST_EVENT_CODE: z.string().min(1).optional(),
-	META_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v25.0').default('v25.0'),
+	META_API_VERSION: z
+		.string()
+		.regex(/^v\d+\.\d+$/, 'must look like v25.0')
+		.default('v25.0'),
 	META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
 	/** A request to Meta that takes longer is abandoned and retried. */
 	META_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
@@ -38,11 +51,18 @@ export const ConfigSchema = z.object({
 		.string()
 		.default('conversation_created=>Lead')
 		.transform((v, ctx) => {
-			const rules = v.split(',').map((s) => s.trim()).filter(Boolean).map((pair) => {
-				const m = /^(conversation_created|contact_created|label:[^=]+|status:[a-z_]+)=>([A-Za-z][A-Za-z0-9_ ]{0,49})$/.exec(pair);
-				if (!m) ctx.addIssue({ code: 'custom', message: `"${pair}" is not trigger=>EventName` });
-				return m ? { trigger: m[1], event: m[2].trim() } : { trigger: '', event: '' };
-			});
+			const rules = v
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean)
+				.map((pair) => {
+					const m =
+						/^(conversation_created|contact_created|label:[^=]+|status:[a-z_]+)=>([A-Za-z][A-Za-z0-9_ ]{0,49})$/.exec(
+							pair,
+						);
+					if (!m) ctx.addIssue({ code: 'custom', message: `"${pair}" is not trigger=>EventName` });
+					return m ? { trigger: m[1], event: m[2].trim() } : { trigger: '', event: '' };
+				});
 			return rules;
 		}),
 	SUPABASE_WEBHOOK_SECRET: z.string().min(8).optional(),

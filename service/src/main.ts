@@ -7,7 +7,11 @@ async function main(): Promise<void> {
 	// npm runs the workspace in service/; paths are meant from where the user typed npm start.
 	config.RELAY_DATA_DIR = resolve(process.env.INIT_CWD ?? process.cwd(), config.RELAY_DATA_DIR);
 	const running = await startServer(config);
-	const storage = config.SUPABASE_URL ? `Supabase (${config.SUPABASE_URL})` : config.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `embedded PGlite in ${config.RELAY_DATA_DIR}`;
+	const storage = config.SUPABASE_URL
+		? `Supabase (${config.SUPABASE_URL})`
+		: config.DATABASE_URL
+			? 'Postgres (DATABASE_URL)'
+			: `embedded PGlite in ${config.RELAY_DATA_DIR}`;
 	console.log(`Conversion Relay listening on http://localhost:${running.port} — storage: ${storage}`);
 	console.log('Status page: log in with any user name and the API secret (or RELAY_STATUS_TOKEN) as the password.');
 	if (running.secretCreated) {
@@ -17,7 +21,10 @@ async function main(): Promise<void> {
 	else console.log('META_ACCESS_TOKEN is not set: events are stored and held until it is; nothing is lost.');
 	if (!config.META_PIXEL_ID) console.log('META_PIXEL_ID is not set: every event must name its pixel_id.');
 	const shutdown = () => {
-		running.stop().then(() => process.exit(0), () => process.exit(1));
+		running.stop().then(
+			() => process.exit(0),
+			() => process.exit(1),
+		);
 	};
 	process.on('SIGTERM', shutdown);
 	process.on('SIGINT', shutdown);

@@ -6,7 +6,10 @@ import { join } from 'node:path';
  * RELAY_API_SECRET when set; else the one generated on first start and kept in the data folder
  * (readable by its owner only). `created` says whether to show it once.
  */
-export function resolveApiSecret(configured: string | undefined, dataDir: string): { secret: string; created: boolean; file?: string } {
+export function resolveApiSecret(
+	configured: string | undefined,
+	dataDir: string,
+): { secret: string; created: boolean; file?: string } {
 	if (configured) return { secret: configured, created: false };
 	mkdirSync(dataDir, { recursive: true });
 	const file = join(dataDir, 'api-secret');

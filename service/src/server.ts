@@ -31,7 +31,12 @@ export interface HttpLimits {
 	maxConnections: number;
 }
 
-export const HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000 };
+export const HTTP_LIMITS: HttpLimits = {
+	headersTimeoutMs: 10_000,
+	requestTimeoutMs: 30_000,
+	keepAliveTimeoutMs: 5_000,
+	maxConnections: 1_000,
+};
 
 export interface ServerOptions {
 	clock?: Clock;
@@ -69,7 +74,13 @@ export async function startServer(
 	const db = await openStorage(config, log);
 	const repo = new Repository(db);
 	const settings = config.META_ACCESS_TOKEN
-		? { graphUrl: config.META_GRAPH_URL, apiVersion: config.META_API_VERSION, accessToken: config.META_ACCESS_TOKEN, appSecret: config.META_APP_SECRET, timeoutMs: config.META_TIMEOUT_MS }
+		? {
+				graphUrl: config.META_GRAPH_URL,
+				apiVersion: config.META_API_VERSION,
+				accessToken: config.META_ACCESS_TOKEN,
+				appSecret: config.META_APP_SECRET,
+				timeoutMs: config.META_TIMEOUT_MS,
+			}
 		: undefined;
 	// Without a token events are stored and held: the dispatcher does not start.
 	const metrics = new Metrics();

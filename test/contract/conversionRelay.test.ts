@@ -30,7 +30,10 @@ describe('Conversion Relay node and the Meta node in relay mode → the relay se
 		{ email: 'relay.three@example.com', phone: '', order: 'r-3', value: 7.5 },
 	];
 
-	function context(params: Record<string, unknown>, extra: { secret?: string; continueOnFail?: boolean; items?: IDataObject[] } = {}) {
+	function context(
+		params: Record<string, unknown>,
+		extra: { secret?: string; continueOnFail?: boolean; items?: IDataObject[] } = {},
+	) {
 		const items = extra.items ?? people;
 		return executeContext({
 			items: items.map((json) => ({ json })),
@@ -57,7 +60,12 @@ describe('Conversion Relay node and the Meta node in relay mode → the relay se
 		const ctx = context({ operation: 'send' }, { continueOnFail: true });
 		const [out] = await new ConversionRelay().execute.call(ctx);
 		expect(out).toHaveLength(3);
-		expect(out[0].json).toMatchObject({ status: 'queued', duplicate: false, event_id: 'r-1', user_data: { em: [sha('relay.one@example.com')], ph: [sha('16505551212')] } });
+		expect(out[0].json).toMatchObject({
+			status: 'queued',
+			duplicate: false,
+			event_id: 'r-1',
+			user_data: { em: [sha('relay.one@example.com')], ph: [sha('16505551212')] },
+		});
 		expect(out[1].json.error).toMatch(/^Item 1: Purchase \(event_id r-2\): user_data has no customer information/);
 		expect(out[2].json).toMatchObject({ status: 'queued', event_id: 'r-3' });
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
@@ -66,40 +74,66 @@ describe('Conversion Relay node and the Meta node in relay mode → the relay se
 		expect((sent.headers as Record<string, string>)['x-relay-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
 		expect(JSON.stringify(sent)).not.toContain(relay.apiSecret);
 		expect(String(sent.body)).not.toContain('Example.com');
-		await eventually(async () => expect(meta.received.flatMap((r) => r.body.data.map((e) => e.event_id))).toEqual(['r-1', 'r-3']));
+		await eventually(async () =>
+			expect(meta.received.flatMap((r) => r.body.data.map((e) => e.event_id))).toEqual(['r-1', 'r-3']),
+		);
 
 		const id = out[0].json.relay_event_id as string;
-		const [got] = await new ConversionRelay().execute.call(context({ operation: 'get', relayEventId: id }, { items: [{}] }));
+		const [got] = await new ConversionRelay().execute.call(
+			context({ operation: 'get', relayEventId: id }, { items: [{}] }),
+		);
 		await eventually(async () => {
-			const [again] = await new ConversionRelay().execute.call(context({ operation: 'get', relayEventId: id }, { items: [{}] }));
+			const [again] = await new ConversionRelay().execute.call(
+				context({ operation: 'get', relayEventId: id }, { items: [{}] }),
+			);
 			expect(again[0].json).toMatchObject({ id, status: 'sent', events_received: 2 });
 		});
 		expect(got[0].json.id).toBe(id);
 	});
 
 	it('lists events page by page and retries only dead ones (409 otherwise, with the service message)', async () => {
-		const [listed] = await new ConversionRelay().execute.call(context({ operation: 'list', status: '', returnAll: true }, { items: [{}] }));
+		const [listed] = await new ConversionRelay().execute.call(
+			context({ operation: 'list', status: '', returnAll: true }, { items: [{}] }),
+		);
 		expect(listed.map((l) => l.json.event_id).sort()).toEqual(['r-1', 'r-3']);
-		const [limited] = await new ConversionRelay().execute.call(context({ operation: 'list', status: 'sent', returnAll: false, limit: 1 }, { items: [{}] }));
+		const [limited] = await new ConversionRelay().execute.call(
+			context({ operation: 'list', status: 'sent', returnAll: false, limit: 1 }, { items: [{}] }),
+		);
 		expect(limited).toHaveLength(1);
-		const [retried] = await new ConversionRelay().execute.call(context({ operation: 'retry', relayEventId: listed[0].json.id }, { items: [{}], continueOnFail: true }));
+		const [retried] = await new ConversionRelay().execute.call(
+			context({ operation: 'retry', relayEventId: listed[0].json.id }, { items: [{}], continueOnFail: true }),
+		);
 		expect(retried[0].json.error).toBe('only dead events can be retried; this one is sent');
-		await expect(new ConversionRelay().execute.call(context({ operation: 'get', relayEventId: '00000000-0000-0000-0000-000000000000' }, { items: [{}] }))).rejects.toThrow('no event with this id');
+		await expect(
+			new ConversionRelay().execute.call(
+				context({ operation: 'get', relayEventId: '00000000-0000-0000-0000-000000000000' }, { items: [{}] }),
+			),
+		).rejects.toThrow('no event with this id');
 	});
 
 	it('fails every item with the service message when the secret is wrong', async () => {
-		const ctx = context({ operation: 'send' }, { secret: 'wrong-secret-wrong-secret', continueOnFail: true, items: [people[0]] });
+		const ctx = context(
+			{ operation: 'send' },
+			{ secret: 'wrong-secret-wrong-secret', continueOnFail: true, items: [people[0]] },
+		);
 		const [out] = await new ConversionRelay().execute.call(ctx);
 		expect(out[0].json.error).toBe('request signature rejected: mismatch');
 	});
 
 	it('Meta node, delivery "Through the Relay Service": the same events go to the service, not to Meta', async () => {
 		const before = meta.received.length;
-		const ctx = context({ operation: 'send', delivery: 'relay', eventId: (i: number) => `m-${i}`, eventName: 'Lead' }, { continueOnFail: true });
+		const ctx = context(
+			{ operation: 'send', delivery: 'relay', eventId: (i: number) => `m-${i}`, eventName: 'Lead' },
+			{ continueOnFail: true },
+		);
 		const [out] = await new MetaConversionsApi().execute.call(ctx);
 		expect(out.map((o) => o.json.status ?? 'error')).toEqual(['queued', 'error', 'queued']);
 		expect(ctx.requests.every((r) => r.options.url.startsWith(relay.url))).toBe(true);
-		await eventually(async () => expect(meta.received.slice(before).flatMap((r) => r.body.data.map((e) => `${e.event_name}:${e.event_id}`))).toEqual(['Lead:m-0', 'Lead:m-2']));
+		await eventually(async () =>
+			expect(
+				meta.received.slice(before).flatMap((r) => r.body.data.map((e) => `${e.event_name}:${e.event_id}`)),
+			).toEqual(['Lead:m-0', 'Lead:m-2']),
+		);
 	});
 
 	it('Map Automatically: the items are the events, hashed in n8n and stored by the service', async () => {
@@ -109,7 +143,12 @@ describe('Conversion Relay node and the Meta node in relay mode → the relay se
 		];
 		const ctx = context({ operation: 'send', mapping: 'auto' }, { continueOnFail: true, items });
 		const [out] = await new ConversionRelay().execute.call(ctx);
-		expect(out[0].json).toMatchObject({ status: 'queued', event_name: 'Lead', event_id: 'auto-1', user_data: { em: [sha('auto.one@example.com')], country: [sha('us')] } });
+		expect(out[0].json).toMatchObject({
+			status: 'queued',
+			event_name: 'Lead',
+			event_id: 'auto-1',
+			user_data: { em: [sha('auto.one@example.com')], country: [sha('us')] },
+		});
 		expect(out[1].json.error).toBe('Item 1: event_name: must be text, not object');
 		expect(String(ctx.requests[0].options.body)).not.toContain('Example.com');
 	});

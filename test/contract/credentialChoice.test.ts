@@ -57,13 +57,17 @@ describe('Meta Conversions API: the credential of the chosen Delivery', () => {
 	it('without a Meta credential, says which one to select and sends nothing', async () => {
 		const ctx = executeContext({ params: metaParams('direct'), credentials: {}, continueOnFail: true });
 		withCredentials(ctx, { conversionRelayApi: { baseUrl: 'http://relay.test', apiSecret: 's' } });
-		await expect(new MetaConversionsApi().execute.call(ctx)).rejects.toThrow('Delivery "Directly to Meta": select a Meta Graph API credential (none is selected)');
+		await expect(new MetaConversionsApi().execute.call(ctx)).rejects.toThrow(
+			'Delivery "Directly to Meta": select a Meta Graph API credential (none is selected)',
+		);
 	});
 
 	it('Through the Relay Service without a relay credential says so, and never falls back to Meta', async () => {
 		const ctx = executeContext({ params: metaParams('relay'), credentials: {} });
 		const asked = withCredentials(ctx, { metaConversionRelayApi: meta });
-		await expect(new MetaConversionsApi().execute.call(ctx)).rejects.toThrow('Delivery "Through the Relay Service": select a Conversion Relay Service API credential (none is selected)');
+		await expect(new MetaConversionsApi().execute.call(ctx)).rejects.toThrow(
+			'Delivery "Through the Relay Service": select a Conversion Relay Service API credential (none is selected)',
+		);
 		expect(asked).toEqual(['conversionRelayApi']);
 	});
 
@@ -88,8 +92,21 @@ describe('Conversion Relay: each operation asks for its own credential', () => {
 		};
 	}
 	function verifyContext(source: string, items: INodeExecutionData[]) {
-		const ctx = executeContext({ items, credentials: {}, params: { resource: 'webhook', operation: 'verifySignature', source, binaryPropertyName: 'data', webhookUrl: 'https://n8n.test/webhook/x', options: {} } });
-		Object.assign(ctx.helpers, { getBinaryDataBuffer: async (i: number) => Buffer.from(items[i].binary!.data.data, 'base64') });
+		const ctx = executeContext({
+			items,
+			credentials: {},
+			params: {
+				resource: 'webhook',
+				operation: 'verifySignature',
+				source,
+				binaryPropertyName: 'data',
+				webhookUrl: 'https://n8n.test/webhook/x',
+				options: {},
+			},
+		});
+		Object.assign(ctx.helpers, {
+			getBinaryDataBuffer: async (i: number) => Buffer.from(items[i].binary!.data.data, 'base64'),
+		});
 		return ctx;
 	}
 
@@ -104,12 +121,19 @@ describe('Conversion Relay: each operation asks for its own credential', () => {
 	it('Verify Signature (HubSpot) with only a Chatwoot credential names the HubSpot one', async () => {
 		const ctx = verifyContext('hubspot', [chatwootDelivery()]);
 		withCredentials(ctx, { chatwootWebhookApi: { secret: SECRET, previousSecret: '' } });
-		await expect(new ConversionRelay().execute.call(ctx)).rejects.toThrow('Source "HubSpot": select a HubSpot Webhook API credential (none is selected)');
+		await expect(new ConversionRelay().execute.call(ctx)).rejects.toThrow(
+			'Source "HubSpot": select a HubSpot Webhook API credential (none is selected)',
+		);
 	});
 
 	it('an Event operation without the relay credential names it before any request', async () => {
-		const ctx = executeContext({ credentials: {}, params: { resource: 'event', operation: 'get', relayEventId: 'e-1' } });
+		const ctx = executeContext({
+			credentials: {},
+			params: { resource: 'event', operation: 'get', relayEventId: 'e-1' },
+		});
 		withCredentials(ctx, { chatwootWebhookApi: { secret: SECRET } });
-		await expect(new ConversionRelay().execute.call(ctx)).rejects.toThrow('Event operations: select a Conversion Relay Service API credential (none is selected)');
+		await expect(new ConversionRelay().execute.call(ctx)).rejects.toThrow(
+			'Event operations: select a Conversion Relay Service API credential (none is selected)',
+		);
 	});
 });

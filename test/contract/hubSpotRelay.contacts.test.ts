@@ -6,7 +6,11 @@ import { executeContext } from '../support/executeContext';
 const HUB = 'https://hubspot.test';
 const UPSERT = '/crm/v3/objects/contacts/batch/upsert';
 
-function context(operation: string, params: Record<string, unknown>, extra: { items?: number; continueOnFail?: boolean } = {}) {
+function context(
+	operation: string,
+	params: Record<string, unknown>,
+	extra: { items?: number; continueOnFail?: boolean } = {},
+) {
 	return executeContext({
 		items: Array.from({ length: extra.items ?? 1 }, (_, i) => ({ json: { n: i } })),
 		credentials: { accessToken: 'pat-na1-TOKEN', baseUrl: HUB },
@@ -18,7 +22,12 @@ function context(operation: string, params: Record<string, unknown>, extra: { it
 const run = (ctx: ReturnType<typeof context>) => new HubSpotRelay().execute.call(ctx);
 
 /** The input HubSpot should receive for item i: e-mail as id and as a property, the item index as trace id. */
-const input = (email: string, i: number, properties: Record<string, string> = {}) => ({ idProperty: 'email', id: email, properties: { ...properties, email }, objectWriteTraceId: String(i) });
+const input = (email: string, i: number, properties: Record<string, string> = {}) => ({
+	idProperty: 'email',
+	id: email,
+	properties: { ...properties, email },
+	objectWriteTraceId: String(i),
+});
 
 /** HubSpot's answer for an input: the record with the trace id echoed. */
 const result = (id: string, trace: string, properties: IDataObject, isNew = false) => ({
@@ -48,7 +57,16 @@ describe('HubSpot node → contact upsert', () => {
 		const inputs = emails.map((email, i) => input(email, i, { firstname: names[i] }));
 		const reply = (from: number, to: number) => ({
 			status: 'COMPLETE',
-			results: inputs.slice(from, to).map((inp) => result(String(9000 + Number(inp.objectWriteTraceId)), inp.objectWriteTraceId, inp.properties, Number(inp.objectWriteTraceId) % 2 === 0)),
+			results: inputs
+				.slice(from, to)
+				.map((inp) =>
+					result(
+						String(9000 + Number(inp.objectWriteTraceId)),
+						inp.objectWriteTraceId,
+						inp.properties,
+						Number(inp.objectWriteTraceId) % 2 === 0,
+					),
+				),
 		});
 		const scope = nock(HUB, { reqheaders: { authorization: 'Bearer pat-na1-TOKEN' } })
 			.post(UPSERT, { inputs: inputs.slice(0, 100) })
@@ -69,24 +87,48 @@ describe('HubSpot node → contact upsert', () => {
 			},
 			pairedItem: { item: 0 },
 		});
-		expect(out[149]).toMatchObject({ json: { id: '9149', new: false, properties: { email: 'buyer149@shop.example' } }, pairedItem: { item: 149 } });
+		expect(out[149]).toMatchObject({
+			json: { id: '9149', new: false, properties: { email: 'buyer149@shop.example' } },
+			pairedItem: { item: 149 },
+		});
 		expect(out.map((o) => o.pairedItem)).toEqual(emails.map((_, item) => ({ item })));
 	});
 
 	it('reads the properties from JSON, values as text, null clearing a property', async () => {
 		const scope = nock(HUB)
-			.post(UPSERT, { inputs: [input('ada@example.com', 0, { lifecyclestage: 'customer', shopify_order_count: '2', hs_legal_basis: '' })] })
+			.post(UPSERT, {
+				inputs: [
+					input('ada@example.com', 0, { lifecyclestage: 'customer', shopify_order_count: '2', hs_legal_basis: '' }),
+				],
+			})
 			.reply(200, { status: 'COMPLETE', results: [result('51', '0', {}, true)] });
-		const [out] = await run(context('upsert', { email: ' ada@example.com ', propertiesInput: 'json', propertiesJson: '{"lifecyclestage":"customer","shopify_order_count":2,"hs_legal_basis":null}' }));
+		const [out] = await run(
+			context('upsert', {
+				email: ' ada@example.com ',
+				propertiesInput: 'json',
+				propertiesJson: '{"lifecyclestage":"customer","shopify_order_count":2,"hs_legal_basis":null}',
+			}),
+		);
 		expect(scope.isDone()).toBe(true);
 		expect(out[0].json).toMatchObject({ id: '51', new: true });
 	});
 
 	it('sends items naming the same contact (any case) once, later values winning, and gives both the record', async () => {
 		const scope = nock(HUB)
-			.post(UPSERT, { inputs: [input('ada@example.com', 0, { firstname: 'Ada L' }), input('bo@example.com', 1, { firstname: 'Bo' })] })
-			.reply(200, { status: 'COMPLETE', results: [result('7', '0', { email: 'ada@example.com' }), result('8', '1', { email: 'bo@example.com' })] });
-		const [out] = await run(context('upsert', upsertParams(['Ada@Example.com', 'bo@example.com', 'ada@example.com '], ['Ada', 'Bo', 'Ada L']), { items: 3 }));
+			.post(UPSERT, {
+				inputs: [input('ada@example.com', 0, { firstname: 'Ada L' }), input('bo@example.com', 1, { firstname: 'Bo' })],
+			})
+			.reply(200, {
+				status: 'COMPLETE',
+				results: [result('7', '0', { email: 'ada@example.com' }), result('8', '1', { email: 'bo@example.com' })],
+			});
+		const [out] = await run(
+			context(
+				'upsert',
+				upsertParams(['Ada@Example.com', 'bo@example.com', 'ada@example.com '], ['Ada', 'Bo', 'Ada L']),
+				{ items: 3 },
+			),
+		);
 		expect(scope.isDone()).toBe(true);
 		expect(out.map((o) => [o.json.id, o.pairedItem])).toEqual([
 			['7', { item: 0 }],
@@ -97,7 +139,8 @@ describe('HubSpot node → contact upsert', () => {
 
 	describe('a 207 with per-record errors', () => {
 		const emails = ['ok1@example.com', 'bad@example', 'ok2@example.com'];
-		const message = 'Property values were not valid: [{"isValid":false,"message":"Email address [redacted] is invalid","error":"INVALID_EMAIL","name":"email"}]';
+		const message =
+			'Property values were not valid: [{"isValid":false,"message":"Email address [redacted] is invalid","error":"INVALID_EMAIL","name":"email"}]';
 		const multiStatus = () =>
 			nock(HUB)
 				.post(UPSERT, { inputs: emails.map((e, i) => input(e, i)) })
@@ -132,8 +175,18 @@ describe('HubSpot node → contact upsert', () => {
 				.post(UPSERT)
 				.reply(207, {
 					status: 'COMPLETE',
-					results: [{ id: '1', properties: { email: 'ok1@example.com' } }, { id: '3', properties: { email: 'ok2@example.com' } }],
-					errors: [{ status: 'error', category: 'VALIDATION_ERROR', message: 'Email address [redacted] is invalid', context: { ids: ['BAD@example'] } }],
+					results: [
+						{ id: '1', properties: { email: 'ok1@example.com' } },
+						{ id: '3', properties: { email: 'ok2@example.com' } },
+					],
+					errors: [
+						{
+							status: 'error',
+							category: 'VALIDATION_ERROR',
+							message: 'Email address [redacted] is invalid',
+							context: { ids: ['BAD@example'] },
+						},
+					],
 				});
 			const [out] = await run(context('upsert', upsertParams(emails), { items: 3, continueOnFail: true }));
 			expect(scope.isDone()).toBe(true);
@@ -148,24 +201,51 @@ describe('HubSpot node → contact upsert', () => {
 			.post(UPSERT)
 			.times(5)
 			.reply((_uri, body) => {
-				const inputs = (body as { inputs: Array<{ id: string; objectWriteTraceId: string; properties: IDataObject }> }).inputs;
+				const inputs = (body as { inputs: Array<{ id: string; objectWriteTraceId: string; properties: IDataObject }> })
+					.inputs;
 				sent.push(inputs.map((i) => i.id));
 				if (inputs.some((i) => i.id === 'not-an-email')) {
-					return [400, { status: 'error', category: 'VALIDATION_ERROR', message: 'Property values were not valid: Email address not-an-email is invalid', correlationId: 'c-400' }];
+					return [
+						400,
+						{
+							status: 'error',
+							category: 'VALIDATION_ERROR',
+							message: 'Property values were not valid: Email address not-an-email is invalid',
+							correlationId: 'c-400',
+						},
+					];
 				}
-				return [200, { status: 'COMPLETE', results: inputs.map((i) => result(`id-${i.id}`, i.objectWriteTraceId, i.properties)) }];
+				return [
+					200,
+					{ status: 'COMPLETE', results: inputs.map((i) => result(`id-${i.id}`, i.objectWriteTraceId, i.properties)) },
+				];
 			});
 		const [out] = await run(context('upsert', upsertParams(emails), { items: 4, continueOnFail: true }));
 		expect(scope.isDone()).toBe(true);
 		expect(sent).toEqual([emails, emails.slice(0, 2), emails.slice(2), ['not-an-email'], ['d@example.com']]);
-		expect(out.map((o) => o.json.id ?? o.json.error)).toEqual(['id-a@example.com', 'id-b@example.com', 'Property values were not valid: Email address not-an-email is invalid', 'id-d@example.com']);
+		expect(out.map((o) => o.json.id ?? o.json.error)).toEqual([
+			'id-a@example.com',
+			'id-b@example.com',
+			'Property values were not valid: Email address not-an-email is invalid',
+			'id-d@example.com',
+		]);
 	});
 
 	it('stops splitting when every half fails alike (a property that does not exist): 7 requests for 8 records', async () => {
 		const emails = Array.from({ length: 8 }, (_, i) => `c${i}@example.com`);
-		const message = 'Property values were not valid: [{"isValid":false,"message":"Property \\"nope\\" does not exist","error":"PROPERTY_DOESNT_EXIST","name":"nope"}]';
-		const scope = nock(HUB).post(UPSERT).times(7).reply(400, { status: 'error', category: 'VALIDATION_ERROR', message });
-		const [out] = await run(context('upsert', { email: (i: number) => emails[i], propertiesInput: 'json', propertiesJson: '{"nope":"x"}' }, { items: 8, continueOnFail: true }));
+		const message =
+			'Property values were not valid: [{"isValid":false,"message":"Property \\"nope\\" does not exist","error":"PROPERTY_DOESNT_EXIST","name":"nope"}]';
+		const scope = nock(HUB)
+			.post(UPSERT)
+			.times(7)
+			.reply(400, { status: 'error', category: 'VALIDATION_ERROR', message });
+		const [out] = await run(
+			context(
+				'upsert',
+				{ email: (i: number) => emails[i], propertiesInput: 'json', propertiesJson: '{"nope":"x"}' },
+				{ items: 8, continueOnFail: true },
+			),
+		);
 		expect(scope.isDone()).toBe(true);
 		expect(nock.pendingMocks()).toEqual([]);
 		expect(out.map((o) => o.json)).toEqual(emails.map(() => ({ error: message })));
@@ -173,27 +253,50 @@ describe('HubSpot node → contact upsert', () => {
 
 	it('stops at an auth error: later batches are not sent, every item carries HubSpot’s message', async () => {
 		const emails = Array.from({ length: 150 }, (_, i) => `x${i}@example.com`);
-		const scope = nock(HUB)
-			.post(UPSERT)
-			.reply(401, { status: 'error', message: 'Authentication credentials not found. This API supports OAuth 2.0 authentication.', category: 'INVALID_AUTHENTICATION', correlationId: 'c-401' });
+		const scope = nock(HUB).post(UPSERT).reply(401, {
+			status: 'error',
+			message: 'Authentication credentials not found. This API supports OAuth 2.0 authentication.',
+			category: 'INVALID_AUTHENTICATION',
+			correlationId: 'c-401',
+		});
 		const [out] = await run(context('upsert', upsertParams(emails), { items: 150, continueOnFail: true }));
 		expect(scope.isDone()).toBe(true);
-		expect(new Set(out.map((o) => o.json.error))).toEqual(new Set(['Authentication credentials not found. This API supports OAuth 2.0 authentication.']));
+		expect(new Set(out.map((o) => o.json.error))).toEqual(
+			new Set(['Authentication credentials not found. This API supports OAuth 2.0 authentication.']),
+		);
 
-		nock(HUB).post(UPSERT).reply(401, { status: 'error', message: 'Authentication credentials not found. This API supports OAuth 2.0 authentication.', category: 'INVALID_AUTHENTICATION', correlationId: 'c-401' });
-		const error = (await run(context('upsert', upsertParams(emails.slice(0, 2)), { items: 2 })).catch((e: unknown) => e)) as NodeApiError;
+		nock(HUB).post(UPSERT).reply(401, {
+			status: 'error',
+			message: 'Authentication credentials not found. This API supports OAuth 2.0 authentication.',
+			category: 'INVALID_AUTHENTICATION',
+			correlationId: 'c-401',
+		});
+		const error = (await run(context('upsert', upsertParams(emails.slice(0, 2)), { items: 2 })).catch(
+			(e: unknown) => e,
+		)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('Item 0: Authentication credentials not found. This API supports OAuth 2.0 authentication.');
-		expect(error.description).toBe('INVALID_AUTHENTICATION, check the private app token and its scopes, correlationId c-401');
+		expect(error.message).toBe(
+			'Item 0: Authentication credentials not found. This API supports OAuth 2.0 authentication.',
+		);
+		expect(error.description).toBe(
+			'INVALID_AUTHENTICATION, check the private app token and its scopes, correlationId c-401',
+		);
 		expect(error.httpCode).toBe('401');
 	});
 
 	it('refuses an item without e-mail before sending anything, or reports it with continue on fail', async () => {
-		await expect(run(context('upsert', upsertParams(['a@example.com', '  ']), { items: 2 }))).rejects.toThrow('The e-mail is empty: HubSpot contacts are upserted by e-mail');
-		const scope = nock(HUB).post(UPSERT, { inputs: [input('a@example.com', 0)] }).reply(200, { status: 'COMPLETE', results: [result('1', '0', {})] });
+		await expect(run(context('upsert', upsertParams(['a@example.com', '  ']), { items: 2 }))).rejects.toThrow(
+			'The e-mail is empty: HubSpot contacts are upserted by e-mail',
+		);
+		const scope = nock(HUB)
+			.post(UPSERT, { inputs: [input('a@example.com', 0)] })
+			.reply(200, { status: 'COMPLETE', results: [result('1', '0', {})] });
 		const [out] = await run(context('upsert', upsertParams(['a@example.com', '']), { items: 2, continueOnFail: true }));
 		expect(scope.isDone()).toBe(true);
-		expect(out[1]).toEqual({ json: { error: 'The e-mail is empty: HubSpot contacts are upserted by e-mail' }, pairedItem: { item: 1 } });
+		expect(out[1]).toEqual({
+			json: { error: 'The e-mail is empty: HubSpot contacts are upserted by e-mail' },
+			pairedItem: { item: 1 },
+		});
 	});
 });
 
@@ -202,29 +305,76 @@ describe('HubSpot node → contact get', () => {
 		const scope = nock(HUB)
 			.get('/crm/v3/objects/contacts/ada%40example.com')
 			.query({ idProperty: 'email', properties: 'email,shopify_total_spent' })
-			.reply(200, { id: '51', properties: { email: 'ada@example.com', shopify_total_spent: '240.70', hs_object_id: '51' }, createdAt: 'c', updatedAt: 'u', archived: false });
-		const [out] = await run(context('get', { findBy: 'email', email: 'ada@example.com', returnProperties: 'email, shopify_total_spent' }));
+			.reply(200, {
+				id: '51',
+				properties: { email: 'ada@example.com', shopify_total_spent: '240.70', hs_object_id: '51' },
+				createdAt: 'c',
+				updatedAt: 'u',
+				archived: false,
+			});
+		const [out] = await run(
+			context('get', { findBy: 'email', email: 'ada@example.com', returnProperties: 'email, shopify_total_spent' }),
+		);
 		expect(scope.isDone()).toBe(true);
-		expect(out).toEqual([{ json: { id: '51', properties: { email: 'ada@example.com', shopify_total_spent: '240.70', hs_object_id: '51' }, createdAt: 'c', updatedAt: 'u', archived: false }, pairedItem: { item: 0 } }]);
+		expect(out).toEqual([
+			{
+				json: {
+					id: '51',
+					properties: { email: 'ada@example.com', shopify_total_spent: '240.70', hs_object_id: '51' },
+					createdAt: 'c',
+					updatedAt: 'u',
+					archived: false,
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
 	});
 
 	it('gets a contact by ID, and reports HubSpot’s 404 message per item', async () => {
 		nock(HUB).get('/crm/v3/objects/contacts/51').reply(200, { id: '51', properties: {} });
-		nock(HUB).get('/crm/v3/objects/contacts/52').reply(404, { status: 'error', message: 'resource not found', correlationId: 'c-404', category: 'OBJECT_NOT_FOUND' });
-		const [out] = await run(context('get', { findBy: 'id', contactId: (i: number) => String(51 + i), returnProperties: '' }, { items: 2, continueOnFail: true }));
+		nock(HUB).get('/crm/v3/objects/contacts/52').reply(404, {
+			status: 'error',
+			message: 'resource not found',
+			correlationId: 'c-404',
+			category: 'OBJECT_NOT_FOUND',
+		});
+		const [out] = await run(
+			context(
+				'get',
+				{ findBy: 'id', contactId: (i: number) => String(51 + i), returnProperties: '' },
+				{ items: 2, continueOnFail: true },
+			),
+		);
 		expect(out).toEqual([
 			{ json: { id: '51', properties: {} }, pairedItem: { item: 0 } },
 			{ json: { error: 'resource not found' }, pairedItem: { item: 1 } },
 		]);
-		nock(HUB).get('/crm/v3/objects/contacts/52').reply(404, { status: 'error', message: 'resource not found', category: 'OBJECT_NOT_FOUND' });
-		await expect(run(context('get', { findBy: 'id', contactId: '52', returnProperties: '' }))).rejects.toThrow('resource not found');
+		nock(HUB)
+			.get('/crm/v3/objects/contacts/52')
+			.reply(404, { status: 'error', message: 'resource not found', category: 'OBJECT_NOT_FOUND' });
+		await expect(run(context('get', { findBy: 'id', contactId: '52', returnProperties: '' }))).rejects.toThrow(
+			'resource not found',
+		);
 	});
 });
 
 describe('HubSpot node → contact search', () => {
-	const filters = { filter: [{ propertyName: 'shopify_order_count', operator: 'GTE', value: '2' }, { propertyName: 'email', operator: 'HAS_PROPERTY', value: 'ignored' }] };
-	const filterGroups = [{ filters: [{ propertyName: 'shopify_order_count', operator: 'GTE', value: '2' }, { propertyName: 'email', operator: 'HAS_PROPERTY' }] }];
-	const page = (from: number, n: number) => Array.from({ length: n }, (_, k) => ({ id: String(from + k), properties: { email: `c${from + k}@example.com` } }));
+	const filters = {
+		filter: [
+			{ propertyName: 'shopify_order_count', operator: 'GTE', value: '2' },
+			{ propertyName: 'email', operator: 'HAS_PROPERTY', value: 'ignored' },
+		],
+	};
+	const filterGroups = [
+		{
+			filters: [
+				{ propertyName: 'shopify_order_count', operator: 'GTE', value: '2' },
+				{ propertyName: 'email', operator: 'HAS_PROPERTY' },
+			],
+		},
+	];
+	const page = (from: number, n: number) =>
+		Array.from({ length: n }, (_, k) => ({ id: String(from + k), properties: { email: `c${from + k}@example.com` } }));
 
 	it('follows paging.next.after to return all matches', async () => {
 		const scope = nock(HUB)
@@ -235,7 +385,10 @@ describe('HubSpot node → contact search', () => {
 		const [out] = await run(context('search', { filters, returnProperties: 'email', returnAll: true }));
 		expect(scope.isDone()).toBe(true);
 		expect(out).toHaveLength(250);
-		expect(out[249]).toEqual({ json: { id: '250', properties: { email: 'c250@example.com' } }, pairedItem: { item: 0 } });
+		expect(out[249]).toEqual({
+			json: { id: '250', properties: { email: 'c250@example.com' } },
+			pairedItem: { item: 0 },
+		});
 	});
 
 	it('asks for no more than the limit', async () => {
@@ -250,7 +403,14 @@ describe('HubSpot node → contact search', () => {
 	it('reports HubSpot’s validation message', async () => {
 		nock(HUB)
 			.post('/crm/v3/objects/contacts/search')
-			.reply(400, { status: 'error', message: 'There was a problem with the request.', category: 'VALIDATION_ERROR', errors: [{ message: 'Unable to parse filter value' }] });
-		await expect(run(context('search', { filters, returnProperties: '', returnAll: true }))).rejects.toThrow('There was a problem with the request.');
+			.reply(400, {
+				status: 'error',
+				message: 'There was a problem with the request.',
+				category: 'VALIDATION_ERROR',
+				errors: [{ message: 'Unable to parse filter value' }],
+			});
+		await expect(run(context('search', { filters, returnProperties: '', returnAll: true }))).rejects.toThrow(
+			'There was a problem with the request.',
+		);
 	});
 });

@@ -42,7 +42,8 @@ async function flush() {
 
 /** With fake timers: lets I/O run until the transport has answered `calls` requests and sleeps on a timer. */
 async function untilWaiting(calls: () => number, expected: number) {
-	for (let k = 0; k < 5_000 && !(calls() === expected && jest.getTimerCount() > 0); k++) await new Promise((resolve) => setImmediate(resolve));
+	for (let k = 0; k < 5_000 && !(calls() === expected && jest.getTimerCount() > 0); k++)
+		await new Promise((resolve) => setImmediate(resolve));
 	expect(calls()).toBe(expected);
 }
 
@@ -90,7 +91,10 @@ describe('HubSpot transport', () => {
 	});
 
 	it('gives up after a bounded number of attempts with HubSpot’s message', async () => {
-		const scope = nock(HUB).get('/crm/v3/objects/contacts/51').times(HUBSPOT_MAX_ATTEMPTS).reply(429, rateLimited('TEN_SECONDLY_ROLLING'), { 'Retry-After': '0' });
+		const scope = nock(HUB)
+			.get('/crm/v3/objects/contacts/51')
+			.times(HUBSPOT_MAX_ATTEMPTS)
+			.reply(429, rateLimited('TEN_SECONDLY_ROLLING'), { 'Retry-After': '0' });
 		await expect(run(getContact())).rejects.toThrow('You have reached your ten_secondly_rolling limit.');
 		expect(scope.isDone()).toBe(true);
 	});
@@ -106,7 +110,9 @@ describe('HubSpot transport', () => {
 		nock(HUB).get('/crm/v3/objects/contacts/51').reply(429, rateLimited('DAILY'));
 		const error = (await run(getContact()).catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.description).toBe('policy DAILY, the daily limit resets at midnight in the account\'s time zone, correlationId c-429');
+		expect(error.description).toBe(
+			"policy DAILY, the daily limit resets at midnight in the account's time zone, correlationId c-429",
+		);
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 
@@ -122,9 +128,12 @@ describe('HubSpot transport', () => {
 	});
 
 	it('does not retry an expired token', async () => {
-		const scope = nock(HUB)
-			.get('/crm/v3/objects/contacts/51')
-			.reply(401, { status: 'error', message: 'The OAuth token used to make this call expired 2 day(s) ago.', category: 'EXPIRED_AUTHENTICATION', correlationId: 'c-401' });
+		const scope = nock(HUB).get('/crm/v3/objects/contacts/51').reply(401, {
+			status: 'error',
+			message: 'The OAuth token used to make this call expired 2 day(s) ago.',
+			category: 'EXPIRED_AUTHENTICATION',
+			correlationId: 'c-401',
+		});
 		await expect(run(getContact())).rejects.toThrow('The OAuth token used to make this call expired 2 day(s) ago.');
 		expect(scope.isDone()).toBe(true);
 	});
@@ -133,10 +142,15 @@ describe('HubSpot transport', () => {
 describe('HubSpot credential', () => {
 	// n8n resolves each ={{ }} as a JavaScript expression with $credentials in scope.
 	const resolve = (value: unknown, credentials: ICredentialDataDecryptedObject) =>
-		typeof value === 'string' && value.startsWith('={{') ? new Function('$credentials', `return (${value.slice(3, -2)});`)(credentials) : value;
+		typeof value === 'string' && value.startsWith('={{')
+			? new Function('$credentials', `return (${value.slice(3, -2)});`)(credentials)
+			: value;
 
 	it('puts the token in a Bearer header', () => {
-		expect(credential.authenticate).toEqual({ type: 'generic', properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } } });
+		expect(credential.authenticate).toEqual({
+			type: 'generic',
+			properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
+		});
 		const token = credential.properties.find((p) => p.name === 'accessToken');
 		expect(token?.typeOptions?.password).toBe(true);
 		expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe('https://api.hubapi.com');

@@ -46,7 +46,12 @@ function context(extra: { items?: IDataObject[]; continueOnFail?: boolean; param
 }
 
 /** Records every body sent to an edge and answers like Meta (num_received = rows). */
-function meta(edge: 'users' | 'usersreplace', times: number, bodies: Body[], answer?: (body: Body, n: number) => [number, IDataObject, Record<string, string>?]) {
+function meta(
+	edge: 'users' | 'usersreplace',
+	times: number,
+	bodies: Body[],
+	answer?: (body: Body, n: number) => [number, IDataObject, Record<string, string>?],
+) {
 	return nock(GRAPH, { reqheaders: { authorization: 'Bearer TOKEN' } })
 		.post(`/v25.0/${AUDIENCE}/${edge}`)
 		.times(times)
@@ -54,7 +59,16 @@ function meta(edge: 'users' | 'usersreplace', times: number, bodies: Body[], ans
 			const body = raw as Body;
 			bodies.push(body);
 			if (answer) return answer(body, bodies.length);
-			return [200, { audience_id: AUDIENCE, session_id: String(body.session?.session_id ?? 777), num_received: body.payload.data.length, num_invalid_entries: 0, invalid_entry_samples: {} }];
+			return [
+				200,
+				{
+					audience_id: AUDIENCE,
+					session_id: String(body.session?.session_id ?? 777),
+					num_received: body.payload.data.length,
+					num_invalid_entries: 0,
+					invalid_entry_samples: {},
+				},
+			];
 		});
 }
 
@@ -69,7 +83,16 @@ describe('Meta Custom Audiences node → users', () => {
 
 	it('adds all items in one request with the exact hashed rows and reports one summary for every item', async () => {
 		const bodies: Body[] = [];
-		const scope = meta('users', 1, bodies, () => [200, { audience_id: AUDIENCE, session_id: '9001', num_received: 3, num_invalid_entries: 1, invalid_entry_samples: { [sha('eve@example.org')]: 'bad phone' } }]);
+		const scope = meta('users', 1, bodies, () => [
+			200,
+			{
+				audience_id: AUDIENCE,
+				session_id: '9001',
+				num_received: 3,
+				num_invalid_entries: 1,
+				invalid_entry_samples: { [sha('eve@example.org')]: 'bad phone' },
+			},
+		]);
 		const ctx = context();
 		const [out] = await new MetaCustomAudiences().execute.call(ctx);
 		expect(scope.isDone()).toBe(true);
@@ -101,8 +124,17 @@ describe('Meta Custom Audiences node → users', () => {
 	it('keeps the chosen schema order, and unhashed keys as Meta wants them', async () => {
 		const bodies: Body[] = [];
 		meta('users', 1, bodies);
-		const items = [{ externalId: ' crm-42 ', mobileAdvertiserId: '6032D997-3AB0-4DE0-AA16-8AF0E5B482FB', firstName: "O'Brien", country: 'United States' }];
-		await new MetaCustomAudiences().execute.call(context({ items, params: { schema: ['EXTERN_ID', 'FN', 'COUNTRY', 'MADID'] } }));
+		const items = [
+			{
+				externalId: ' crm-42 ',
+				mobileAdvertiserId: '6032D997-3AB0-4DE0-AA16-8AF0E5B482FB',
+				firstName: "O'Brien",
+				country: 'United States',
+			},
+		];
+		await new MetaCustomAudiences().execute.call(
+			context({ items, params: { schema: ['EXTERN_ID', 'FN', 'COUNTRY', 'MADID'] } }),
+		);
 		expect(bodies[0].payload).toEqual({
 			schema: ['EXTERN_ID', 'FN', 'COUNTRY', 'MADID'],
 			data: [['crm-42', sha('obrien'), sha('us'), '6032d997-3ab0-4de0-aa16-8af0e5b482fb']],
@@ -113,7 +145,9 @@ describe('Meta Custom Audiences node → users', () => {
 		const items = Array.from({ length: 25_000 }, (_, i) => ({ email: ` User${i}@Example.COM` }));
 		const bodies: Body[] = [];
 		const scope = meta('usersreplace', 3, bodies);
-		const [out] = await new MetaCustomAudiences().execute.call(context({ items, params: { operation: 'replace', schema: ['EMAIL'] } }));
+		const [out] = await new MetaCustomAudiences().execute.call(
+			context({ items, params: { operation: 'replace', schema: ['EMAIL'] } }),
+		);
 		expect(scope.isDone()).toBe(true);
 		expect(bodies.map((b) => b.payload.data.length)).toEqual([10_000, 10_000, 5_000]);
 		const sessionId = bodies[0].session!.session_id;
@@ -126,7 +160,15 @@ describe('Meta Custom Audiences node → users', () => {
 		const sent = bodies.flatMap((b) => b.payload.data);
 		expect(sent).toEqual(items.map((_, i) => [sha(`user${i}@example.com`)]));
 		expect(out).toHaveLength(1);
-		expect(out[0].json).toMatchObject({ operation: 'replace', session_id: sessionId, rows_sent: 25_000, batches: 3, requests: 3, num_received: 25_000, invalid_items: 0 });
+		expect(out[0].json).toMatchObject({
+			operation: 'replace',
+			session_id: sessionId,
+			rows_sent: 25_000,
+			batches: 3,
+			requests: 3,
+			num_received: 25_000,
+			invalid_items: 0,
+		});
 		expect((out[0].pairedItem as Array<{ item: number }>).length).toBe(25_000);
 	});
 
@@ -148,7 +190,12 @@ describe('Meta Custom Audiences node → users', () => {
 		await new MetaCustomAudiences().execute.call(context({ params: { operation: 'replace' } }));
 		expect(bodies[0]).toEqual({
 			payload: { schema: ['EMAIL', 'PHONE'], data: expectedRows },
-			session: { session_id: bodies[0].session!.session_id, batch_seq: 1, last_batch_flag: true, estimated_num_total: 3 },
+			session: {
+				session_id: bodies[0].session!.session_id,
+				batch_seq: 1,
+				last_batch_flag: true,
+				estimated_num_total: 3,
+			},
 		});
 	});
 
@@ -165,10 +212,32 @@ describe('Meta Custom Audiences node → users', () => {
 		const bodies: Body[] = [];
 		meta('usersreplace', 3, bodies, (body, n) =>
 			n === 2
-				? [400, { error: { message: '(#17) User request limit reached', type: 'OAuthException', code: 17, is_transient: true, fbtrace_id: 'T17' } }, { 'Retry-After': '0' }]
-				: [200, { audience_id: AUDIENCE, session_id: String(body.session!.session_id), num_received: body.payload.data.length, num_invalid_entries: 0 }],
+				? [
+						400,
+						{
+							error: {
+								message: '(#17) User request limit reached',
+								type: 'OAuthException',
+								code: 17,
+								is_transient: true,
+								fbtrace_id: 'T17',
+							},
+						},
+						{ 'Retry-After': '0' },
+					]
+				: [
+						200,
+						{
+							audience_id: AUDIENCE,
+							session_id: String(body.session!.session_id),
+							num_received: body.payload.data.length,
+							num_invalid_entries: 0,
+						},
+					],
 		);
-		const [out] = await new MetaCustomAudiences().execute.call(context({ params: { operation: 'replace', options: { batchSize: 2 } } }));
+		const [out] = await new MetaCustomAudiences().execute.call(
+			context({ params: { operation: 'replace', options: { batchSize: 2 } } }),
+		);
 		expect(bodies.map((b) => b.session!.batch_seq)).toEqual([1, 2, 2]);
 		expect(out[0].json).toMatchObject({ batches: 2, requests: 3, rows_sent: 3, num_received: 3 });
 	});
@@ -176,7 +245,12 @@ describe('Meta Custom Audiences node → users', () => {
 	it('retries a replace Meta says is still in progress (2650/1870145) and an HTTP 429', async () => {
 		const bodies: Body[] = [];
 		meta('usersreplace', 3, bodies, (body, n) => {
-			if (n === 1) return [400, { error: { message: 'Update in progress', code: 2650, error_subcode: 1870145 } }, { 'Retry-After': '0' }];
+			if (n === 1)
+				return [
+					400,
+					{ error: { message: 'Update in progress', code: 2650, error_subcode: 1870145 } },
+					{ 'Retry-After': '0' },
+				];
 			if (n === 2) return [429, {}, { 'Retry-After': '0' }];
 			return [200, { session_id: String(body.session!.session_id), num_received: 3, num_invalid_entries: 0 }];
 		});
@@ -187,48 +261,98 @@ describe('Meta Custom Audiences node → users', () => {
 
 	it('gives up on throttling after a bounded number of attempts', async () => {
 		const bodies: Body[] = [];
-		const scope = meta('users', 4, bodies, () => [400, { error: { message: 'Application request limit reached', code: 4 } }, { 'Retry-After': '0' }]);
+		const scope = meta('users', 4, bodies, () => [
+			400,
+			{ error: { message: 'Application request limit reached', code: 4 } },
+			{ 'Retry-After': '0' },
+		]);
 		const [out] = await new MetaCustomAudiences().execute.call(context({ continueOnFail: true }));
 		expect(scope.isDone()).toBe(true);
 		expect(bodies).toHaveLength(4);
-		expect(out[0].json).toMatchObject({ error: 'Application request limit reached', requests: 4, rows_sent: 0, failed_batch_seq: 1, rows_not_sent: 3 });
+		expect(out[0].json).toMatchObject({
+			error: 'Application request limit reached',
+			requests: 4,
+			rows_sent: 0,
+			failed_batch_seq: 1,
+			rows_not_sent: 3,
+		});
 	});
 
 	it('stops a replace at Meta’s error, sends no later batch, and throws Meta’s message', async () => {
 		const bodies: Body[] = [];
 		meta('usersreplace', 2, bodies, (body, n) =>
 			n === 2
-				? [400, { error: { message: 'Invalid parameter', code: 100, error_subcode: 1713230, error_user_title: 'Audience Upload Blocked', error_user_msg: 'Before updating user memberships, you must resolve integrity restrictions', fbtrace_id: 'TR' } }]
+				? [
+						400,
+						{
+							error: {
+								message: 'Invalid parameter',
+								code: 100,
+								error_subcode: 1713230,
+								error_user_title: 'Audience Upload Blocked',
+								error_user_msg: 'Before updating user memberships, you must resolve integrity restrictions',
+								fbtrace_id: 'TR',
+							},
+						},
+					]
 				: [200, { session_id: String(body.session!.session_id), num_received: 2 }],
 		);
-		await expect(new MetaCustomAudiences().execute.call(context({ params: { operation: 'replace', options: { batchSize: 1 } } }))).rejects.toThrow(
-			'Before updating user memberships, you must resolve integrity restrictions',
-		);
+		await expect(
+			new MetaCustomAudiences().execute.call(context({ params: { operation: 'replace', options: { batchSize: 1 } } })),
+		).rejects.toThrow('Before updating user memberships, you must resolve integrity restrictions');
 		expect(bodies.map((b) => b.session!.batch_seq)).toEqual([1, 2]);
 	});
 
 	it('with continue on fail, reports the failed batch in the summary paired with every item', async () => {
 		const bodies: Body[] = [];
 		meta('users', 2, bodies, (body, n) =>
-			n === 2 ? [400, { error: { message: 'Invalid parameter', code: 100, fbtrace_id: 'TR2' } }] : [200, { session_id: String(body.session!.session_id), num_received: 2 }],
+			n === 2
+				? [400, { error: { message: 'Invalid parameter', code: 100, fbtrace_id: 'TR2' } }]
+				: [200, { session_id: String(body.session!.session_id), num_received: 2 }],
 		);
-		const [out] = await new MetaCustomAudiences().execute.call(context({ continueOnFail: true, params: { options: { batchSize: 2 } } }));
+		const [out] = await new MetaCustomAudiences().execute.call(
+			context({ continueOnFail: true, params: { options: { batchSize: 2 } } }),
+		);
 		expect(out).toHaveLength(1);
-		expect(out[0].json).toMatchObject({ error: 'Invalid parameter', batches: 1, rows_sent: 2, failed_batch_seq: 2, rows_not_sent: 1, num_received: 2 });
+		expect(out[0].json).toMatchObject({
+			error: 'Invalid parameter',
+			batches: 1,
+			rows_sent: 2,
+			failed_batch_seq: 2,
+			rows_not_sent: 1,
+			num_received: 2,
+		});
 		expect(out[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 	});
 
 	it('stops at an invalid token without retrying', async () => {
 		const bodies: Body[] = [];
-		const scope = meta('users', 1, bodies, () => [400, { error: { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 } }]);
-		await expect(new MetaCustomAudiences().execute.call(context())).rejects.toThrow('Error validating access token: Session has expired');
+		const scope = meta('users', 1, bodies, () => [
+			400,
+			{
+				error: {
+					message: 'Error validating access token: Session has expired',
+					type: 'OAuthException',
+					code: 190,
+					error_subcode: 463,
+				},
+			},
+		]);
+		await expect(new MetaCustomAudiences().execute.call(context())).rejects.toThrow(
+			'Error validating access token: Session has expired',
+		);
 		expect(scope.isDone()).toBe(true);
 		expect(bodies).toHaveLength(1);
 	});
 
 	it('sends nothing when no item has an identifier for the schema', async () => {
-		const ctx = context({ items: [{ email: '' }, { email: '   ' }], params: { operation: 'replace', schema: ['EMAIL'] } });
-		await expect(new MetaCustomAudiences().execute.call(ctx)).rejects.toThrow('None of the 2 items has a usable value for EMAIL: nothing was sent');
+		const ctx = context({
+			items: [{ email: '' }, { email: '   ' }],
+			params: { operation: 'replace', schema: ['EMAIL'] },
+		});
+		await expect(new MetaCustomAudiences().execute.call(ctx)).rejects.toThrow(
+			'None of the 2 items has a usable value for EMAIL: nothing was sent',
+		);
 		expect(ctx.requests).toHaveLength(0);
 	});
 
@@ -254,16 +378,25 @@ describe('Meta Custom Audiences node → users', () => {
 	it('does not send an item naming another audience into this one', async () => {
 		const bodies: Body[] = [];
 		meta('users', 1, bodies);
-		const [out] = await new MetaCustomAudiences().execute.call(context({ params: { audienceId: (i: number) => (i === 3 ? '999' : AUDIENCE) } }));
+		const [out] = await new MetaCustomAudiences().execute.call(
+			context({ params: { audienceId: (i: number) => (i === 3 ? '999' : AUDIENCE) } }),
+		);
 		expect(bodies[0].payload.data).toEqual(expectedRows.slice(0, 2));
 		expect(out[0].json.invalid_item_samples).toEqual([
 			{ item: 2, reason: 'no usable identifier for EMAIL, PHONE' },
-			{ item: 3, reason: `its audience ("999") differs from the first item's ${AUDIENCE}: split the items by audience` },
+			{
+				item: 3,
+				reason: `its audience ("999") differs from the first item's ${AUDIENCE}: split the items by audience`,
+			},
 		]);
 	});
 
 	it('refuses a bad schema or audience id before calling Meta', async () => {
-		await expect(new MetaCustomAudiences().execute.call(context({ params: { schema: [] } }))).rejects.toThrow('Schema: schema needs at least one key');
-		await expect(new MetaCustomAudiences().execute.call(context({ params: { audienceId: '123/users' } }))).rejects.toThrow('Audience ID must be digits only, not "123/users"');
+		await expect(new MetaCustomAudiences().execute.call(context({ params: { schema: [] } }))).rejects.toThrow(
+			'Schema: schema needs at least one key',
+		);
+		await expect(
+			new MetaCustomAudiences().execute.call(context({ params: { audienceId: '123/users' } })),
+		).rejects.toThrow('Audience ID must be digits only, not "123/users"');
 	});
 });

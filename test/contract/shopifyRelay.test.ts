@@ -33,10 +33,28 @@ function graphqlCustomer(n: number, extra: object = {}) {
 		updatedAt: '2026-11-20T09:30:00Z',
 		numberOfOrders: '3',
 		amountSpent: { amount: '389.7', currencyCode: 'USD' },
-		lastOrder: { id: 'gid://shopify/Order/6100000000101', legacyResourceId: '6100000000101', name: '#2101', processedAt: '2026-11-20T09:29:00Z' },
+		lastOrder: {
+			id: 'gid://shopify/Order/6100000000101',
+			legacyResourceId: '6100000000101',
+			name: '#2101',
+			processedAt: '2026-11-20T09:29:00Z',
+		},
 		defaultEmailAddress: { emailAddress: 'ana.lima@example.com', marketingState: 'SUBSCRIBED' },
 		defaultPhoneNumber: { phoneNumber: '+13125550147', marketingState: 'NOT_SUBSCRIBED' },
-		defaultAddress: { firstName: 'Ana', lastName: 'Lima', company: null, address1: '210 N Oak Park Ave', address2: null, city: 'Oak Park', province: 'Illinois', provinceCode: 'IL', zip: '60302', country: 'United States', countryCodeV2: 'US', phone: null },
+		defaultAddress: {
+			firstName: 'Ana',
+			lastName: 'Lima',
+			company: null,
+			address1: '210 N Oak Park Ave',
+			address2: null,
+			city: 'Oak Park',
+			province: 'Illinois',
+			provinceCode: 'IL',
+			zip: '60302',
+			country: 'United States',
+			countryCodeV2: 'US',
+			phone: null,
+		},
 		...extra,
 	};
 }
@@ -63,19 +81,51 @@ const simplified = (n: number) => ({
 	last_order_name: '#2101',
 	email_marketing_consent: { state: 'subscribed' },
 	sms_marketing_consent: { state: 'not_subscribed' },
-	default_address: { first_name: 'Ana', last_name: 'Lima', company: null, address1: '210 N Oak Park Ave', address2: null, city: 'Oak Park', province: 'Illinois', province_code: 'IL', zip: '60302', country: 'United States', country_code: 'US', phone: null },
+	default_address: {
+		first_name: 'Ana',
+		last_name: 'Lima',
+		company: null,
+		address1: '210 N Oak Park Ave',
+		address2: null,
+		city: 'Oak Park',
+		province: 'Illinois',
+		province_code: 'IL',
+		zip: '60302',
+		country: 'United States',
+		country_code: 'US',
+		phone: null,
+	},
 });
 
 async function plainRequest(options: IHttpRequestOptions) {
-	const response = await fetch(options.url, { method: options.method ?? 'GET', headers: { 'content-type': 'application/json', ...(options.headers as Record<string, string>) }, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+	const response = await fetch(options.url, {
+		method: options.method ?? 'GET',
+		headers: { 'content-type': 'application/json', ...(options.headers as Record<string, string>) },
+		body: options.body === undefined ? undefined : JSON.stringify(options.body),
+	});
 	const text = await response.text();
-	return { statusCode: response.status, body: text ? JSON.parse(text) : {}, headers: Object.fromEntries(response.headers.entries()) };
+	return {
+		statusCode: response.status,
+		body: text ? JSON.parse(text) : {},
+		headers: Object.fromEntries(response.headers.entries()),
+	};
 }
 
-function context(params: Record<string, unknown>, extra: { items?: number; continueOnFail?: boolean; credentials?: IDataObject } = {}) {
+function context(
+	params: Record<string, unknown>,
+	extra: { items?: number; continueOnFail?: boolean; credentials?: IDataObject } = {},
+) {
 	const ctx = executeContext({
 		items: Array.from({ length: extra.items ?? 1 }, () => ({ json: {} })),
-		credentials: { shopDomain: 'relay-test.myshopify.com', apiVersion: '2025-10', authMethod: 'accessToken', accessToken: 'shpat_TOKEN', clientSecret: 'SECRET', baseUrl: '', ...extra.credentials },
+		credentials: {
+			shopDomain: 'relay-test.myshopify.com',
+			apiVersion: '2025-10',
+			authMethod: 'accessToken',
+			accessToken: 'shpat_TOKEN',
+			clientSecret: 'SECRET',
+			baseUrl: '',
+			...extra.credentials,
+		},
 		continueOnFail: extra.continueOnFail,
 		// The credential's own authenticate, as n8n runs it.
 		authenticateRequest: credential.authenticate,
@@ -100,7 +150,12 @@ describe('Shopify (Conversion Relay) node → customer → get', () => {
 			.post(GRAPHQL, { query: GET_CUSTOMER, variables: { id: 'gid://shopify/Customer/7300000000102' } })
 			.reply(200, { data: { customer: graphqlCustomer(7300000000102) } });
 		const ids = ['7300000000101', 'gid://shopify/Customer/7300000000102'];
-		const [out] = await run(context({ resource: 'customer', operation: 'get', customerId: (i: number) => ids[i], simple: true }, { items: 2 }));
+		const [out] = await run(
+			context(
+				{ resource: 'customer', operation: 'get', customerId: (i: number) => ids[i], simple: true },
+				{ items: 2 },
+			),
+		);
 		expect(scope.isDone()).toBe(true);
 		expect(out).toEqual([
 			{ json: simplified(7300000000101), pairedItem: { item: 0 } },
@@ -109,7 +164,9 @@ describe('Shopify (Conversion Relay) node → customer → get', () => {
 	});
 
 	it('returns the GraphQL object untouched with Simplify off', async () => {
-		nock(SHOP).post(GRAPHQL).reply(200, { data: { customer: graphqlCustomer(5) } });
+		nock(SHOP)
+			.post(GRAPHQL)
+			.reply(200, { data: { customer: graphqlCustomer(5) } });
 		const [out] = await run(context({ resource: 'customer', operation: 'get', customerId: 5, simple: false }));
 		expect(out).toEqual([{ json: graphqlCustomer(5), pairedItem: { item: 0 } }]);
 	});
@@ -117,43 +174,105 @@ describe('Shopify (Conversion Relay) node → customer → get', () => {
 	it('keeps missing parts null, never invented (no phone, no address, no order yet)', async () => {
 		nock(SHOP)
 			.post(GRAPHQL)
-			.reply(200, { data: { customer: graphqlCustomer(6, { defaultPhoneNumber: null, defaultAddress: null, lastOrder: null, numberOfOrders: '0', amountSpent: { amount: '0.0', currencyCode: 'EUR' }, tags: [] }) } });
+			.reply(200, {
+				data: {
+					customer: graphqlCustomer(6, {
+						defaultPhoneNumber: null,
+						defaultAddress: null,
+						lastOrder: null,
+						numberOfOrders: '0',
+						amountSpent: { amount: '0.0', currencyCode: 'EUR' },
+						tags: [],
+					}),
+				},
+			});
 		const [[item]] = await run(context({ resource: 'customer', operation: 'get', customerId: '6', simple: true }));
-		expect(item.json).toEqual({ ...simplified(6), phone: null, sms_marketing_consent: null, default_address: null, last_order_id: null, last_order_name: null, orders_count: 0, total_spent: '0.0', currency: 'EUR', tags: '' });
+		expect(item.json).toEqual({
+			...simplified(6),
+			phone: null,
+			sms_marketing_consent: null,
+			default_address: null,
+			last_order_id: null,
+			last_order_name: null,
+			orders_count: 0,
+			total_spent: '0.0',
+			currency: 'EUR',
+			tags: '',
+		});
 	});
 
 	it('fails the item for an unknown customer and for an id that is not one, asking nothing for the latter', async () => {
-		const scope = nock(SHOP).post(GRAPHQL, (b) => b.variables.id === 'gid://shopify/Customer/404').reply(200, { data: { customer: null } });
+		const scope = nock(SHOP)
+			.post(GRAPHQL, (b) => b.variables.id === 'gid://shopify/Customer/404')
+			.reply(200, { data: { customer: null } });
 		const ids: unknown[] = ['404', 'not-an-id', 207119551234567891];
-		const [out] = await run(context({ resource: 'customer', operation: 'get', customerId: (i: number) => ids[i], simple: true }, { items: 3, continueOnFail: true }));
+		const [out] = await run(
+			context(
+				{ resource: 'customer', operation: 'get', customerId: (i: number) => ids[i], simple: true },
+				{ items: 3, continueOnFail: true },
+			),
+		);
 		expect(scope.isDone()).toBe(true);
 		expect(out).toEqual([
-			{ json: { error: 'Shopify has no customer gid://shopify/Customer/404 (deleted, or not visible to this app)' }, pairedItem: { item: 0 } },
-			{ json: { error: 'Customer ID must be a numeric Shopify id or gid://shopify/Customer/<id>, not "not-an-id"' }, pairedItem: { item: 1 } },
+			{
+				json: { error: 'Shopify has no customer gid://shopify/Customer/404 (deleted, or not visible to this app)' },
+				pairedItem: { item: 0 },
+			},
+			{
+				json: { error: 'Customer ID must be a numeric Shopify id or gid://shopify/Customer/<id>, not "not-an-id"' },
+				pairedItem: { item: 1 },
+			},
 			{ json: { error: expect.stringContaining('lost its last digits') }, pairedItem: { item: 2 } },
 		]);
-		await expect(run(context({ resource: 'customer', operation: 'get', customerId: 'x', simple: true }))).rejects.toThrow('Customer ID must be a numeric Shopify id');
+		await expect(
+			run(context({ resource: 'customer', operation: 'get', customerId: 'x', simple: true })),
+		).rejects.toThrow('Customer ID must be a numeric Shopify id');
 	});
 
-	it('reports Shopify\'s own message on a refused token', async () => {
-		nock(SHOP).post(GRAPHQL).reply(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
-		await expect(run(context({ resource: 'customer', operation: 'get', customerId: '1', simple: true }))).rejects.toThrow('[API] Invalid API key or access token (unrecognized login or wrong password)');
+	it("reports Shopify's own message on a refused token", async () => {
+		nock(SHOP)
+			.post(GRAPHQL)
+			.reply(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+		await expect(
+			run(context({ resource: 'customer', operation: 'get', customerId: '1', simple: true })),
+		).rejects.toThrow('[API] Invalid API key or access token (unrecognized login or wrong password)');
 	});
 });
 
 describe('Shopify (Conversion Relay) node → customer → get many', () => {
-	const page = (ids: number[], next: string | null) => ({ data: { customers: { nodes: ids.map((n) => graphqlCustomer(n)), pageInfo: { hasNextPage: next !== null, endCursor: next ?? (ids.length ? `c${ids[ids.length - 1]}` : null) } } } });
+	const page = (ids: number[], next: string | null) => ({
+		data: {
+			customers: {
+				nodes: ids.map((n) => graphqlCustomer(n)),
+				pageInfo: { hasNextPage: next !== null, endCursor: next ?? (ids.length ? `c${ids[ids.length - 1]}` : null) },
+			},
+		},
+	});
 	const ids = (from: number, count: number) => Array.from({ length: count }, (_, k) => from + k);
 
 	it('with Return All follows the cursor, 100 a request, with the search query, until the last page', async () => {
 		const scope = nock(SHOP, { reqheaders: { 'x-shopify-access-token': 'shpat_TOKEN' } })
 			.post(GRAPHQL, { query: LIST_CUSTOMERS, variables: { first: 100, after: null, query: 'updated_at:>2026-01-01' } })
 			.reply(200, page(ids(1, 100), 'CUR1'))
-			.post(GRAPHQL, { query: LIST_CUSTOMERS, variables: { first: 100, after: 'CUR1', query: 'updated_at:>2026-01-01' } })
+			.post(GRAPHQL, {
+				query: LIST_CUSTOMERS,
+				variables: { first: 100, after: 'CUR1', query: 'updated_at:>2026-01-01' },
+			})
 			.reply(200, page(ids(101, 100), 'CUR2'))
-			.post(GRAPHQL, { query: LIST_CUSTOMERS, variables: { first: 100, after: 'CUR2', query: 'updated_at:>2026-01-01' } })
+			.post(GRAPHQL, {
+				query: LIST_CUSTOMERS,
+				variables: { first: 100, after: 'CUR2', query: 'updated_at:>2026-01-01' },
+			})
 			.reply(200, page(ids(201, 7), null));
-		const [out] = await run(context({ resource: 'customer', operation: 'getAll', returnAll: true, simple: true, options: { query: ' updated_at:>2026-01-01 ' } }));
+		const [out] = await run(
+			context({
+				resource: 'customer',
+				operation: 'getAll',
+				returnAll: true,
+				simple: true,
+				options: { query: ' updated_at:>2026-01-01 ' },
+			}),
+		);
 		expect(scope.isDone()).toBe(true);
 		expect(out).toHaveLength(207);
 		expect(out.map((o) => o.json.id)).toEqual(ids(1, 207).map(String));
@@ -166,7 +285,9 @@ describe('Shopify (Conversion Relay) node → customer → get many', () => {
 			.reply(200, page(ids(1, 100), 'CUR1'))
 			.post(GRAPHQL, { query: LIST_CUSTOMERS, variables: { first: 50, after: 'CUR1', query: null } })
 			.reply(200, page(ids(101, 50), 'CUR2'));
-		const [out] = await run(context({ resource: 'customer', operation: 'getAll', returnAll: false, limit: 150, simple: true, options: {} }));
+		const [out] = await run(
+			context({ resource: 'customer', operation: 'getAll', returnAll: false, limit: 150, simple: true, options: {} }),
+		);
 		expect(scope.isDone()).toBe(true);
 		expect(out).toHaveLength(150);
 		expect(nock.pendingMocks()).toEqual([]);
@@ -178,25 +299,42 @@ describe('Shopify (Conversion Relay) node → customer → get many', () => {
 			.reply(200, page([1], 'SAME'))
 			.post(GRAPHQL, (b) => b.variables.after === 'SAME')
 			.reply(200, page([2], 'SAME'));
-		const [out] = await run(context({ resource: 'customer', operation: 'getAll', returnAll: true, simple: true, options: {} }));
+		const [out] = await run(
+			context({ resource: 'customer', operation: 'getAll', returnAll: true, simple: true, options: {} }),
+		);
 		expect(scope.isDone()).toBe(true);
 		expect(out.map((o) => o.json.id)).toEqual(['1', '2']);
 	});
 
 	it('an empty shop gives no items', async () => {
-		nock(SHOP).post(GRAPHQL).reply(200, { data: { customers: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } } });
-		const [out] = await run(context({ resource: 'customer', operation: 'getAll', returnAll: true, simple: true, options: {} }));
+		nock(SHOP)
+			.post(GRAPHQL)
+			.reply(200, { data: { customers: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } } });
+		const [out] = await run(
+			context({ resource: 'customer', operation: 'getAll', returnAll: true, simple: true, options: {} }),
+		);
 		expect(out).toEqual([]);
 	});
 
 	it('waits out a THROTTLED answer and asks again for the same page', async () => {
 		const scope = nock(SHOP)
 			.post(GRAPHQL, { query: LIST_CUSTOMERS, variables: { first: 100, after: null, query: null } })
-			.reply(200, { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }], extensions: { cost: { requestedQueryCost: 602, actualQueryCost: null, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 600, restoreRate: 100 } } } })
+			.reply(200, {
+				errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }],
+				extensions: {
+					cost: {
+						requestedQueryCost: 602,
+						actualQueryCost: null,
+						throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 600, restoreRate: 100 },
+					},
+				},
+			})
 			.post(GRAPHQL, { query: LIST_CUSTOMERS, variables: { first: 100, after: null, query: null } })
 			.reply(200, page([1, 2], null));
 		const started = Date.now();
-		const [out] = await run(context({ resource: 'customer', operation: 'getAll', returnAll: true, simple: true, options: {} }));
+		const [out] = await run(
+			context({ resource: 'customer', operation: 'getAll', returnAll: true, simple: true, options: {} }),
+		);
 		expect(scope.isDone()).toBe(true);
 		// 2 points missing at 100 a second: 20 ms.
 		expect(Date.now() - started).toBeGreaterThanOrEqual(20);
@@ -205,7 +343,11 @@ describe('Shopify (Conversion Relay) node → customer → get many', () => {
 
 	it('with client credentials gets a token first and pages with it', async () => {
 		const scope = nock(SHOP)
-			.post('/admin/oauth/access_token', { client_id: 'cc-client-shopify-node', client_secret: 'CC_SECRET', grant_type: 'client_credentials' })
+			.post('/admin/oauth/access_token', {
+				client_id: 'cc-client-shopify-node',
+				client_secret: 'CC_SECRET',
+				grant_type: 'client_credentials',
+			})
 			.reply(200, { access_token: 'shpat_from_grant', scope: 'read_customers', expires_in: 86399 })
 			.post(GRAPHQL, (b) => b.variables.after === null)
 			.matchHeader('x-shopify-access-token', 'shpat_from_grant')
@@ -213,7 +355,19 @@ describe('Shopify (Conversion Relay) node → customer → get many', () => {
 			.post(GRAPHQL, (b) => b.variables.after === 'CUR1')
 			.matchHeader('x-shopify-access-token', 'shpat_from_grant')
 			.reply(200, page([2], null));
-		const [out] = await run(context({ resource: 'customer', operation: 'getAll', returnAll: true, simple: true, options: {} }, { credentials: { authMethod: 'clientCredentials', accessToken: '', clientId: 'cc-client-shopify-node', clientSecret: 'CC_SECRET' } }));
+		const [out] = await run(
+			context(
+				{ resource: 'customer', operation: 'getAll', returnAll: true, simple: true, options: {} },
+				{
+					credentials: {
+						authMethod: 'clientCredentials',
+						accessToken: '',
+						clientId: 'cc-client-shopify-node',
+						clientSecret: 'CC_SECRET',
+					},
+				},
+			),
+		);
 		expect(scope.isDone()).toBe(true);
 		expect(out.map((o) => o.json.id)).toEqual(['1', '2']);
 	});
@@ -233,15 +387,39 @@ describe('Shopify (Conversion Relay) node → order → get', () => {
 		customer: graphqlCustomer(7300000000101),
 		lineItems: {
 			nodes: [
-				{ id: 'gid://shopify/LineItem/1001', name: 'Wool scarf - Grey', title: 'Wool scarf', sku: 'SCARF-GRY', quantity: 2, variant: { id: 'gid://shopify/ProductVariant/45100000001', legacyResourceId: '45100000001' }, product: { id: 'gid://shopify/Product/9100000001', legacyResourceId: '9100000001', tags: ['hubspot-sync', 'winter'] } },
-				{ id: 'gid://shopify/LineItem/1002', name: 'Gift card', title: 'Gift card', sku: null, quantity: 1, variant: null, product: null },
+				{
+					id: 'gid://shopify/LineItem/1001',
+					name: 'Wool scarf - Grey',
+					title: 'Wool scarf',
+					sku: 'SCARF-GRY',
+					quantity: 2,
+					variant: { id: 'gid://shopify/ProductVariant/45100000001', legacyResourceId: '45100000001' },
+					product: {
+						id: 'gid://shopify/Product/9100000001',
+						legacyResourceId: '9100000001',
+						tags: ['hubspot-sync', 'winter'],
+					},
+				},
+				{
+					id: 'gid://shopify/LineItem/1002',
+					name: 'Gift card',
+					title: 'Gift card',
+					sku: null,
+					quantity: 1,
+					variant: null,
+					product: null,
+				},
 			],
 		},
 	};
 
-	it('reads the order with its customer\'s current totals and its products\' tags', async () => {
-		const scope = nock(SHOP).post(GRAPHQL, { query: GET_ORDER, variables: { id: 'gid://shopify/Order/6100000000101' } }).reply(200, { data: { order: graphqlOrder } });
-		const [out] = await run(context({ resource: 'order', operation: 'get', orderId: 'gid://shopify/Order/6100000000101', simple: true }));
+	it("reads the order with its customer's current totals and its products' tags", async () => {
+		const scope = nock(SHOP)
+			.post(GRAPHQL, { query: GET_ORDER, variables: { id: 'gid://shopify/Order/6100000000101' } })
+			.reply(200, { data: { order: graphqlOrder } });
+		const [out] = await run(
+			context({ resource: 'order', operation: 'get', orderId: 'gid://shopify/Order/6100000000101', simple: true }),
+		);
 		expect(scope.isDone()).toBe(true);
 		expect(out).toEqual([
 			{
@@ -258,8 +436,28 @@ describe('Shopify (Conversion Relay) node → order → get', () => {
 					currency: 'USD',
 					customer: simplified(7300000000101),
 					line_items: [
-						{ id: '1001', admin_graphql_api_id: 'gid://shopify/LineItem/1001', name: 'Wool scarf - Grey', title: 'Wool scarf', sku: 'SCARF-GRY', quantity: 2, variant_id: '45100000001', product_id: '9100000001', product_tags: ['hubspot-sync', 'winter'] },
-						{ id: '1002', admin_graphql_api_id: 'gid://shopify/LineItem/1002', name: 'Gift card', title: 'Gift card', sku: null, quantity: 1, variant_id: null, product_id: null, product_tags: [] },
+						{
+							id: '1001',
+							admin_graphql_api_id: 'gid://shopify/LineItem/1001',
+							name: 'Wool scarf - Grey',
+							title: 'Wool scarf',
+							sku: 'SCARF-GRY',
+							quantity: 2,
+							variant_id: '45100000001',
+							product_id: '9100000001',
+							product_tags: ['hubspot-sync', 'winter'],
+						},
+						{
+							id: '1002',
+							admin_graphql_api_id: 'gid://shopify/LineItem/1002',
+							name: 'Gift card',
+							title: 'Gift card',
+							sku: null,
+							quantity: 1,
+							variant_id: null,
+							product_id: null,
+							product_tags: [],
+						},
 					],
 				},
 				pairedItem: { item: 0 },
@@ -270,11 +468,21 @@ describe('Shopify (Conversion Relay) node → order → get', () => {
 	it('an order without a customer has customer null; an unknown order fails its item', async () => {
 		nock(SHOP)
 			.post(GRAPHQL, (b) => b.variables.id === 'gid://shopify/Order/1')
-			.reply(200, { data: { order: { ...graphqlOrder, id: 'gid://shopify/Order/1', legacyResourceId: '1', customer: null } } })
+			.reply(200, {
+				data: { order: { ...graphqlOrder, id: 'gid://shopify/Order/1', legacyResourceId: '1', customer: null } },
+			})
 			.post(GRAPHQL, (b) => b.variables.id === 'gid://shopify/Order/2')
 			.reply(200, { data: { order: null } });
-		const [out] = await run(context({ resource: 'order', operation: 'get', orderId: (i: number) => String(i + 1), simple: true }, { items: 2, continueOnFail: true }));
+		const [out] = await run(
+			context(
+				{ resource: 'order', operation: 'get', orderId: (i: number) => String(i + 1), simple: true },
+				{ items: 2, continueOnFail: true },
+			),
+		);
 		expect(out[0].json.customer).toBeNull();
-		expect(out[1]).toEqual({ json: { error: expect.stringMatching(/^Shopify has no order gid:\/\/shopify\/Order\/2 /) }, pairedItem: { item: 1 } });
+		expect(out[1]).toEqual({
+			json: { error: expect.stringMatching(/^Shopify has no order gid:\/\/shopify\/Order\/2 /) },
+			pairedItem: { item: 1 },
+		});
 	});
 });

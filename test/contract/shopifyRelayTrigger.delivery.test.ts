@@ -38,8 +38,20 @@ function deliver(d: Delivery) {
 	if (d.webhookId) headers['X-Shopify-Webhook-Id'] = d.webhookId;
 	if (d.eventId) headers['X-Shopify-Event-Id'] = d.eventId;
 	const ctx = webhookContext({
-		params: { topics: ['orders/paid', 'orders/create', 'customers/create', 'refunds/create', 'customers/redact', 'shop/redact'], options: {}, ...d.params },
-		credentials: { shopDomain: SHOP, apiVersion: '2025-10', authMethod: 'accessToken', accessToken: 'shpat_TOKEN', clientSecret: SECRET, previousClientSecret: d.previousSecret ?? '', baseUrl: '' },
+		params: {
+			topics: ['orders/paid', 'orders/create', 'customers/create', 'refunds/create', 'customers/redact', 'shop/redact'],
+			options: {},
+			...d.params,
+		},
+		credentials: {
+			shopDomain: SHOP,
+			apiVersion: '2025-10',
+			authMethod: 'accessToken',
+			accessToken: 'shpat_TOKEN',
+			clientSecret: SECRET,
+			previousClientSecret: d.previousSecret ?? '',
+			baseUrl: '',
+		},
 		staticData: d.staticData,
 		workflowId: d.workflowId,
 		headers,
@@ -48,7 +60,9 @@ function deliver(d: Delivery) {
 	return { ctx, run: () => new ShopifyRelayTrigger().webhook.call(ctx) };
 }
 
-const viewsParams = (options: IDataObject = {}) => ({ options: { views: ['metaUserData', 'metaCustomData', 'metaEventId', 'hubspotProperties'], ...options } });
+const viewsParams = (options: IDataObject = {}) => ({
+	options: { views: ['metaUserData', 'metaCustomData', 'metaEventId', 'hubspotProperties'], ...options },
+});
 
 describe('a delivery with a valid HMAC', () => {
 	it('starts one run with topic, shop, ids and the payload, paired to item 0; n8n answers', async () => {
@@ -103,7 +117,10 @@ describe('a delivery that fails verification: 401, no run, nothing remembered', 
 describe('a client secret rotation', () => {
 	it('accepts the previous secret while it is set, and only then', async () => {
 		const old = sign(ORDER, 'the-old-client-secret');
-		expect((await deliver({ raw: ORDER, hmac: old, webhookId: 'wh-rot-1', previousSecret: 'the-old-client-secret' }).run()).workflowData?.[0]).toHaveLength(1);
+		expect(
+			(await deliver({ raw: ORDER, hmac: old, webhookId: 'wh-rot-1', previousSecret: 'the-old-client-secret' }).run())
+				.workflowData?.[0],
+		).toHaveLength(1);
 		const refused = deliver({ raw: ORDER, hmac: old, webhookId: 'wh-rot-2' });
 		expect(await refused.run()).toEqual({ noWebhookResponse: true });
 		expect(refused.ctx.response.statusCode).toBe(401);
@@ -122,12 +139,16 @@ describe('duplicates and topics', () => {
 	});
 
 	it('runs once for copies that arrive together, each with its own copy of the static data (as n8n gives them)', async () => {
-		const copies = Array.from({ length: 20 }, () => deliver({ raw: ORDER, webhookId: 'wh-burst', staticData: {}, workflowId: 'wf-burst' }).run());
+		const copies = Array.from({ length: 20 }, () =>
+			deliver({ raw: ORDER, webhookId: 'wh-burst', staticData: {}, workflowId: 'wf-burst' }).run(),
+		);
 		const results = await Promise.all(copies);
 		expect(results.filter((r) => r.workflowData)).toHaveLength(1);
 		expect(results.filter((r) => r.webhookResponse?.duplicate === true)).toHaveLength(19);
 		// Another workflow with the same trigger is not affected.
-		expect((await deliver({ raw: ORDER, webhookId: 'wh-burst', staticData: {}, workflowId: 'wf-other' }).run()).workflowData).toBeDefined();
+		expect(
+			(await deliver({ raw: ORDER, webhookId: 'wh-burst', staticData: {}, workflowId: 'wf-other' }).run()).workflowData,
+		).toBeDefined();
 	});
 
 	it('keys on X-Shopify-Event-Id when present: two deliveries of one event run once', async () => {
@@ -146,7 +167,9 @@ describe('duplicates and topics', () => {
 	});
 
 	it('remembers the last 1,000 deliveries only', async () => {
-		const staticData: IDataObject = { deliveries: Array.from({ length: 1000 }, (_, i) => `${SHOP}|orders/paid|webhook:old-${i}`) };
+		const staticData: IDataObject = {
+			deliveries: Array.from({ length: 1000 }, (_, i) => `${SHOP}|orders/paid|webhook:old-${i}`),
+		};
 		await deliver({ raw: ORDER, webhookId: 'newest', staticData }).run();
 		const kept = staticData.deliveries as string[];
 		expect(kept).toHaveLength(1000);
@@ -158,7 +181,12 @@ describe('duplicates and topics', () => {
 	});
 
 	it('answers 200 without a run for a topic that is not selected', async () => {
-		const { ctx, run } = deliver({ raw: ORDER, topic: 'orders/updated', webhookId: 'wh-topic', params: { topics: ['orders/paid'] } });
+		const { ctx, run } = deliver({
+			raw: ORDER,
+			topic: 'orders/updated',
+			webhookId: 'wh-topic',
+			params: { topics: ['orders/paid'] },
+		});
 		expect(await run()).toEqual({ webhookResponse: { received: true, ignored: 'orders/updated' } });
 		expect(ctx.staticData.deliveries).toBeUndefined();
 	});
@@ -217,7 +245,12 @@ describe('ready-made views', () => {
 	});
 
 	it('follows the options: unhashed user_data, event id template, value field', async () => {
-		const params = viewsParams({ views: ['metaUserData', 'metaCustomData', 'metaEventId'], hashUserData: false, eventIdTemplate: 'order_{order_number}', valueField: 'current_total_price' });
+		const params = viewsParams({
+			views: ['metaUserData', 'metaCustomData', 'metaEventId'],
+			hashUserData: false,
+			eventIdTemplate: 'order_{order_number}',
+			valueField: 'current_total_price',
+		});
 		const result = await deliver({ raw: ORDER, webhookId: 'wh-v2', params }).run();
 		const meta = (result.workflowData?.[0][0].json as IDataObject).meta as IDataObject;
 		expect(meta.user_data).toEqual({
@@ -236,7 +269,12 @@ describe('ready-made views', () => {
 	});
 
 	it('reads a new customer from its default address, with its exact id despite JSON’s 2^53 limit', async () => {
-		const result = await deliver({ raw: CUSTOMER, topic: 'customers/create', webhookId: 'wh-v3', params: viewsParams() }).run();
+		const result = await deliver({
+			raw: CUSTOMER,
+			topic: 'customers/create',
+			webhookId: 'wh-v3',
+			params: viewsParams(),
+		}).run();
 		const json = result.workflowData?.[0][0].json as IDataObject;
 		expect(json.meta).toEqual({
 			user_data: {
@@ -252,7 +290,10 @@ describe('ready-made views', () => {
 			},
 			event_id: 'customer_706405506930370084',
 		});
-		expect((json.hubspot as IDataObject).properties).toMatchObject({ email: 'bob@biller.com', shopify_customer_id: '706405506930370084' });
+		expect((json.hubspot as IDataObject).properties).toMatchObject({
+			email: 'bob@biller.com',
+			shopify_customer_id: '706405506930370084',
+		});
 		expect(json.orderKind).toBeUndefined();
 	});
 
@@ -261,17 +302,37 @@ describe('ready-made views', () => {
 		const raw = Buffer.from(JSON.stringify({ ...refund, order_id: 450789469 }));
 		const result = await deliver({ raw, topic: 'refunds/create', webhookId: 'wh-v4', params: viewsParams() }).run();
 		const json = result.workflowData?.[0][0].json as IDataObject;
-		expect(json.meta).toEqual({ custom_data: { value: 89.99, currency: 'USD', order_id: '450789469' }, event_id: 'refund_890088186047892319' });
+		expect(json.meta).toEqual({
+			custom_data: { value: 89.99, currency: 'USD', order_id: '450789469' },
+			event_id: 'refund_890088186047892319',
+		});
 		expect(json.hubspot).toBeUndefined();
 	});
 
 	it('identifies the customer of a privacy request; shop/redact has nothing to identify', async () => {
-		const redact = Buffer.from(JSON.stringify({ shop_id: 954889, shop_domain: SHOP, customer: { id: 191167, email: 'John@Example.com', phone: '555-625-1199' }, orders_to_redact: [299938, 280263] }));
-		const customer = await deliver({ raw: redact, topic: 'customers/redact', webhookId: 'wh-v5', params: viewsParams() }).run();
+		const redact = Buffer.from(
+			JSON.stringify({
+				shop_id: 954889,
+				shop_domain: SHOP,
+				customer: { id: 191167, email: 'John@Example.com', phone: '555-625-1199' },
+				orders_to_redact: [299938, 280263],
+			}),
+		);
+		const customer = await deliver({
+			raw: redact,
+			topic: 'customers/redact',
+			webhookId: 'wh-v5',
+			params: viewsParams(),
+		}).run();
 		expect((customer.workflowData?.[0][0].json as IDataObject).meta).toEqual({
 			user_data: { em: [sha('john@example.com')], ph: [sha('5556251199')], external_id: [sha('191167')] },
 		});
-		const shop = await deliver({ raw: Buffer.from(JSON.stringify({ shop_id: 954889, shop_domain: SHOP })), topic: 'shop/redact', webhookId: 'wh-v6', params: viewsParams() }).run();
+		const shop = await deliver({
+			raw: Buffer.from(JSON.stringify({ shop_id: 954889, shop_domain: SHOP })),
+			topic: 'shop/redact',
+			webhookId: 'wh-v6',
+			params: viewsParams(),
+		}).run();
 		const json = shop.workflowData?.[0][0].json as IDataObject;
 		expect(json.topic).toBe('shop/redact');
 		expect(json.meta).toBeUndefined();

@@ -24,14 +24,25 @@ const methods = trigger.webhookMethods.default;
 function context(params: IDataObject, staticData: IDataObject = {}, credentials: ICredentialDataDecryptedObject = {}) {
 	return hookContext({
 		params: { options: {}, ...params },
-		credentials: { shopDomain: 'relay-test.myshopify.com', apiVersion: '2025-10', authMethod: 'accessToken', accessToken: 'shpat_TOKEN', clientSecret: 'SECRET', baseUrl: '', ...credentials },
+		credentials: {
+			shopDomain: 'relay-test.myshopify.com',
+			apiVersion: '2025-10',
+			authMethod: 'accessToken',
+			accessToken: 'shpat_TOKEN',
+			clientSecret: 'SECRET',
+			baseUrl: '',
+			...credentials,
+		},
 		staticData,
 		webhookUrl: HOOK_URL,
 		authenticate: credential.authenticate,
 	});
 }
 
-function listReply(nodes: Array<{ id: string; topic: string; uri: string }>, pageInfo = { hasNextPage: false, endCursor: null as string | null }) {
+function listReply(
+	nodes: Array<{ id: string; topic: string; uri: string }>,
+	pageInfo = { hasNextPage: false, endCursor: null as string | null },
+) {
 	return { data: { webhookSubscriptions: { nodes, pageInfo } }, extensions: { cost: { requestedQueryCost: 12 } } };
 }
 
@@ -46,11 +57,14 @@ describe('checkExists', () => {
 	it('lists by topic with the fixed token and adopts the subscriptions at this URL only', async () => {
 		const scope = nock(SHOP, { reqheaders: { 'x-shopify-access-token': 'shpat_TOKEN' } })
 			.post(GRAPHQL, { query: LIST, variables: { topics: ['ORDERS_PAID', 'CUSTOMERS_CREATE'], after: null } })
-			.reply(200, listReply([
-				{ id: gid(1), topic: 'ORDERS_PAID', uri: HOOK_URL },
-				{ id: gid(2), topic: 'ORDERS_PAID', uri: 'https://elsewhere.example.com/hook' },
-				{ id: gid(3), topic: 'CUSTOMERS_CREATE', uri: HOOK_URL },
-			]));
+			.reply(
+				200,
+				listReply([
+					{ id: gid(1), topic: 'ORDERS_PAID', uri: HOOK_URL },
+					{ id: gid(2), topic: 'ORDERS_PAID', uri: 'https://elsewhere.example.com/hook' },
+					{ id: gid(3), topic: 'CUSTOMERS_CREATE', uri: HOOK_URL },
+				]),
+			);
 		const ctx = context({ topics: ['orders/paid', 'customers/create'] });
 		await expect(methods.checkExists.call(ctx)).resolves.toBe(true);
 		expect(scope.isDone()).toBe(true);
@@ -58,7 +72,9 @@ describe('checkExists', () => {
 	});
 
 	it('is false while one selected topic has no subscription at this URL', async () => {
-		nock(SHOP).post(GRAPHQL).reply(200, listReply([{ id: gid(1), topic: 'ORDERS_PAID', uri: HOOK_URL }]));
+		nock(SHOP)
+			.post(GRAPHQL)
+			.reply(200, listReply([{ id: gid(1), topic: 'ORDERS_PAID', uri: HOOK_URL }]));
 		const ctx = context({ topics: ['orders/paid', 'refunds/create'] });
 		await expect(methods.checkExists.call(ctx)).resolves.toBe(false);
 		expect(ctx.staticData.subscriptionIds).toBeUndefined();
@@ -67,7 +83,13 @@ describe('checkExists', () => {
 	it('follows pagination', async () => {
 		const scope = nock(SHOP)
 			.post(GRAPHQL, { query: LIST, variables: { topics: ['ORDERS_CREATE'], after: null } })
-			.reply(200, listReply([{ id: gid(7), topic: 'ORDERS_CREATE', uri: 'https://other.example.com' }], { hasNextPage: true, endCursor: 'CURSOR1' }))
+			.reply(
+				200,
+				listReply([{ id: gid(7), topic: 'ORDERS_CREATE', uri: 'https://other.example.com' }], {
+					hasNextPage: true,
+					endCursor: 'CURSOR1',
+				}),
+			)
 			.post(GRAPHQL, { query: LIST, variables: { topics: ['ORDERS_CREATE'], after: 'CURSOR1' } })
 			.reply(200, listReply([{ id: gid(8), topic: 'ORDERS_CREATE', uri: HOOK_URL }]));
 		const ctx = context({ topics: ['orders/create'] });
@@ -94,8 +116,18 @@ describe('create', () => {
 		const scope = nock(SHOP, { reqheaders: { 'x-shopify-access-token': 'shpat_TOKEN' } })
 			.post(GRAPHQL, { query: LIST, variables: { topics: ['ORDERS_PAID', 'CUSTOMERS_CREATE'], after: null } })
 			.reply(200, listReply([{ id: gid(1), topic: 'ORDERS_PAID', uri: HOOK_URL }]))
-			.post(GRAPHQL, { query: CREATE, variables: { topic: 'CUSTOMERS_CREATE', webhookSubscription: { uri: HOOK_URL, format: 'JSON' } } })
-			.reply(200, { data: { webhookSubscriptionCreate: { webhookSubscription: { id: gid(2), topic: 'CUSTOMERS_CREATE', uri: HOOK_URL }, userErrors: [] } } });
+			.post(GRAPHQL, {
+				query: CREATE,
+				variables: { topic: 'CUSTOMERS_CREATE', webhookSubscription: { uri: HOOK_URL, format: 'JSON' } },
+			})
+			.reply(200, {
+				data: {
+					webhookSubscriptionCreate: {
+						webhookSubscription: { id: gid(2), topic: 'CUSTOMERS_CREATE', uri: HOOK_URL },
+						userErrors: [],
+					},
+				},
+			});
 		// customers/redact is accepted by the node but never subscribed through the API.
 		const ctx = context({ topics: ['orders/paid', 'customers/create', 'customers/redact'] });
 		await expect(methods.create.call(ctx)).resolves.toBe(true);
@@ -108,14 +140,31 @@ describe('create', () => {
 			.post(GRAPHQL, (b) => b.query === LIST)
 			.reply(200, listReply([]))
 			.post(GRAPHQL, (b) => b.query === CREATE && b.variables.topic === 'ORDERS_CREATE')
-			.reply(200, { data: { webhookSubscriptionCreate: { webhookSubscription: { id: gid(5), topic: 'ORDERS_CREATE', uri: HOOK_URL }, userErrors: [] } } })
+			.reply(200, {
+				data: {
+					webhookSubscriptionCreate: {
+						webhookSubscription: { id: gid(5), topic: 'ORDERS_CREATE', uri: HOOK_URL },
+						userErrors: [],
+					},
+				},
+			})
 			.post(GRAPHQL, (b) => b.query === CREATE && b.variables.topic === 'ORDERS_PAID')
-			.reply(200, { data: { webhookSubscriptionCreate: { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'uri'], message: 'Address for this topic has already been taken' }] } } });
+			.reply(200, {
+				data: {
+					webhookSubscriptionCreate: {
+						webhookSubscription: null,
+						userErrors: [
+							{ field: ['webhookSubscription', 'uri'], message: 'Address for this topic has already been taken' },
+						],
+					},
+				},
+			});
 		const ctx = context({ topics: ['orders/create', 'orders/paid'] });
 		const error = await methods.create.call(ctx).catch((e: Error) => e);
 		expect(error).toMatchObject({
 			name: 'NodeApiError',
-			message: 'Shopify refused the ORDERS_PAID subscription: webhookSubscription.uri: Address for this topic has already been taken',
+			message:
+				'Shopify refused the ORDERS_PAID subscription: webhookSubscription.uri: Address for this topic has already been taken',
 		});
 		expect(ctx.staticData.subscriptionIds).toEqual([gid(5)]);
 	});
@@ -123,7 +172,14 @@ describe('create', () => {
 	it('surfaces top-level GraphQL errors (HTTP 200) with Shopify’s message', async () => {
 		nock(SHOP)
 			.post(GRAPHQL)
-			.reply(200, { errors: [{ message: 'Access denied for webhookSubscriptions field. Required access: read_orders', extensions: { code: 'ACCESS_DENIED' } }] });
+			.reply(200, {
+				errors: [
+					{
+						message: 'Access denied for webhookSubscriptions field. Required access: read_orders',
+						extensions: { code: 'ACCESS_DENIED' },
+					},
+				],
+			});
 		await expect(methods.create.call(context({ topics: ['orders/paid'] }))).rejects.toMatchObject({
 			name: 'NodeApiError',
 			message: 'Access denied for webhookSubscriptions field. Required access: read_orders',
@@ -131,7 +187,10 @@ describe('create', () => {
 	});
 
 	it('reports a rejected token (HTTP 401) without retrying', async () => {
-		const scope = nock(SHOP).post(GRAPHQL).once().reply(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+		const scope = nock(SHOP)
+			.post(GRAPHQL)
+			.once()
+			.reply(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
 		const ctx = context({ topics: ['orders/paid'] });
 		await expect(methods.create.call(ctx)).rejects.toMatchObject({
 			name: 'NodeApiError',
@@ -145,16 +204,33 @@ describe('create', () => {
 	it('waits out HTTP 429 (Retry-After) and a THROTTLED answer, then goes on', async () => {
 		const scope = nock(SHOP)
 			.post(GRAPHQL, (b) => b.query === LIST)
-			.reply(429, { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }, { 'Retry-After': '0' })
+			.reply(
+				429,
+				{ errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' },
+				{ 'Retry-After': '0' },
+			)
 			.post(GRAPHQL, (b) => b.query === LIST)
 			.reply(200, listReply([]))
 			.post(GRAPHQL, (b) => b.query === CREATE)
 			.reply(200, {
 				errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }],
-				extensions: { cost: { requestedQueryCost: 10, actualQueryCost: null, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 9, restoreRate: 1000 } } },
+				extensions: {
+					cost: {
+						requestedQueryCost: 10,
+						actualQueryCost: null,
+						throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 9, restoreRate: 1000 },
+					},
+				},
 			})
 			.post(GRAPHQL, (b) => b.query === CREATE)
-			.reply(200, { data: { webhookSubscriptionCreate: { webhookSubscription: { id: gid(9), topic: 'ORDERS_PAID', uri: HOOK_URL }, userErrors: [] } } });
+			.reply(200, {
+				data: {
+					webhookSubscriptionCreate: {
+						webhookSubscription: { id: gid(9), topic: 'ORDERS_PAID', uri: HOOK_URL },
+						userErrors: [],
+					},
+				},
+			});
 		const ctx = context({ topics: ['orders/paid'] });
 		await expect(methods.create.call(ctx)).resolves.toBe(true);
 		expect(scope.isDone()).toBe(true);
@@ -168,7 +244,14 @@ describe('delete', () => {
 			.post(GRAPHQL, { query: DELETE, variables: { id: gid(1) } })
 			.reply(200, { data: { webhookSubscriptionDelete: { deletedWebhookSubscriptionId: gid(1), userErrors: [] } } })
 			.post(GRAPHQL, { query: DELETE, variables: { id: gid(2) } })
-			.reply(200, { data: { webhookSubscriptionDelete: { deletedWebhookSubscriptionId: null, userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }] } } });
+			.reply(200, {
+				data: {
+					webhookSubscriptionDelete: {
+						deletedWebhookSubscriptionId: null,
+						userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }],
+					},
+				},
+			});
 		const ctx = context({ topics: ['orders/paid'] }, { subscriptionIds: [gid(1), gid(2)], deliveries: ['kept'] });
 		await expect(methods.delete.call(ctx)).resolves.toBe(true);
 		expect(scope.isDone()).toBe(true);
@@ -178,16 +261,31 @@ describe('delete', () => {
 	it('does not swallow any other refusal', async () => {
 		nock(SHOP)
 			.post(GRAPHQL, { query: DELETE, variables: { id: gid(1) } })
-			.reply(200, { data: { webhookSubscriptionDelete: { deletedWebhookSubscriptionId: null, userErrors: [{ field: null, message: 'Internal error, try again' }] } } });
+			.reply(200, {
+				data: {
+					webhookSubscriptionDelete: {
+						deletedWebhookSubscriptionId: null,
+						userErrors: [{ field: null, message: 'Internal error, try again' }],
+					},
+				},
+			});
 		const ctx = context({ topics: ['orders/paid'] }, { subscriptionIds: [gid(1), gid(2)] });
-		await expect(methods.delete.call(ctx)).rejects.toThrow(`Shopify refused to delete ${gid(1)}: Internal error, try again`);
+		await expect(methods.delete.call(ctx)).rejects.toThrow(
+			`Shopify refused to delete ${gid(1)}: Internal error, try again`,
+		);
 		expect(ctx.staticData.subscriptionIds).toEqual([gid(1), gid(2)]);
 	});
 
 	it('finds the subscriptions at its URL when the stored ids were lost', async () => {
 		const scope = nock(SHOP)
 			.post(GRAPHQL, { query: LIST, variables: { topics: ['REFUNDS_CREATE'], after: null } })
-			.reply(200, listReply([{ id: gid(4), topic: 'REFUNDS_CREATE', uri: HOOK_URL }, { id: gid(6), topic: 'REFUNDS_CREATE', uri: 'https://keep.example.com' }]))
+			.reply(
+				200,
+				listReply([
+					{ id: gid(4), topic: 'REFUNDS_CREATE', uri: HOOK_URL },
+					{ id: gid(6), topic: 'REFUNDS_CREATE', uri: 'https://keep.example.com' },
+				]),
+			)
 			.post(GRAPHQL, { query: DELETE, variables: { id: gid(4) } })
 			.reply(200, { data: { webhookSubscriptionDelete: { deletedWebhookSubscriptionId: gid(4), userErrors: [] } } });
 		await expect(methods.delete.call(context({ topics: ['refunds/create'] }))).resolves.toBe(true);
@@ -196,8 +294,17 @@ describe('delete', () => {
 });
 
 describe('client credentials', () => {
-	const cc = (clientId: string) => ({ authMethod: 'clientCredentials', accessToken: '', clientId, clientSecret: 'CC_SECRET' });
-	const tokenBody = (clientId: string) => ({ client_id: clientId, client_secret: 'CC_SECRET', grant_type: 'client_credentials' });
+	const cc = (clientId: string) => ({
+		authMethod: 'clientCredentials',
+		accessToken: '',
+		clientId,
+		clientSecret: 'CC_SECRET',
+	});
+	const tokenBody = (clientId: string) => ({
+		client_id: clientId,
+		client_secret: 'CC_SECRET',
+		grant_type: 'client_credentials',
+	});
 	const listOk = () => listReply([{ id: gid(1), topic: 'ORDERS_PAID', uri: HOOK_URL }]);
 
 	it('gets a token once, reuses it until it expires, then gets a new one', async () => {
@@ -240,17 +347,24 @@ describe('client credentials', () => {
 			.post(GRAPHQL)
 			.matchHeader('x-shopify-access-token', 'shpat_NEW')
 			.reply(200, listOk());
-		await expect(methods.checkExists.call(context({ topics: ['orders/paid'] }, {}, cc('client-b')))).resolves.toBe(true);
+		await expect(methods.checkExists.call(context({ topics: ['orders/paid'] }, {}, cc('client-b')))).resolves.toBe(
+			true,
+		);
 		expect(scope.isDone()).toBe(true);
 	});
 
 	it('reports a refused grant with Shopify’s own words and remembers nothing', async () => {
-		nock(SHOP)
-			.post('/admin/oauth/access_token', tokenBody('client-c'))
-			.reply(400, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' });
-		await expect(methods.checkExists.call(context({ topics: ['orders/paid'] }, {}, cc('client-c')))).rejects.toMatchObject({
+		nock(SHOP).post('/admin/oauth/access_token', tokenBody('client-c')).reply(400, {
+			error: 'invalid_client',
+			error_description:
+				'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+		});
+		await expect(
+			methods.checkExists.call(context({ topics: ['orders/paid'] }, {}, cc('client-c'))),
+		).rejects.toMatchObject({
 			name: 'NodeApiError',
-			message: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+			message:
+				'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
 		});
 		// The failure is not cached: the next activation asks again.
 		const retry = nock(SHOP)
@@ -269,10 +383,16 @@ describe('client credentials', () => {
 			.reply(200, { access_token: 'shpat_D', expires_in: 86399 })
 			.post(GRAPHQL)
 			.reply(200, listOk())
-			.post('/admin/oauth/access_token', { client_id: 'client-d', client_secret: 'WRONG', grant_type: 'client_credentials' })
+			.post('/admin/oauth/access_token', {
+				client_id: 'client-d',
+				client_secret: 'WRONG',
+				grant_type: 'client_credentials',
+			})
 			.reply(400, { error: 'invalid_client', error_description: 'Client authentication failed' });
 		await methods.checkExists.call(context({ topics: ['orders/paid'] }, {}, cc('client-d')));
-		await expect(methods.checkExists.call(context({ topics: ['orders/paid'] }, {}, { ...cc('client-d'), clientSecret: 'WRONG' }))).rejects.toThrow('Client authentication failed');
+		await expect(
+			methods.checkExists.call(context({ topics: ['orders/paid'] }, {}, { ...cc('client-d'), clientSecret: 'WRONG' })),
+		).rejects.toThrow('Client authentication failed');
 		expect(scope.isDone()).toBe(true);
 	});
 });
@@ -312,16 +432,34 @@ describe('credential', () => {
 		const scope = nock('https://cred-shop.myshopify.com', { reqheaders: { 'x-shopify-access-token': 'shpat_T' } })
 			.post('/admin/api/2026-01/graphql.json', { query: '{ shop { name } }' })
 			.reply(200, { data: { shop: { name: 'Cred shop' } } });
-		const status = await sendTest({ shopDomain: 'https://cred-shop.myshopify.com/', apiVersion: '2026-01', authMethod: 'accessToken', accessToken: 'shpat_T', clientSecret: 'S', baseUrl: '' });
+		const status = await sendTest({
+			shopDomain: 'https://cred-shop.myshopify.com/',
+			apiVersion: '2026-01',
+			authMethod: 'accessToken',
+			accessToken: 'shpat_T',
+			clientSecret: 'S',
+			baseUrl: '',
+		});
 		expect(status).toBe(200);
 		expect(scope.isDone()).toBe(true);
 	});
 
 	it('tests client credentials by asking for a token, at the base URL override', async () => {
 		const scope = nock('http://127.0.0.1:9')
-			.post('/admin/oauth/access_token', { client_id: 'CID', client_secret: 'CSECRET', grant_type: 'client_credentials' })
+			.post('/admin/oauth/access_token', {
+				client_id: 'CID',
+				client_secret: 'CSECRET',
+				grant_type: 'client_credentials',
+			})
 			.reply(200, { access_token: 'shpat_X', expires_in: 86399 });
-		const status = await sendTest({ shopDomain: 'x.myshopify.com', apiVersion: '2025-10', authMethod: 'clientCredentials', clientId: 'CID', clientSecret: 'CSECRET', baseUrl: 'http://127.0.0.1:9/' });
+		const status = await sendTest({
+			shopDomain: 'x.myshopify.com',
+			apiVersion: '2025-10',
+			authMethod: 'clientCredentials',
+			clientId: 'CID',
+			clientSecret: 'CSECRET',
+			baseUrl: 'http://127.0.0.1:9/',
+		});
 		expect(status).toBe(200);
 		expect(scope.isDone()).toBe(true);
 	});

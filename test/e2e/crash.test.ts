@@ -13,7 +13,6 @@ const ROOT = join(__dirname, '../..');
 const REQUESTS = 5000;
 const KILLS = 3;
 
-
 interface Req {
 	path: string;
 	headers: Record<string, string>;
@@ -22,7 +21,10 @@ interface Req {
 }
 
 function workload(): Req[] {
-	const hooks = signedOrders(REQUESTS / 2).map((r) => ({ ...r, eventId: String((JSON.parse(r.body) as { id: number }).id) }));
+	const hooks = signedOrders(REQUESTS / 2).map((r) => ({
+		...r,
+		eventId: String((JSON.parse(r.body) as { id: number }).id),
+	}));
 	const api = Array.from({ length: REQUESTS / 2 }, (_, i) => ({
 		path: '/v1/events',
 		headers: { authorization: `Bearer ${BENCH_SECRET}`, 'content-type': 'application/json' },
@@ -37,7 +39,11 @@ function workload(): Req[] {
 async function sendUntilAcknowledged(port: () => number, r: Req): Promise<number> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			const res = await fetch(`http://127.0.0.1:${port()}${r.path}`, { method: 'POST', headers: r.headers, body: r.body });
+			const res = await fetch(`http://127.0.0.1:${port()}${r.path}`, {
+				method: 'POST',
+				headers: r.headers,
+				body: r.body,
+			});
 			await res.arrayBuffer();
 			if (res.status >= 200 && res.status < 300) return attempt;
 			if (res.status < 500) throw new Error(`${r.path} answered ${res.status}`);
@@ -49,11 +55,14 @@ async function sendUntilAcknowledged(port: () => number, r: Req): Promise<number
 }
 
 beforeAll(() => {
-	execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'bench/tsconfig.json')], { stdio: 'inherit' });
+	execFileSync(
+		process.execPath,
+		[join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'bench/tsconfig.json')],
+		{ stdio: 'inherit' },
+	);
 }, 120_000);
 
 describe.each(['pglite', 'postgres'] as const)('SIGKILL under load (%s)', (backend) => {
-
 	it(`loses nothing acknowledged, stores nothing twice and leaves nothing in sending, after ${KILLS} kills`, async () => {
 		const meta = await startMetaDouble(undefined, { latencyMs: 20 });
 		const db = backend === 'postgres' ? await freshDatabase('crash') : undefined;
@@ -70,7 +79,9 @@ describe.each(['pglite', 'postgres'] as const)('SIGKILL under load (%s)', (backe
 		try {
 			const work = workload();
 			let acknowledged = 0;
-			const killAt = Array.from({ length: KILLS }, (_, k) => Math.floor(((k + 1) * REQUESTS) / (KILLS + 1) + (Math.random() - 0.5) * 600));
+			const killAt = Array.from({ length: KILLS }, (_, k) =>
+				Math.floor(((k + 1) * REQUESTS) / (KILLS + 1) + (Math.random() - 0.5) * 600),
+			);
 			let restarting: Promise<void> | undefined;
 			let next = 0;
 			const client = async () => {
@@ -108,18 +119,26 @@ describe.each(['pglite', 'postgres'] as const)('SIGKILL under load (%s)', (backe
 			// events, the commit of "sent" had not happened): Meta drops them by event_id.
 			const resent = delivered.length - distinct.size;
 			expect(resent).toBeLessThanOrEqual(KILLS * 4 * 1000);
-			process.stdout.write(`crash (${backend}): ${REQUESTS} acknowledged, ${KILLS} SIGKILLs, ${distinct.size} delivered, ${resent} re-sent after a kill\n`);
+			process.stdout.write(
+				`crash (${backend}): ${REQUESTS} acknowledged, ${KILLS} SIGKILLs, ${distinct.size} delivered, ${resent} re-sent after a kill\n`,
+			);
 
 			const headers = { authorization: `Bearer ${BENCH_SECRET}` };
 			for (const status of ['sending', 'queued', 'retry', 'dead']) {
-				const page = (await (await fetch(`http://127.0.0.1:${port}/v1/events?status=${status}&limit=5`, { headers })).json()) as { data: unknown[] };
+				const page = (await (
+					await fetch(`http://127.0.0.1:${port}/v1/events?status=${status}&limit=5`, { headers })
+				).json()) as { data: unknown[] };
 				expect({ status, rows: page.data.length }).toEqual({ status, rows: 0 });
 			}
 			// Stored once each: every acknowledged request is one sent row, no more.
 			const stored: string[] = [];
 			let cursor: string | null = null;
 			do {
-				const page = (await (await fetch(`http://127.0.0.1:${port}/v1/events?status=sent&limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers })).json()) as { data: Array<{ event_id: string }>; next_cursor: string | null };
+				const page = (await (
+					await fetch(`http://127.0.0.1:${port}/v1/events?status=sent&limit=500${cursor ? `&cursor=${cursor}` : ''}`, {
+						headers,
+					})
+				).json()) as { data: Array<{ event_id: string }>; next_cursor: string | null };
 				stored.push(...page.data.map((e) => e.event_id));
 				cursor = page.next_cursor;
 			} while (cursor);

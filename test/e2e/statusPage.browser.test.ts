@@ -14,7 +14,11 @@ describe('status page in headless Chromium', () => {
 			{ event_name: 'Lead', email: 'a@example.com', phone: '+1 650 555 1212', event_id: 'a' },
 			{ event_name: 'Purchase', email: 'b@example.com', value: 12.5, currency: 'USD', event_id: 'b' },
 		];
-		await fetch(`${relay.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${relay.apiSecret}`, 'content-type': 'application/json' }, body: JSON.stringify({ data }) });
+		await fetch(`${relay.url}/v1/events`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${relay.apiSecret}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ data }),
+		});
 	});
 	afterAll(async () => {
 		await relay.close();
@@ -29,7 +33,9 @@ describe('status page in headless Chromium', () => {
 		expect(dom).toContain('<title>Conversion Relay — status</title>');
 		expect(dom).toContain('Meta access token: <strong class="off">not configured</strong>');
 		// Two queued events this hour: the browser's parsed table, cell by cell.
-		expect(dom).toMatch(/<table id="counts">[\s\S]*<tr><td>\d{4}-\d\d-\d\d \d\d:00<\/td><td>2<\/td><td>0<\/td><td>0<\/td><td>0<\/td><td>0<\/td><\/tr>/);
+		expect(dom).toMatch(
+			/<table id="counts">[\s\S]*<tr><td>\d{4}-\d\d-\d\d \d\d:00<\/td><td>2<\/td><td>0<\/td><td>0<\/td><td>0<\/td><td>0<\/td><\/tr>/,
+		);
 		expect(dom).toMatch(/<tr><td>Lead<\/td><td>1<\/td><td>[\d.]+<\/td><td>100%<\/td><td>100%<\/td>/);
 		expect(dom).toMatch(/<tr><td>Purchase<\/td><td>1<\/td><td>[\d.]+<\/td><td>100%<\/td><td>0%<\/td>/);
 		expect(dom).not.toContain('example.com');

@@ -22,7 +22,12 @@ describe('a repeat of a stored event that has since aged past Meta’s window', 
 	beforeAll(async () => {
 		relay = await startRelay(
 			'pglite',
-			{ META_PIXEL_ID: '123456', SHOPIFY_WEBHOOK_SECRETS: 'shop-secret', SUPABASE_WEBHOOK_SECRET: 'sb-secret', CHATWOOT_WEBHOOK_SECRET: 'cw-secret' },
+			{
+				META_PIXEL_ID: '123456',
+				SHOPIFY_WEBHOOK_SECRETS: 'shop-secret',
+				SUPABASE_WEBHOOK_SECRET: 'sb-secret',
+				CHATWOOT_WEBHOOK_SECRET: 'cw-secret',
+			},
 			undefined,
 			{ clock: now },
 		);
@@ -33,26 +38,42 @@ describe('a repeat of a stored event that has since aged past Meta’s window', 
 	});
 
 	const read = { authorization: () => `Bearer ${relay.apiSecret}` };
-	const count = async () => (await json(await fetch(`${relay.url}/v1/events?limit=200`, { headers: { authorization: read.authorization() } }))).data.length as number;
+	const count = async () =>
+		(await json(await fetch(`${relay.url}/v1/events?limit=200`, { headers: { authorization: read.authorization() } })))
+			.data.length as number;
 	const api = (body: unknown) =>
-		fetch(`${relay.url}/v1/events`, { method: 'POST', headers: { authorization: read.authorization(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		fetch(`${relay.url}/v1/events`, {
+			method: 'POST',
+			headers: { authorization: read.authorization(), 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
 
 	it('POST /v1/events: 202 duplicate with the stored id; a new event as old is still refused', async () => {
-		const event = { event_name: 'Lead', event_id: 'api-aged-1', event_time: Math.floor(start / 1000), email: 'aged@example.com' };
+		const event = {
+			event_name: 'Lead',
+			event_id: 'api-aged-1',
+			event_time: Math.floor(start / 1000),
+			email: 'aged@example.com',
+		};
 		const first = await json(await api(event));
 		expect(first.data[0]).toMatchObject({ duplicate: false, status: 'queued' });
 		later();
 		const before = await count();
 		const again = await api(event);
 		expect(again.status).toBe(202);
-		expect(await json(again)).toEqual({ data: [{ index: 0, id: first.data[0].id, status: 'queued', duplicate: true }], errors: [] });
+		expect(await json(again)).toEqual({
+			data: [{ index: 0, id: first.data[0].id, status: 'queued', duplicate: true }],
+			errors: [],
+		});
 		const fresh = { ...event, event_id: 'api-fresh-1', event_time: undefined };
 		const mixed = await json(await api({ data: [event, { ...event, event_id: 'api-aged-never-stored' }, fresh] }));
 		expect(mixed.data.map((d: { index: number; duplicate: boolean }) => [d.index, d.duplicate])).toEqual([
 			[0, true],
 			[2, false],
 		]);
-		expect(mixed.errors).toEqual([expect.objectContaining({ index: 1, field: 'event_time', message: expect.stringContaining('8 days old') })]);
+		expect(mixed.errors).toEqual([
+			expect.objectContaining({ index: 1, field: 'event_time', message: expect.stringContaining('8 days old') }),
+		]);
 		const alone = await api({ ...event, event_id: 'api-aged-never-stored' });
 		expect(alone.status).toBe(400);
 		expect((await json(alone)).error.field).toBe('event_time');
@@ -75,7 +96,12 @@ describe('a repeat of a stored event that has since aged past Meta’s window', 
 	}
 
 	it('Shopify: the same delivery and another delivery of the same order are duplicates', async () => {
-		const order = { ...orderFixture, id: 7100000000001, created_at: new Date(start - 3_600_000).toISOString(), processed_at: new Date(start - 3_500_000).toISOString() };
+		const order = {
+			...orderFixture,
+			id: 7100000000001,
+			created_at: new Date(start - 3_600_000).toISOString(),
+			processed_at: new Date(start - 3_500_000).toISOString(),
+		};
 		const first = await json(await shopify(order, 'aged-wh-1'));
 		expect(first.data[0]).toMatchObject({ duplicate: false });
 		later();
@@ -83,7 +109,11 @@ describe('a repeat of a stored event that has since aged past Meta’s window', 
 		for (const id of ['aged-wh-1', 'aged-wh-2']) {
 			const res = await shopify(order, id);
 			expect(res.status).toBe(200);
-			expect(await json(res)).toEqual({ duplicate_delivery: false, data: [{ index: 0, id: first.data[0].id, status: 'queued', duplicate: true }], errors: [] });
+			expect(await json(res)).toEqual({
+				duplicate_delivery: false,
+				data: [{ index: 0, id: first.data[0].id, status: 'queued', duplicate: true }],
+				errors: [],
+			});
 		}
 		const unseen = await json(await shopify({ ...order, id: 7100000000002 }, 'aged-wh-3'));
 		expect(unseen.data).toEqual([]);
@@ -92,18 +122,38 @@ describe('a repeat of a stored event that has since aged past Meta’s window', 
 	});
 
 	const supabase = (body: unknown) =>
-		fetch(`${relay.url}/v1/webhooks/supabase`, { method: 'POST', headers: { authorization: 'Bearer sb-secret', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		fetch(`${relay.url}/v1/webhooks/supabase`, {
+			method: 'POST',
+			headers: { authorization: 'Bearer sb-secret', 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
 
 	it('Supabase: a database webhook fired again for the same transition is a duplicate', async () => {
-		const lead = (status: string) => ({ id: 4242, email: 'aged.lead@example.com', status, updated_at: new Date(start).toISOString() });
-		const change = { type: 'UPDATE', table: 'leads', schema: 'public', record: lead('qualified'), old_record: lead('new') };
+		const lead = (status: string) => ({
+			id: 4242,
+			email: 'aged.lead@example.com',
+			status,
+			updated_at: new Date(start).toISOString(),
+		});
+		const change = {
+			type: 'UPDATE',
+			table: 'leads',
+			schema: 'public',
+			record: lead('qualified'),
+			old_record: lead('new'),
+		};
 		const first = await json(await supabase(change));
 		expect(first.data[0]).toMatchObject({ duplicate: false });
 		later();
 		const before = await count();
 		const again = await supabase(change);
 		expect(again.status).toBe(200);
-		expect(await json(again)).toEqual({ matched: 1, duplicate_delivery: false, data: [{ index: 0, id: first.data[0].id, status: 'queued', duplicate: true }], errors: [] });
+		expect(await json(again)).toEqual({
+			matched: 1,
+			duplicate_delivery: false,
+			data: [{ index: 0, id: first.data[0].id, status: 'queued', duplicate: true }],
+			errors: [],
+		});
 		expect(await count()).toBe(before);
 	});
 
@@ -113,13 +163,24 @@ describe('a repeat of a stored event that has since aged past Meta’s window', 
 		const ts = Math.floor(now() / 1000);
 		return fetch(`${relay.url}/v1/webhooks/chatwoot`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-chatwoot-signature': signChatwootWebhook(body, 'cw-secret', ts), 'x-chatwoot-timestamp': String(ts), 'x-chatwoot-delivery': delivery },
+			headers: {
+				'content-type': 'application/json',
+				'x-chatwoot-signature': signChatwootWebhook(body, 'cw-secret', ts),
+				'x-chatwoot-timestamp': String(ts),
+				'x-chatwoot-delivery': delivery,
+			},
 			body,
 		});
 	}
 
 	it('Chatwoot: a conversation delivered again days later is a duplicate', async () => {
-		const conversation = { event: 'conversation_created', id: 9311, account: { id: 7 }, labels: [], meta: { sender: { id: 990, email: 'aged.chat@example.com' } } };
+		const conversation = {
+			event: 'conversation_created',
+			id: 9311,
+			account: { id: 7 },
+			labels: [],
+			meta: { sender: { id: 990, email: 'aged.chat@example.com' } },
+		};
 		const first = await json(await chatwoot(conversation, 'aged-cw-1'));
 		expect(first.data[0]).toMatchObject({ duplicate: false });
 		later();

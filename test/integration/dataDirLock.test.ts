@@ -7,7 +7,8 @@ import { loadConfig } from '../../service/src/config';
 import { startServer, type Running } from '../../service/src/server';
 
 const silent = pino({ level: 'silent' });
-const start = (dataDir: string, port = 0) => startServer(loadConfig({ PORT: String(port), RELAY_DATA_DIR: dataDir }), silent);
+const start = (dataDir: string, port = 0) =>
+	startServer(loadConfig({ PORT: String(port), RELAY_DATA_DIR: dataDir }), silent);
 
 /** Two services on one embedded database would each answer 202 for events the other loses. */
 describe('one live service per data folder; a listen error stops start-up', () => {
@@ -53,7 +54,9 @@ describe('one live service per data folder; a listen error stops start-up', () =
 		const first: Running = await start(fresh());
 		const dir = fresh();
 		try {
-			await expect(start(dir, first.port)).rejects.toThrow(new RegExp(`PORT ${first.port}: cannot listen \\(.*EADDRINUSE`));
+			await expect(start(dir, first.port)).rejects.toThrow(
+				new RegExp(`PORT ${first.port}: cannot listen \\(.*EADDRINUSE`),
+			);
 			const later = await start(dir);
 			await later.stop();
 		} finally {

@@ -3,7 +3,6 @@ import { eventually, startRelay, type TestRelay } from '../support/relayServer';
 import { startMetaDouble } from '../support/metaDouble';
 import { json } from '../support/http';
 
-
 describe('dispatcher → Meta double', () => {
 	let meta: Awaited<ReturnType<typeof startMetaDouble>>;
 	let relay: TestRelay | undefined;
@@ -18,21 +17,34 @@ describe('dispatcher → Meta double', () => {
 	});
 
 	async function start(backend: 'pglite' | 'postgres' = 'pglite', extra: Record<string, string> = {}) {
-		relay = await startRelay(backend, { META_PIXEL_ID: '123456', META_ACCESS_TOKEN: 'EAAB-test-token', META_GRAPH_URL: meta.url, ...extra });
+		relay = await startRelay(backend, {
+			META_PIXEL_ID: '123456',
+			META_ACCESS_TOKEN: 'EAAB-test-token',
+			META_GRAPH_URL: meta.url,
+			...extra,
+		});
 		return relay;
 	}
 
 	async function send(r: TestRelay, events: object[]): Promise<string[]> {
-		const res = await fetch(`${r.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${r.apiSecret}`, 'content-type': 'application/json' }, body: JSON.stringify({ data: events }) });
+		const res = await fetch(`${r.url}/v1/events`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${r.apiSecret}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ data: events }),
+		});
 		const body = await json(res);
 		return body.data.map((d: { id: string }) => d.id);
 	}
 
-	const status = async (r: TestRelay, id: string) => json(await fetch(`${r.url}/v1/events/${id}`, { headers: { authorization: `Bearer ${r.apiSecret}` } }));
+	const status = async (r: TestRelay, id: string) =>
+		json(await fetch(`${r.url}/v1/events/${id}`, { headers: { authorization: `Bearer ${r.apiSecret}` } }));
 
 	it('when events are stored, then they are sent in one request and marked sent with the fbtrace_id', async () => {
 		const r = await start();
-		const ids = await send(r, [1, 2, 3].map((i) => ({ event_name: 'Lead', email: `p${i}@example.com`, event_id: `e${i}` })));
+		const ids = await send(
+			r,
+			[1, 2, 3].map((i) => ({ event_name: 'Lead', email: `p${i}@example.com`, event_id: `e${i}` })),
+		);
 		const sent = await eventually(async () => {
 			const s = await status(r, ids[2]);
 			expect(s.status).toBe('sent');
@@ -57,11 +69,26 @@ describe('dispatcher → Meta double', () => {
 	it('when Meta rejects a batch, then only the invalid event is dead-lettered with Meta’s message', async () => {
 		meta.setResponder((req) =>
 			req.body.data.some((e) => e.event_id === 'bad')
-				? { status: 400, body: { error: { message: 'Invalid parameter', type: 'OAuthException', code: 100, error_subcode: 2804009, error_user_msg: 'Missing value for Purchase', fbtrace_id: 'Tbad' } } }
+				? {
+						status: 400,
+						body: {
+							error: {
+								message: 'Invalid parameter',
+								type: 'OAuthException',
+								code: 100,
+								error_subcode: 2804009,
+								error_user_msg: 'Missing value for Purchase',
+								fbtrace_id: 'Tbad',
+							},
+						},
+					}
 				: { status: 200, body: { events_received: req.body.data.length, fbtrace_id: 'Tok' } },
 		);
 		const r = await start();
-		const ids = await send(r, ['a', 'b', 'bad', 'c'].map((id) => ({ event_name: 'Lead', email: `${id}@example.com`, event_id: id })));
+		const ids = await send(
+			r,
+			['a', 'b', 'bad', 'c'].map((id) => ({ event_name: 'Lead', email: `${id}@example.com`, event_id: id })),
+		);
 		const dead = await eventually(async () => {
 			const s = await status(r, ids[2]);
 			expect(s.status).toBe('dead');
@@ -69,12 +96,25 @@ describe('dispatcher → Meta double', () => {
 		});
 		expect(dead.last_error).toBe('invalid 100/2804009: Missing value for Purchase');
 		for (const id of [ids[0], ids[1], ids[3]]) expect((await status(r, id)).status).toBe('sent');
-		expect(meta.received.map((q) => q.body.data.map((e) => e.event_id))).toEqual([['a', 'b', 'bad', 'c'], ['a', 'b'], ['bad', 'c'], ['bad'], ['c']]);
+		expect(meta.received.map((q) => q.body.data.map((e) => e.event_id))).toEqual([
+			['a', 'b', 'bad', 'c'],
+			['a', 'b'],
+			['bad', 'c'],
+			['bad'],
+			['c'],
+		]);
 	});
 
 	it('when Meta fails transiently, then the request is tried again in the same round and lands once', async () => {
 		let calls = 0;
-		meta.setResponder((req) => (++calls === 1 ? { status: 500, body: { error: { message: 'An unexpected error has occurred.', code: 2, is_transient: true } } } : { status: 200, body: { events_received: req.body.data.length, fbtrace_id: 'T2' } }));
+		meta.setResponder((req) =>
+			++calls === 1
+				? {
+						status: 500,
+						body: { error: { message: 'An unexpected error has occurred.', code: 2, is_transient: true } },
+					}
+				: { status: 200, body: { events_received: req.body.data.length, fbtrace_id: 'T2' } },
+		);
 		const r = await start('postgres');
 		const [id] = await send(r, [{ event_name: 'Lead', email: 'retry@example.com', event_id: 'r1' }]);
 		const s = await eventually(async () => {
@@ -89,7 +129,11 @@ describe('dispatcher → Meta double', () => {
 
 	it('when Meta keeps failing, then the event goes back to the queue and a later claim counts another attempt', async () => {
 		let calls = 0;
-		meta.setResponder((req) => (++calls <= 4 ? { status: 503, body: { error: { message: 'Service temporarily unavailable', code: 2, is_transient: true } } } : { status: 200, body: { events_received: req.body.data.length, fbtrace_id: 'T5' } }));
+		meta.setResponder((req) =>
+			++calls <= 4
+				? { status: 503, body: { error: { message: 'Service temporarily unavailable', code: 2, is_transient: true } } }
+				: { status: 200, body: { events_received: req.body.data.length, fbtrace_id: 'T5' } },
+		);
 		const r = await start('postgres');
 		const [id] = await send(r, [{ event_name: 'Lead', email: 'again@example.com', event_id: 'r2' }]);
 		const s = await eventually(async () => {
@@ -102,7 +146,18 @@ describe('dispatcher → Meta double', () => {
 	});
 
 	it('when Meta refuses the token (190), then delivery stops, the event is held and /health says why', async () => {
-		meta.setResponder(() => ({ status: 400, body: { error: { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463, fbtrace_id: 'Tauth' } } }));
+		meta.setResponder(() => ({
+			status: 400,
+			body: {
+				error: {
+					message: 'Error validating access token: Session has expired',
+					type: 'OAuthException',
+					code: 190,
+					error_subcode: 463,
+					fbtrace_id: 'Tauth',
+				},
+			},
+		}));
 		const r = await start();
 		const [id] = await send(r, [{ event_name: 'Lead', email: 'held@example.com', event_id: 'h1' }]);
 		const health = await eventually(async () => {
@@ -126,7 +181,12 @@ describe('dispatcher → Meta double', () => {
 		await db.query("select * from relay_claim('crashed-replica', 10, 300)");
 		await db.query("update relay_events set locked_at = now() - interval '10 minutes' where id = $1", [id]);
 		await db.end();
-		relay = await startRelay('postgres', { META_PIXEL_ID: '123456', META_ACCESS_TOKEN: 'EAAB-test-token', META_GRAPH_URL: meta.url }, { baseDelayMs: 50, idleMs: 50, staleAfterSeconds: 60 }, { shared: { url: holder.databaseUrl as string } });
+		relay = await startRelay(
+			'postgres',
+			{ META_PIXEL_ID: '123456', META_ACCESS_TOKEN: 'EAAB-test-token', META_GRAPH_URL: meta.url },
+			{ baseDelayMs: 50, idleMs: 50, staleAfterSeconds: 60 },
+			{ shared: { url: holder.databaseUrl as string } },
+		);
 		const s = await eventually(async () => {
 			const st = await status(relay as TestRelay, id);
 			expect(st.status).toBe('sent');
@@ -143,7 +203,19 @@ describe('dispatcher → Meta double', () => {
 		meta.setResponder((req) => ({
 			status: 200,
 			body: { events_received: req.body.data.length, fbtrace_id: 'Tu' },
-			headers: { 'X-Business-Use-Case-Usage': JSON.stringify({ '123456': [{ type: 'ads_management', call_count: 95, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: 2 }] }) },
+			headers: {
+				'X-Business-Use-Case-Usage': JSON.stringify({
+					'123456': [
+						{
+							type: 'ads_management',
+							call_count: 95,
+							total_cputime: 10,
+							total_time: 10,
+							estimated_time_to_regain_access: 2,
+						},
+					],
+				}),
+			},
 		}));
 		const r = await start();
 		const [first] = await send(r, [{ event_name: 'Lead', email: 'u1@example.com', event_id: 'u1' }]);
@@ -164,6 +236,10 @@ describe('dispatcher → Meta double', () => {
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect((await status(relay, id)).status).toBe('queued');
 		expect(meta.received).toHaveLength(0);
-		expect(await json(await fetch(`${relay.url}/health`))).toMatchObject({ status: 'ok', meta: { configured: false }, dispatcher: { running: false } });
+		expect(await json(await fetch(`${relay.url}/health`))).toMatchObject({
+			status: 'ok',
+			meta: { configured: false },
+			dispatcher: { running: false },
+		});
 	});
 });

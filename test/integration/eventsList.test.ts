@@ -2,7 +2,6 @@ import { Client } from 'pg';
 import { startRelay, type TestRelay } from '../support/relayServer';
 import { json } from '../support/http';
 
-
 describe('listing events and retrying dead letters (Postgres)', () => {
 	let relay: TestRelay;
 	let headers: Record<string, string>;
@@ -12,12 +11,21 @@ describe('listing events and retrying dead letters (Postgres)', () => {
 		relay = await startRelay('postgres', { META_PIXEL_ID: '123456' });
 		headers = { authorization: `Bearer ${relay.apiSecret}`, 'content-type': 'application/json' };
 		for (let i = 0; i < 7; i++) {
-			const res = await json(await fetch(`${relay.url}/v1/events`, { method: 'POST', headers, body: JSON.stringify({ event_name: 'Lead', email: `l${i}@example.com`, event_id: `l${i}` }) }));
+			const res = await json(
+				await fetch(`${relay.url}/v1/events`, {
+					method: 'POST',
+					headers,
+					body: JSON.stringify({ event_name: 'Lead', email: `l${i}@example.com`, event_id: `l${i}` }),
+				}),
+			);
 			ids.push(res.data[0].id);
 		}
 		const db = new Client({ connectionString: relay.databaseUrl });
 		await db.connect();
-		await db.query("update relay_events set status = 'dead', last_error = 'invalid 100: Invalid parameter' where id = any($1::uuid[])", [[ids[1], ids[4]]]);
+		await db.query(
+			"update relay_events set status = 'dead', last_error = 'invalid 100: Invalid parameter' where id = any($1::uuid[])",
+			[[ids[1], ids[4]]],
+		);
 		await db.end();
 	});
 	afterAll(() => relay.close());
@@ -28,7 +36,9 @@ describe('listing events and retrying dead letters (Postgres)', () => {
 		const seen: string[] = [];
 		let cursor: string | null = null;
 		do {
-			const page: { data: Array<{ id: string }>; next_cursor: string | null } = await json(await get(`/v1/events?limit=3${cursor ? `&cursor=${cursor}` : ''}`));
+			const page: { data: Array<{ id: string }>; next_cursor: string | null } = await json(
+				await get(`/v1/events?limit=3${cursor ? `&cursor=${cursor}` : ''}`),
+			);
 			seen.push(...page.data.map((e) => e.id));
 			cursor = page.next_cursor;
 		} while (cursor);
@@ -45,9 +55,15 @@ describe('listing events and retrying dead letters (Postgres)', () => {
 		const res = await get('/v1/events?status=lost');
 		expect(res.status).toBe(400);
 		expect((await json(res)).error.field).toBe('status');
-		expect((await json(await get('/v1/events?cursor=garbage'))).error).toEqual({ code: 'invalid_query', message: 'cursor: not a cursor this service gave out', field: 'cursor' });
+		expect((await json(await get('/v1/events?cursor=garbage'))).error).toEqual({
+			code: 'invalid_query',
+			message: 'cursor: not a cursor this service gave out',
+			field: 'cursor',
+		});
 		// Well-formed base64 JSON that is not a timestamp must not reach SQL (a 500 otherwise).
-		const forged = Buffer.from(JSON.stringify(['yesterday', '00000000-0000-0000-0000-000000000000'])).toString('base64url');
+		const forged = Buffer.from(JSON.stringify(['yesterday', '00000000-0000-0000-0000-000000000000'])).toString(
+			'base64url',
+		);
 		expect((await get(`/v1/events?cursor=${forged}`)).status).toBe(400);
 	});
 
@@ -58,7 +74,10 @@ describe('listing events and retrying dead letters (Postgres)', () => {
 		const again = await fetch(`${relay.url}/v1/events/${ids[1]}/retry`, { method: 'POST', headers });
 		expect(again.status).toBe(409);
 		expect((await json(again)).error.message).toBe('only dead events can be retried; this one is queued');
-		const missing = await fetch(`${relay.url}/v1/events/00000000-0000-0000-0000-000000000000/retry`, { method: 'POST', headers });
+		const missing = await fetch(`${relay.url}/v1/events/00000000-0000-0000-0000-000000000000/retry`, {
+			method: 'POST',
+			headers,
+		});
 		expect(missing.status).toBe(404);
 	});
 });

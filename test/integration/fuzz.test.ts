@@ -20,8 +20,34 @@ interface Case {
 }
 
 // Bodies that are not a valid request for any endpoint, by construction.
-const brokenJson = ['{', '[', '{"event_name":', '{"data":[{]}', 'nul', '{"a":1}}', "{'a':1}", '\u0000', '{"data":[1,2,', '\ufeff{', '{"x":"\\ud800"', '{"x":01}', 'NaN', '{"x":1,}'];
-const unicode = ['\u0000', '\u202e', '\u200b', '\ud800', '\uffff', 'ｅｍａｉｌ', '١٢٣', '\u0085', 'é'.normalize('NFD').repeat(3), '\u{1F600}'.repeat(50)];
+const brokenJson = [
+	'{',
+	'[',
+	'{"event_name":',
+	'{"data":[{]}',
+	'nul',
+	'{"a":1}}',
+	"{'a':1}",
+	'\u0000',
+	'{"data":[1,2,',
+	'\ufeff{',
+	'{"x":"\\ud800"',
+	'{"x":01}',
+	'NaN',
+	'{"x":1,}',
+];
+const unicode = [
+	'\u0000',
+	'\u202e',
+	'\u200b',
+	'\ud800',
+	'\uffff',
+	'ｅｍａｉｌ',
+	'١٢٣',
+	'\u0085',
+	'é'.normalize('NFD').repeat(3),
+	'\u{1F600}'.repeat(50),
+];
 const nonString = [1, -1, 1e308, true, false, null, [], {}, [[]], { a: { b: {} } }];
 
 /** A lone surrogate has no URI form: send the invalid UTF-8 bytes it would have. */
@@ -38,7 +64,11 @@ function deep(depth: number, leaf = '1'): string {
 }
 
 function wrongEvent(): unknown {
-	const base: Record<string, unknown> = { event_name: 'Lead', email: 'fuzz@example.com', event_id: `f-${rnd.int(0, 1e9)}` };
+	const base: Record<string, unknown> = {
+		event_name: 'Lead',
+		email: 'fuzz@example.com',
+		event_id: `f-${rnd.int(0, 1e9)}`,
+	};
 	switch (rnd.int(0, 9)) {
 		case 0:
 			return { ...base, event_name: rnd.pick(nonString) };
@@ -68,7 +98,9 @@ function eventsBody(): Buffer {
 		case 0:
 			return Buffer.from(rnd.pick(brokenJson));
 		case 1:
-			return Buffer.from(JSON.stringify({ data: Array.from({ length: rnd.int(1001, 1100) }, () => ({ event_name: 'Lead' })) }));
+			return Buffer.from(
+				JSON.stringify({ data: Array.from({ length: rnd.int(1001, 1100) }, () => ({ event_name: 'Lead' })) }),
+			);
 		case 2:
 			return Buffer.from(JSON.stringify({ data: rnd.pick([[], 'x', 1, null, {}]) }));
 		case 3:
@@ -92,41 +124,137 @@ function nextCase(secret: string, i: number): Case {
 		case 0:
 		case 1:
 		case 2:
-			return { label: 'events: malformed body', method: 'POST', path: '/v1/events', headers: [auth, ...json()], body: eventsBody() };
+			return {
+				label: 'events: malformed body',
+				method: 'POST',
+				path: '/v1/events',
+				headers: [auth, ...json()],
+				body: eventsBody(),
+			};
 		case 3:
 			return {
 				label: 'events: auth',
 				method: 'POST',
 				path: '/v1/events',
-				headers: [...json(), ...rnd.pick<Array<[string, string]>>([[], [['authorization', `Bearer ${secret.slice(0, -1)}`]], [['authorization', secret]], [['authorization', `Basic ${secret}`]], [auth, ['authorization', 'Bearer other']], [['x-relay-signature', 't=1,v1=00']], [['x-relay-signature', 'garbage']]])],
+				headers: [
+					...json(),
+					...rnd.pick<Array<[string, string]>>([
+						[],
+						[['authorization', `Bearer ${secret.slice(0, -1)}`]],
+						[['authorization', secret]],
+						[['authorization', `Basic ${secret}`]],
+						[auth, ['authorization', 'Bearer other']],
+						[['x-relay-signature', 't=1,v1=00']],
+						[['x-relay-signature', 'garbage']],
+					]),
+				],
 				body: Buffer.from(JSON.stringify({ event_name: 'Lead', email: 'fuzz@example.com' })),
 			};
 		case 4:
-			return { label: 'events: content type', method: 'POST', path: '/v1/events', headers: [auth, ['content-type', rnd.pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml'])]], body: Buffer.from(JSON.stringify({ event_name: 'Lead', email: 'fuzz@example.com', event_id: `ct-${i}` })) };
+			return {
+				label: 'events: content type',
+				method: 'POST',
+				path: '/v1/events',
+				headers: [
+					auth,
+					[
+						'content-type',
+						rnd.pick([
+							'text/plain',
+							'application/x-www-form-urlencoded',
+							'multipart/form-data; boundary=x',
+							'application/xml',
+						]),
+					],
+				],
+				body: Buffer.from(JSON.stringify({ event_name: 'Lead', email: 'fuzz@example.com', event_id: `ct-${i}` })),
+			};
 		case 5:
-			return { label: 'events: too large', method: 'POST', path: '/v1/events', headers: [auth, ...json()], body: Buffer.alloc(rnd.int(5 * 1024 * 1024 + 1, 6 * 1024 * 1024), 0x20) };
+			return {
+				label: 'events: too large',
+				method: 'POST',
+				path: '/v1/events',
+				headers: [auth, ...json()],
+				body: Buffer.alloc(rnd.int(5 * 1024 * 1024 + 1, 6 * 1024 * 1024), 0x20),
+			};
 		case 6: {
 			const body = Buffer.from(rnd.chance(0.5) ? rnd.pick(brokenJson) : JSON.stringify(rnd.pick(nonString)));
 			const signed = rnd.chance(0.7);
-			const headers: Array<[string, string]> = [...json(), ['x-shopify-hmac-sha256', signed ? signShopifyWebhook(body, SHOPIFY) : signShopifyWebhook(body, 'wrong')], ['x-shopify-topic', 'orders/paid'], ['x-shopify-shop-domain', 'fuzz.myshopify.com'], ['x-shopify-webhook-id', `fz-${i}`]];
+			const headers: Array<[string, string]> = [
+				...json(),
+				['x-shopify-hmac-sha256', signed ? signShopifyWebhook(body, SHOPIFY) : signShopifyWebhook(body, 'wrong')],
+				['x-shopify-topic', 'orders/paid'],
+				['x-shopify-shop-domain', 'fuzz.myshopify.com'],
+				['x-shopify-webhook-id', `fz-${i}`],
+			];
 			if (rnd.chance(0.2)) headers.splice(rnd.int(1, headers.length - 1), 1);
 			return { label: 'shopify', method: 'POST', path: '/v1/webhooks/shopify', headers, body };
 		}
 		case 7: {
-			const body = Buffer.from(rnd.chance(0.5) ? rnd.pick(brokenJson) : JSON.stringify(rnd.pick([{ type: 'UPSERT', table: 'leads', record: {} }, { type: 'UPDATE', table: '', record: {} }, { type: 'UPDATE', table: 'leads', record: 'x' }, { type: 1 }, [], {}])));
-			return { label: 'supabase', method: 'POST', path: '/v1/webhooks/supabase', headers: [...json(), ['authorization', `Bearer ${rnd.chance(0.8) ? SUPABASE : 'nope-nope'}`]], body };
+			const body = Buffer.from(
+				rnd.chance(0.5)
+					? rnd.pick(brokenJson)
+					: JSON.stringify(
+							rnd.pick([
+								{ type: 'UPSERT', table: 'leads', record: {} },
+								{ type: 'UPDATE', table: '', record: {} },
+								{ type: 'UPDATE', table: 'leads', record: 'x' },
+								{ type: 1 },
+								[],
+								{},
+							]),
+						),
+			);
+			return {
+				label: 'supabase',
+				method: 'POST',
+				path: '/v1/webhooks/supabase',
+				headers: [...json(), ['authorization', `Bearer ${rnd.chance(0.8) ? SUPABASE : 'nope-nope'}`]],
+				body,
+			};
 		}
 		case 8: {
-			const body = Buffer.from(rnd.chance(0.5) ? rnd.pick(brokenJson) : JSON.stringify(rnd.pick([{ event: 1 }, { nope: true }, [], 'x', null])));
+			const body = Buffer.from(
+				rnd.chance(0.5)
+					? rnd.pick(brokenJson)
+					: JSON.stringify(rnd.pick([{ event: 1 }, { nope: true }, [], 'x', null])),
+			);
 			const t = Math.floor(Date.now() / 1000) - (rnd.chance(0.2) ? 3600 : 0);
-			return { label: 'chatwoot', method: 'POST', path: '/v1/webhooks/chatwoot', headers: [...json(), ['x-chatwoot-signature', signChatwootWebhook(body, rnd.chance(0.8) ? CHATWOOT : 'wrong', t)], ['x-chatwoot-timestamp', String(t)], ['x-chatwoot-delivery', `cw-${i}`]], body };
+			return {
+				label: 'chatwoot',
+				method: 'POST',
+				path: '/v1/webhooks/chatwoot',
+				headers: [
+					...json(),
+					['x-chatwoot-signature', signChatwootWebhook(body, rnd.chance(0.8) ? CHATWOOT : 'wrong', t)],
+					['x-chatwoot-timestamp', String(t)],
+					['x-chatwoot-delivery', `cw-${i}`],
+				],
+				body,
+			};
 		}
 		case 9:
-			return { label: 'list: query', method: 'GET', path: `/v1/events?${rnd.pick(['status=nope', 'limit=0', 'limit=501', 'limit=-1', 'limit=abc', 'cursor=%FF%FE', `cursor=${'A'.repeat(300)}`, 'cursor=eyJ4IjoxfQ', `status=${enc(rnd.pick(unicode))}`])}`, headers: [auth] };
+			return {
+				label: 'list: query',
+				method: 'GET',
+				path: `/v1/events?${rnd.pick(['status=nope', 'limit=0', 'limit=501', 'limit=-1', 'limit=abc', 'cursor=%FF%FE', `cursor=${'A'.repeat(300)}`, 'cursor=eyJ4IjoxfQ', `status=${enc(rnd.pick(unicode))}`])}`,
+				headers: [auth],
+			};
 		case 10:
-			return { label: 'get: id', method: 'GET', path: `/v1/events/${rnd.pick(['not-a-uuid', '00000000-0000-0000-0000-000000000000', '%00', enc(rnd.pick(unicode)), 'x'.repeat(500)])}`, headers: [auth] };
+			return {
+				label: 'get: id',
+				method: 'GET',
+				path: `/v1/events/${rnd.pick(['not-a-uuid', '00000000-0000-0000-0000-000000000000', '%00', enc(rnd.pick(unicode)), 'x'.repeat(500)])}`,
+				headers: [auth],
+			};
 		default:
-			return { label: 'retry: id', method: 'POST', path: `/v1/events/${rnd.pick(['not-a-uuid', '00000000-0000-0000-0000-000000000000', enc(rnd.pick(unicode))])}/retry`, headers: [auth, ...json()], body: Buffer.from('{}') };
+			return {
+				label: 'retry: id',
+				method: 'POST',
+				path: `/v1/events/${rnd.pick(['not-a-uuid', '00000000-0000-0000-0000-000000000000', enc(rnd.pick(unicode))])}/retry`,
+				headers: [auth, ...json()],
+				body: Buffer.from('{}'),
+			};
 	}
 }
 
@@ -143,7 +271,11 @@ function send(port: number, c: Case): Promise<{ status: number; body: string }> 
 			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
 		});
 		// The server may answer 413 and close before the whole body is written.
-		req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? resolve({ status: 413, body: '{"error":{"code":"payload_too_large","message":"closed while sending"}}' }) : reject(error)));
+		req.on('error', (error: NodeJS.ErrnoException) =>
+			error.code === 'EPIPE' || error.code === 'ECONNRESET'
+				? resolve({ status: 413, body: '{"error":{"code":"payload_too_large","message":"closed while sending"}}' })
+				: reject(error),
+		);
 		req.end(c.body);
 	});
 }
@@ -151,7 +283,12 @@ function send(port: number, c: Case): Promise<{ status: number; body: string }> 
 describe('fuzz: malformed requests against every endpoint', () => {
 	let relay: TestRelay;
 	beforeAll(async () => {
-		relay = await startRelay('postgres', { META_PIXEL_ID: '123456', SHOPIFY_WEBHOOK_SECRETS: SHOPIFY, CHATWOOT_WEBHOOK_SECRET: CHATWOOT, SUPABASE_WEBHOOK_SECRET: SUPABASE });
+		relay = await startRelay('postgres', {
+			META_PIXEL_ID: '123456',
+			SHOPIFY_WEBHOOK_SECRETS: SHOPIFY,
+			CHATWOOT_WEBHOOK_SECRET: CHATWOOT,
+			SUPABASE_WEBHOOK_SECRET: SUPABASE,
+		});
 	});
 	afterAll(() => relay.close());
 
@@ -170,14 +307,21 @@ describe('fuzz: malformed requests against every endpoint', () => {
 				} catch {
 					// not JSON: wrong
 				}
-				if (a.status < 400 || a.status > 499 || message.length < 5) wrong.push(`${c.label} ${c.method} ${c.path.slice(0, 60)} → ${a.status} ${a.body.slice(0, 160)} | body: ${c.body?.subarray(0, 80).toString('utf8')}`);
+				if (a.status < 400 || a.status > 499 || message.length < 5)
+					wrong.push(
+						`${c.label} ${c.method} ${c.path.slice(0, 60)} → ${a.status} ${a.body.slice(0, 160)} | body: ${c.body?.subarray(0, 80).toString('utf8')}`,
+					);
 			});
 		}
 		expect(wrong.slice(0, 20)).toEqual([]);
 		expect((await fetch(`${relay.url}/health`)).status).toBe(200);
 		const db = new Client({ connectionString: relay.databaseUrl });
 		await db.connect();
-		const counts = (await db.query<{ events: string; receipts: string }>('select (select count(*) from relay_events) as events, (select count(*) from relay_receipts) as receipts')).rows[0];
+		const counts = (
+			await db.query<{ events: string; receipts: string }>(
+				'select (select count(*) from relay_events) as events, (select count(*) from relay_receipts) as receipts',
+			)
+		).rows[0];
 		await db.end();
 		expect({ events: Number(counts.events), receipts: Number(counts.receipts) }).toEqual({ events: 0, receipts: 0 });
 		expect(relay.logs.join('\n')).not.toContain('fuzz@example.com');

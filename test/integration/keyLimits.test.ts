@@ -16,13 +16,24 @@ describe.each<Backend>(['pglite', 'postgres'])('stored keys and identifiers are 
 	let relay: TestRelay;
 	let sequence = 0;
 	beforeAll(async () => {
-		relay = await startRelay(backend, { META_PIXEL_ID: '123456', SHOPIFY_WEBHOOK_SECRETS: 'limits-shop-secret', SUPABASE_WEBHOOK_SECRET: 'limits-supabase-secret', CHATWOOT_WEBHOOK_SECRET: 'limits-chatwoot-secret' });
+		relay = await startRelay(backend, {
+			META_PIXEL_ID: '123456',
+			SHOPIFY_WEBHOOK_SECRETS: 'limits-shop-secret',
+			SUPABASE_WEBHOOK_SECRET: 'limits-supabase-secret',
+			CHATWOOT_WEBHOOK_SECRET: 'limits-chatwoot-secret',
+		});
 	});
 	afterAll(() => relay.close());
 
 	const auth = () => ({ authorization: `Bearer ${relay.apiSecret}` });
-	const api = (body: unknown) => fetch(`${relay.url}/v1/events`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
-	const count = async (): Promise<number> => (await json(await fetch(`${relay.url}/v1/events?limit=500`, { headers: auth() }))).data.length;
+	const api = (body: unknown) =>
+		fetch(`${relay.url}/v1/events`, {
+			method: 'POST',
+			headers: { ...auth(), 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+	const count = async (): Promise<number> =>
+		(await json(await fetch(`${relay.url}/v1/events?limit=500`, { headers: auth() }))).data.length;
 	const good = () => ({ event_name: 'Lead', external_id: `good-${++sequence}`, event_id: `good-${sequence}` });
 
 	/** Refused with a 4xx naming the field, and nothing stored. */
@@ -42,10 +53,21 @@ describe.each<Backend>(['pglite', 'postgres'])('stored keys and identifiers are 
 		['an event_name of 101 characters', () => ({ ...good(), event_name: text(101) }), 'event_name'],
 		['a phone of 60,002 characters', () => ({ ...good(), phone: `1${' '.repeat(60_000)}1` }), 'phone'],
 		['21 e-mails', () => ({ ...good(), email: Array.from({ length: 21 }, (_, i) => `many${i}@example.com`) }), 'email'],
-		['a user_data.em value of 1,002 characters', () => ({ ...good(), user_data: { em: [`${text(990)}@example.com`] } }), 'user_data.em'],
+		[
+			'a user_data.em value of 1,002 characters',
+			() => ({ ...good(), user_data: { em: [`${text(990)}@example.com`] } }),
+			'user_data.em',
+		],
 		['a user agent of 1,001 characters', () => ({ ...good(), client_user_agent: text(1_001) }), 'client_user_agent'],
 		['an fbp of 1,001 characters', () => ({ ...good(), user_data: { fbp: text(1_001) } }), 'user_data.fbp'],
-		[`an event above ${MAX_EVENT_BYTES} bytes once hashed`, () => ({ ...good(), custom_data: { contents: Array.from({ length: 700 }, () => ({ id: text(100), quantity: 1 })) } }), 'custom_data'],
+		[
+			`an event above ${MAX_EVENT_BYTES} bytes once hashed`,
+			() => ({
+				...good(),
+				custom_data: { contents: Array.from({ length: 700 }, () => ({ id: text(100), quantity: 1 })) },
+			}),
+			'custom_data',
+		],
 	];
 
 	it.each(bad)('POST /v1/events: %s is a 400 naming it, nothing stored', async (_what, event, field) => {
@@ -61,8 +83,14 @@ describe.each<Backend>(['pglite', 'postgres'])('stored keys and identifiers are 
 		const res = await api({ data: events });
 		expect(res.status).toBe(202);
 		const body = await json(res);
-		expect(body.errors.map((e: { index: number; field: string }) => [e.index, e.field])).toEqual(bad.map(([, , field], i) => [i + 1, field]));
-		expect(body.data.map((a: { index: number; duplicate: boolean }) => [a.index, a.duplicate])).toEqual([[0, false], [bad.length + 1, false], [bad.length + 2, false]]);
+		expect(body.errors.map((e: { index: number; field: string }) => [e.index, e.field])).toEqual(
+			bad.map(([, , field], i) => [i + 1, field]),
+		);
+		expect(body.data.map((a: { index: number; duplicate: boolean }) => [a.index, a.duplicate])).toEqual([
+			[0, false],
+			[bad.length + 1, false],
+			[bad.length + 2, false],
+		]);
 		expect(await count()).toBe(before + 3);
 	});
 
@@ -72,7 +100,13 @@ describe.each<Backend>(['pglite', 'postgres'])('stored keys and identifiers are 
 		const res = await api({ data: events });
 		expect(res.status).toBe(202);
 		const body = await json(res);
-		expect(body.errors).toEqual([expect.objectContaining({ index: 500, field: 'event_id', message: 'event_id: has 2,800 characters; at most 400 characters' })]);
+		expect(body.errors).toEqual([
+			expect.objectContaining({
+				index: 500,
+				field: 'event_id',
+				message: 'event_id: has 2,800 characters; at most 400 characters',
+			}),
+		]);
 		expect(body.data).toHaveLength(999);
 		const listed = await json(await fetch(`${relay.url}/v1/events?limit=500`, { headers: auth() }));
 		expect(listed.data).toHaveLength(Math.min(500, before + 999));
@@ -82,26 +116,70 @@ describe.each<Backend>(['pglite', 'postgres'])('stored keys and identifiers are 
 		const body = JSON.stringify(payload);
 		return fetch(`${relay.url}/v1/webhooks/shopify`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-shopify-hmac-sha256': signShopifyWebhook(body, 'limits-shop-secret'), 'x-shopify-topic': topic, 'x-shopify-shop-domain': SHOP, 'x-shopify-webhook-id': `limits-${++sequence}`, ...headers },
+			headers: {
+				'content-type': 'application/json',
+				'x-shopify-hmac-sha256': signShopifyWebhook(body, 'limits-shop-secret'),
+				'x-shopify-topic': topic,
+				'x-shopify-shop-domain': SHOP,
+				'x-shopify-webhook-id': `limits-${++sequence}`,
+				...headers,
+			},
 			body,
 		});
 	}
-	const order = () => ({ ...orderFixture, id: 93_000 + ++sequence, created_at: new Date(Date.now() - 3_600_000).toISOString(), processed_at: new Date(Date.now() - 3_500_000).toISOString() });
+	const order = () => ({
+		...orderFixture,
+		id: 93_000 + ++sequence,
+		created_at: new Date(Date.now() - 3_600_000).toISOString(),
+		processed_at: new Date(Date.now() - 3_500_000).toISOString(),
+	});
 
 	it('Shopify: an 8 KB X-Shopify-Webhook-Id, X-Shopify-Event-Id or shop domain, or an id of 3,000 digits: 400 naming it', async () => {
 		await refused(() => shopify(order(), { 'x-shopify-webhook-id': text(8_000) }), 'X-Shopify-Webhook-Id');
 		await refused(() => shopify(order(), { 'x-shopify-event-id': text(8_000) }), 'X-Shopify-Event-Id');
-		await refused(() => shopify(order(), { 'x-shopify-shop-domain': `${text(8_000).toLowerCase().replace(/[^a-z0-9]/g, 'x')}.myshopify.com` }), 'X-Shopify-Shop-Domain');
+		await refused(
+			() =>
+				shopify(order(), {
+					'x-shopify-shop-domain': `${text(8_000)
+						.toLowerCase()
+						.replace(/[^a-z0-9]/g, 'x')}.myshopify.com`,
+				}),
+			'X-Shopify-Shop-Domain',
+		);
 		await refused(() => shopify({ ...order(), id: digits(3_000), admin_graphql_api_id: undefined }), 'id');
 		// A privacy request's customer is capped as the events' identifiers are.
-		await refused(() => shopify({ shop_id: 1, shop_domain: SHOP, customer: { id: 1, phone: `1${' '.repeat(60_000)}1` }, orders_requested: [], data_request: { id: 1 } }, {}, 'customers/data_request'), 'customer.phone');
+		await refused(
+			() =>
+				shopify(
+					{
+						shop_id: 1,
+						shop_domain: SHOP,
+						customer: { id: 1, phone: `1${' '.repeat(60_000)}1` },
+						orders_requested: [],
+						data_request: { id: 1 },
+					},
+					{},
+					'customers/data_request',
+				),
+			'customer.phone',
+		);
 		// The same order with sane headers is stored.
 		expect((await json(await shopify(order()))).data[0]).toMatchObject({ duplicate: false });
 	});
 
 	const supabase = (body: object) =>
-		fetch(`${relay.url}/v1/webhooks/supabase`, { method: 'POST', headers: { authorization: 'Bearer limits-supabase-secret', 'content-type': 'application/json' }, body: JSON.stringify(body) });
-	const change = (record: object, extra: object = {}) => ({ type: 'UPDATE', table: 'leads', record: { id: ++sequence, status: 'qualified', email: `lead${sequence}@example.com`, ...record }, old_record: { status: 'new' }, ...extra });
+		fetch(`${relay.url}/v1/webhooks/supabase`, {
+			method: 'POST',
+			headers: { authorization: 'Bearer limits-supabase-secret', 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+	const change = (record: object, extra: object = {}) => ({
+		type: 'UPDATE',
+		table: 'leads',
+		record: { id: ++sequence, status: 'qualified', email: `lead${sequence}@example.com`, ...record },
+		old_record: { status: 'new' },
+		...extra,
+	});
 
 	it('Supabase: a record id, updated_at or schema of 3,000 characters: 400 naming it', async () => {
 		await refused(() => supabase(change({ id: text(3_000) })), 'record.id');
@@ -116,11 +194,22 @@ describe.each<Backend>(['pglite', 'postgres'])('stored keys and identifiers are 
 		const t = Math.floor(Date.now() / 1000);
 		return fetch(`${relay.url}/v1/webhooks/chatwoot`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-chatwoot-signature': signChatwootWebhook(body, 'limits-chatwoot-secret', t), 'x-chatwoot-timestamp': String(t), 'x-chatwoot-delivery': delivery },
+			headers: {
+				'content-type': 'application/json',
+				'x-chatwoot-signature': signChatwootWebhook(body, 'limits-chatwoot-secret', t),
+				'x-chatwoot-timestamp': String(t),
+				'x-chatwoot-delivery': delivery,
+			},
 			body,
 		});
 	}
-	const conversation = (extra: object = {}) => ({ event: 'conversation_created', id: ++sequence, account: { id: 7 }, meta: { sender: { id: 90, email: `cw${sequence}@example.com` } }, ...extra });
+	const conversation = (extra: object = {}) => ({
+		event: 'conversation_created',
+		id: ++sequence,
+		account: { id: 7 },
+		meta: { sender: { id: 90, email: `cw${sequence}@example.com` } },
+		...extra,
+	});
 
 	it('Chatwoot: an account id or conversation id of 3,000 characters, or an 8 KB X-Chatwoot-Delivery: 400 naming it', async () => {
 		await refused(() => chatwoot(conversation({ account: { id: text(3_000) } })), 'account.id');

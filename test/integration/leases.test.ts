@@ -28,10 +28,17 @@ describe('claim leases', () => {
 	const token = () => ({ META_PIXEL_ID: '123456', META_ACCESS_TOKEN: 'EAAB-test-token', META_GRAPH_URL: meta.url });
 
 	async function send(r: TestRelay, ids: string[]): Promise<string[]> {
-		const res = await fetch(`${r.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${r.apiSecret}`, 'content-type': 'application/json' }, body: JSON.stringify({ data: ids.map((id) => ({ event_name: 'Lead', email: `${id}@example.com`, event_id: id })) }) });
+		const res = await fetch(`${r.url}/v1/events`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${r.apiSecret}`, 'content-type': 'application/json' },
+			body: JSON.stringify({
+				data: ids.map((id) => ({ event_name: 'Lead', email: `${id}@example.com`, event_id: id })),
+			}),
+		});
 		return (await json(res)).data.map((d: { id: string }) => d.id);
 	}
-	const status = async (r: TestRelay, id: string) => json(await fetch(`${r.url}/v1/events/${id}`, { headers: { authorization: `Bearer ${r.apiSecret}` } }));
+	const status = async (r: TestRelay, id: string) =>
+		json(await fetch(`${r.url}/v1/events/${id}`, { headers: { authorization: `Bearer ${r.apiSecret}` } }));
 
 	/** Seconds from now until every event is sent, and the attempt count each then has. */
 	async function secondsUntilSent(r: TestRelay, ids: string[]): Promise<number> {
@@ -51,7 +58,9 @@ describe('claim leases', () => {
 		// A replica claims them just now, then is killed: no mark, no release.
 		await db.query("select * from relay_claim('relay-killed', 10, 10)");
 		await db.end();
-		const survivor = await startRelay('postgres', token(), undefined, { shared: { url: holder.databaseUrl as string } });
+		const survivor = await startRelay('postgres', token(), undefined, {
+			shared: { url: holder.databaseUrl as string },
+		});
 		relays.push(survivor);
 		const seconds = await secondsUntilSent(survivor, ids);
 		process.stdout.write(`lease (postgres): a dead replica's claim taken over after ${seconds.toFixed(1)} s\n`);
@@ -70,7 +79,9 @@ describe('claim leases', () => {
 			const after = await startRelay('pglite', { ...token(), RELAY_DATA_DIR: dir });
 			relays.push(after);
 			const seconds = await secondsUntilSent(after, ids);
-			process.stdout.write(`lease (pglite): the previous process's claim taken over ${seconds.toFixed(1)} s after the restart\n`);
+			process.stdout.write(
+				`lease (pglite): the previous process's claim taken over ${seconds.toFixed(1)} s after the restart\n`,
+			);
 			expect(seconds).toBeLessThan(13);
 		} finally {
 			for (const r of relays.splice(0)) await r.close();
@@ -95,11 +106,19 @@ describe('claim leases', () => {
 	}, 30_000);
 
 	describe('a claimer that cannot renew its lease', () => {
-		const event = (id: string): ServerEvent => ({ event_name: 'Lead', event_time: 1_700_000_000, action_source: 'chat', event_id: id, user_data: { external_id: ['a'.repeat(64)] } });
+		const event = (id: string): ServerEvent => ({
+			event_name: 'Lead',
+			event_time: 1_700_000_000,
+			action_source: 'chat',
+			event_id: id,
+			user_data: { external_id: ['a'.repeat(64)] },
+		});
 
 		async function roundWith(renew: () => Promise<number>) {
 			const marks: string[] = [];
-			const claimed: ClaimedEvent[] = [{ id: 'x', pixel_id: '123456', test_event_code: null, attempts: 1, storedBytes: 200, payload: event('x') }];
+			const claimed: ClaimedEvent[] = [
+				{ id: 'x', pixel_id: '123456', test_event_code: null, attempts: 1, storedBytes: 200, payload: event('x') },
+			];
 			const outbox = {
 				claim: async () => claimed.splice(0),
 				renew,
@@ -110,8 +129,20 @@ describe('claim leases', () => {
 			} as unknown as OutboxRepository;
 			let calls = 0;
 			// Meta fails once, transiently; the retry waits at least 750 ms, past 3/5 of the 1 s lease.
-			meta.setResponder((req) => (++calls === 1 ? { status: 503, body: { error: { message: 'Service temporarily unavailable', code: 2, is_transient: true } } } : { status: 200, body: { events_received: req.body.data.length, fbtrace_id: 'T' } }));
-			const dispatcher = new Dispatcher(outbox, { graphUrl: meta.url, apiVersion: 'v25.0', accessToken: 'EAAB-test' }, pino({ level: 'silent' }), { baseDelayMs: 1_500, idleMs: 20, concurrency: 1, staleAfterSeconds: 1 });
+			meta.setResponder((req) =>
+				++calls === 1
+					? {
+							status: 503,
+							body: { error: { message: 'Service temporarily unavailable', code: 2, is_transient: true } },
+						}
+					: { status: 200, body: { events_received: req.body.data.length, fbtrace_id: 'T' } },
+			);
+			const dispatcher = new Dispatcher(
+				outbox,
+				{ graphUrl: meta.url, apiVersion: 'v25.0', accessToken: 'EAAB-test' },
+				pino({ level: 'silent' }),
+				{ baseDelayMs: 1_500, idleMs: 20, concurrency: 1, staleAfterSeconds: 1 },
+			);
 			dispatcher.start();
 			await new Promise((resolve) => setTimeout(resolve, 2_000));
 			await dispatcher.stop();

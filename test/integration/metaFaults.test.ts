@@ -16,19 +16,60 @@ function faultyMeta(rnd: Random, tally: Record<string, number>, accepted: string
 		const count = (k: string) => (tally[k] = (tally[k] ?? 0) + 1);
 		if (roll < 0.3) {
 			count('500');
-			return { status: 500, body: { error: { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true, fbtrace_id: 'T500' } } };
+			return {
+				status: 500,
+				body: {
+					error: {
+						message: 'An unexpected error has occurred. Please retry your request later.',
+						type: 'OAuthException',
+						code: 2,
+						is_transient: true,
+						fbtrace_id: 'T500',
+					},
+				},
+			};
 		}
 		if (roll < 0.38) {
 			count('429/17');
 			return {
 				status: 400,
-				headers: { 'x-business-use-case-usage': JSON.stringify({ '123456': [{ type: 'ads_management', call_count: 40, total_cputime: 20, total_time: 30, estimated_time_to_regain_access: 0 }] }) },
-				body: { error: { message: 'User request limit reached', type: 'OAuthException', code: 17, error_subcode: 2446079, fbtrace_id: 'T17' } },
+				headers: {
+					'x-business-use-case-usage': JSON.stringify({
+						'123456': [
+							{
+								type: 'ads_management',
+								call_count: 40,
+								total_cputime: 20,
+								total_time: 30,
+								estimated_time_to_regain_access: 0,
+							},
+						],
+					}),
+				},
+				body: {
+					error: {
+						message: 'User request limit reached',
+						type: 'OAuthException',
+						code: 17,
+						error_subcode: 2446079,
+						fbtrace_id: 'T17',
+					},
+				},
 			};
 		}
 		if (roll < 0.42) {
 			count('613');
-			return { status: 400, body: { error: { message: 'Calls to this api have exceeded the rate limit.', type: 'OAuthException', code: 613, fbtrace_id: 'T613' } } };
+			return {
+				status: 400,
+				body: {
+					error: {
+						message: 'Calls to this api have exceeded the rate limit.',
+						type: 'OAuthException',
+						code: 613,
+						fbtrace_id: 'T613',
+					},
+				},
+			};
 		}
 		if (roll < 0.46) {
 			count('reset');
@@ -41,11 +82,27 @@ function faultyMeta(rnd: Random, tally: Record<string, number>, accepted: string
 		const bad = r.body.data.findIndex((e) => String(e.event_id).startsWith('bad-'));
 		if (bad >= 0) {
 			count('400 bad event');
-			return { status: 400, body: { error: { message: 'Invalid parameter', type: 'OAuthException', code: 100, error_subcode: 2804019, error_user_title: 'Invalid event', error_user_msg: `The event at index ${bad} has an invalid value for custom_data.value`, fbtrace_id: 'TBAD' } } };
+			return {
+				status: 400,
+				body: {
+					error: {
+						message: 'Invalid parameter',
+						type: 'OAuthException',
+						code: 100,
+						error_subcode: 2804019,
+						error_user_title: 'Invalid event',
+						error_user_msg: `The event at index ${bad} has an invalid value for custom_data.value`,
+						fbtrace_id: 'TBAD',
+					},
+				},
+			};
 		}
 		count('200');
 		accepted.push(...r.body.data.map((e) => String(e.event_id)));
-		return { status: 200, body: { events_received: r.body.data.length, messages: [], fbtrace_id: `ok-${rnd.int(0, 1e9)}` } };
+		return {
+			status: 200,
+			body: { events_received: r.body.data.length, messages: [], fbtrace_id: `ok-${rnd.int(0, 1e9)}` },
+		};
 	};
 }
 
@@ -56,23 +113,48 @@ describe('dispatcher against a faulty Meta', () => {
 	const accepted: string[] = [];
 	beforeAll(async () => {
 		meta = await startMetaDouble(faultyMeta(new Random(7), tally, accepted));
-		relay = await startRelay('postgres', { META_PIXEL_ID: '123456', META_ACCESS_TOKEN: 'EAAB-faults-token', META_GRAPH_URL: meta.url, META_TIMEOUT_MS: '300' }, { baseDelayMs: 20, maxDelayMs: 200, idleMs: 20, maxAttempts: MAX_ATTEMPTS });
+		relay = await startRelay(
+			'postgres',
+			{
+				META_PIXEL_ID: '123456',
+				META_ACCESS_TOKEN: 'EAAB-faults-token',
+				META_GRAPH_URL: meta.url,
+				META_TIMEOUT_MS: '300',
+			},
+			{ baseDelayMs: 20, maxDelayMs: 200, idleMs: 20, maxAttempts: MAX_ATTEMPTS },
+		);
 	});
 	afterAll(async () => {
 		await relay?.close();
 		await meta?.close();
 	});
 
-	const post = (data: object[]) => fetch(`${relay.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${relay.apiSecret}`, 'content-type': 'application/json' }, body: JSON.stringify({ data }) });
+	const post = (data: object[]) =>
+		fetch(`${relay.url}/v1/events`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${relay.apiSecret}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ data }),
+		});
 
 	it('sends every valid event once, dead-letters each invalid one with Meta’s message, within the attempt limit', async () => {
-		const events = Array.from({ length: VALID + INVALID }, (_, i) => ({ event_name: 'Purchase', email: `f${i}@example.com`, value: 10, currency: 'USD', event_id: i % 100 === 7 ? `bad-${i}` : `ok-${i}` }));
+		const events = Array.from({ length: VALID + INVALID }, (_, i) => ({
+			event_name: 'Purchase',
+			email: `f${i}@example.com`,
+			value: 10,
+			currency: 'USD',
+			event_id: i % 100 === 7 ? `bad-${i}` : `ok-${i}`,
+		}));
 		for (let i = 0; i < events.length; i += 1000) expect((await post(events.slice(i, i + 1000))).status).toBe(202);
 		const db = new Client({ connectionString: relay.databaseUrl });
 		await db.connect();
 		try {
 			const rows = await eventually(async () => {
-				const { rows } = await db.query<{ event_id: string; status: string; attempts: number; last_error: string | null }>('select event_id, status, attempts, last_error from relay_events');
+				const { rows } = await db.query<{
+					event_id: string;
+					status: string;
+					attempts: number;
+					last_error: string | null;
+				}>('select event_id, status, attempts, last_error from relay_events');
 				expect(rows.filter((r) => r.status === 'sent' || r.status === 'dead')).toHaveLength(VALID + INVALID);
 				return rows;
 			}, 90_000);
@@ -83,7 +165,8 @@ describe('dispatcher against a faulty Meta', () => {
 			expect(sent.every((id) => id.startsWith('ok-'))).toBe(true);
 			expect(sent).toHaveLength(VALID);
 			expect(dead.map((r) => r.event_id).every((id) => id.startsWith('bad-'))).toBe(true);
-			for (const d of dead) expect(d.last_error).toMatch(/^invalid 100\/2804019: .*invalid value for custom_data\.value/);
+			for (const d of dead)
+				expect(d.last_error).toMatch(/^invalid 100\/2804019: .*invalid value for custom_data\.value/);
 			expect(Math.max(...rows.map((r) => r.attempts))).toBeLessThanOrEqual(MAX_ATTEMPTS);
 		} finally {
 			await db.end();
@@ -98,9 +181,22 @@ describe('dispatcher against a faulty Meta', () => {
 	}, 120_000);
 
 	it('stops on an expired token (190) instead of looping, and says so on /health and the status page', async () => {
-		meta.setResponder(() => ({ status: 401, body: { error: { message: 'Error validating access token: Session has expired on Friday, 20-Nov-26.', type: 'OAuthException', code: 190, error_subcode: 463, fbtrace_id: 'T190' } } }));
+		meta.setResponder(() => ({
+			status: 401,
+			body: {
+				error: {
+					message: 'Error validating access token: Session has expired on Friday, 20-Nov-26.',
+					type: 'OAuthException',
+					code: 190,
+					error_subcode: 463,
+					fbtrace_id: 'T190',
+				},
+			},
+		}));
 		const before = meta.received.length;
-		expect((await post([{ event_name: 'Lead', email: 'after-expiry@example.com', event_id: 'exp-1' }])).status).toBe(202);
+		expect((await post([{ event_name: 'Lead', email: 'after-expiry@example.com', event_id: 'exp-1' }])).status).toBe(
+			202,
+		);
 		const health = await eventually(async () => {
 			const res = await fetch(`${relay.url}/health`);
 			expect(res.status).toBe(503);
@@ -110,9 +206,13 @@ describe('dispatcher against a faulty Meta', () => {
 		expect(health.meta.error).toBe('Meta refused the token (code 190)');
 		await new Promise((r) => setTimeout(r, 500));
 		expect(meta.received.length - before).toBeLessThanOrEqual(4);
-		const page = await (await fetch(`${relay.url}/`, { headers: { authorization: `Bearer ${relay.apiSecret}` } })).text();
+		const page = await (
+			await fetch(`${relay.url}/`, { headers: { authorization: `Bearer ${relay.apiSecret}` } })
+		).text();
 		expect(page).toContain('Error validating access token');
-		const stored = await json(await fetch(`${relay.url}/v1/events?limit=1`, { headers: { authorization: `Bearer ${relay.apiSecret}` } }));
+		const stored = await json(
+			await fetch(`${relay.url}/v1/events?limit=1`, { headers: { authorization: `Bearer ${relay.apiSecret}` } }),
+		);
 		expect(stored.data[0]).toMatchObject({ event_id: 'exp-1' });
 		expect(['queued', 'retry']).toContain(stored.data[0].status);
 	});

@@ -29,7 +29,8 @@ describe('migrations on Postgres', () => {
 
 	/** Every relay_ table, column, constraint, index, type and function (with its grants), as text. */
 	const schemaOf = async (db: ReturnType<typeof openPostgres>) =>
-		(await db.query<{ item: string }>(`
+		(
+			await db.query<{ item: string }>(`
 			select 'relation ' || c.relname || ' ' || c.relkind::text || ' rls=' || c.relrowsecurity || ' ' || coalesce(c.relacl::text, '') as item
 			from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relname like 'relay\\_%'
 			union all
@@ -44,7 +45,8 @@ describe('migrations on Postgres', () => {
 			union all
 			select 'function ' || pg_get_functiondef(p.oid) || ' ' || coalesce(p.proacl::text, '')
 			from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public' and p.proname like 'relay\\_%'
-			order by 1`)).map((r) => r.item);
+			order by 1`)
+		).map((r) => r.item);
 
 	it('apply once even when two replicas start together, and are idempotent', async () => {
 		const a = openPostgres(url);
@@ -52,7 +54,9 @@ describe('migrations on Postgres', () => {
 		const [appliedA, appliedB] = await Promise.all([migrate(a), migrate(b)]);
 		expect(appliedA.length + appliedB.length).toBeGreaterThanOrEqual(5);
 		const rows = await a.query<{ name: string }>('select name from relay_migrations order by name');
-		const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+		const files = readdirSync(MIGRATIONS_DIR)
+			.filter((f) => f.endsWith('.sql'))
+			.sort();
 		expect(files.length).toBeGreaterThanOrEqual(6);
 		expect(rows.map((r) => r.name)).toEqual(files);
 		expect(await migrate(a)).toEqual([]);
@@ -61,7 +65,9 @@ describe('migrations on Postgres', () => {
 		// A Supabase project is checked against this at start: the newest migration must say so.
 		const [version] = await a.query<{ v: string }>('select relay_schema_version() as v');
 		expect(version.v).toBe(expectedSchemaVersion());
-		const rls = await a.query<{ relname: string }>(`select relname from pg_class where relname like 'relay\\_%' and relkind = 'r' and not relrowsecurity`);
+		const rls = await a.query<{ relname: string }>(
+			`select relname from pg_class where relname like 'relay\\_%' and relkind = 'r' and not relrowsecurity`,
+		);
 		expect(rls).toEqual([]);
 		const single = openPostgres(aloneUrl);
 		expect(await migrate(single)).toEqual(files);

@@ -35,11 +35,20 @@ describe('oversized events stored beside normal ones (PGlite)', () => {
 
 	beforeAll(async () => {
 		meta = await startMetaDouble();
-		relay = await startRelay('pglite', { META_PIXEL_ID: '123456', META_ACCESS_TOKEN: 'EAAB-test-token', META_GRAPH_URL: meta.url });
+		relay = await startRelay('pglite', {
+			META_PIXEL_ID: '123456',
+			META_ACCESS_TOKEN: 'EAAB-test-token',
+			META_GRAPH_URL: meta.url,
+		});
 		// Interleaved, so one claim holds all kinds.
 		const ids = [...huge, ...large, ...medium, ...normal].sort(() => Math.random() - 0.5);
-		const padding = (id: string) => (id.startsWith('huge') ? 3_000_000 : id.startsWith('large') ? 200_000 : id.startsWith('medium') ? 60_000 : 0);
-		await relay.repo.ingest('api', null, ids.map((id) => ({ pixel_id: '123456', payload: event(id, padding(id)) })));
+		const padding = (id: string) =>
+			id.startsWith('huge') ? 3_000_000 : id.startsWith('large') ? 200_000 : id.startsWith('medium') ? 60_000 : 0;
+		await relay.repo.ingest(
+			'api',
+			null,
+			ids.map((id) => ({ pixel_id: '123456', payload: event(id, padding(id)) })),
+		);
 		relay.dispatcher.nudge();
 	}, 60_000);
 	afterAll(async () => {
@@ -50,26 +59,51 @@ describe('oversized events stored beside normal ones (PGlite)', () => {
 	it('sends the others in requests within the byte bound and dead-letters each oversized event alone, with the reason', async () => {
 		const sendable = medium.length + normal.length;
 		const tooLarge = huge.length + large.length;
-		await eventually(async () => expect({ sent: relay.dispatcher.state.sent, dead: relay.dispatcher.state.dead }).toEqual({ sent: sendable, dead: tooLarge }), 30_000);
+		await eventually(
+			async () =>
+				expect({ sent: relay.dispatcher.state.sent, dead: relay.dispatcher.state.dead }).toEqual({
+					sent: sendable,
+					dead: tooLarge,
+				}),
+			30_000,
+		);
 		const sizes = meta.received.map((r) => Number(r.headers['content-length']));
 		expect(sizes.every((n) => n > 0 && n <= MAX_REQUEST_BYTES)).toBe(true);
 		const delivered = meta.received.flatMap((r) => r.body.data.map((e) => String(e.event_id)));
 		expect(delivered.sort()).toEqual([...medium, ...normal].sort());
 		// 40 × 60 KB cannot go in one request; the normal ones fill the rest.
 		expect(meta.received.length).toBeGreaterThanOrEqual(2);
-		process.stdout.write(`oversized: ${meta.received.length} requests to Meta, largest ${Math.max(...sizes)} bytes, ${delivered.length} events sent, ${tooLarge} dead-lettered\n`);
+		process.stdout.write(
+			`oversized: ${meta.received.length} requests to Meta, largest ${Math.max(...sizes)} bytes, ${delivered.length} events sent, ${tooLarge} dead-lettered\n`,
+		);
 		const dead = await listAll('status=dead');
 		expect(dead.map((e) => e.event_id).sort()).toEqual([...huge, ...large].sort());
 		for (const e of dead) {
 			expect(e.attempts).toBe(1);
 			expect(e.last_error).toMatch(/^too_large: the event is [\d,]+ bytes/);
 		}
-		expect(dead.filter((e) => e.event_id.startsWith('huge')).every((e) => e.last_error.includes(`${MAX_REQUEST_BYTES.toLocaleString('en-US')} bytes a request`))).toBe(true);
-		expect(dead.filter((e) => e.event_id.startsWith('large')).every((e) => e.last_error.includes(`${MAX_EVENT_BYTES.toLocaleString('en-US')} bytes one event`))).toBe(true);
+		expect(
+			dead
+				.filter((e) => e.event_id.startsWith('huge'))
+				.every((e) => e.last_error.includes(`${MAX_REQUEST_BYTES.toLocaleString('en-US')} bytes a request`)),
+		).toBe(true);
+		expect(
+			dead
+				.filter((e) => e.event_id.startsWith('large'))
+				.every((e) => e.last_error.includes(`${MAX_EVENT_BYTES.toLocaleString('en-US')} bytes one event`)),
+		).toBe(true);
 	});
 
-	async function page(query: string): Promise<{ bytes: number; body: { data: Array<{ event_id: string; last_error: string; attempts: number; payload: unknown }>; next_cursor: string | null } }> {
-		const res = await fetch(`${relay.url}/v1/events?${query}`, { headers: { authorization: `Bearer ${relay.apiSecret}` } });
+	async function page(query: string): Promise<{
+		bytes: number;
+		body: {
+			data: Array<{ event_id: string; last_error: string; attempts: number; payload: unknown }>;
+			next_cursor: string | null;
+		};
+	}> {
+		const res = await fetch(`${relay.url}/v1/events?${query}`, {
+			headers: { authorization: `Bearer ${relay.apiSecret}` },
+		});
 		expect(res.status).toBe(200);
 		const text = await res.text();
 		return { bytes: Buffer.byteLength(text), body: JSON.parse(text) };

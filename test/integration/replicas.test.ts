@@ -3,7 +3,10 @@ import { eventually, startRelay, type TestRelay } from '../support/relayServer';
 
 describe('two replicas on one Postgres', () => {
 	it('send every event exactly once between them', async () => {
-		const meta = await startMetaDouble((req) => ({ status: 200, body: { events_received: req.body.data.length, fbtrace_id: 'T' } }), { latencyMs: 30 });
+		const meta = await startMetaDouble(
+			(req) => ({ status: 200, body: { events_received: req.body.data.length, fbtrace_id: 'T' } }),
+			{ latencyMs: 30 },
+		);
 		const env = { META_PIXEL_ID: '123456', META_ACCESS_TOKEN: 'EAAB-test-token', META_GRAPH_URL: meta.url };
 		const dispatch = { baseDelayMs: 50, idleMs: 20, claimLimit: 150 };
 		const a: TestRelay = await startRelay('postgres', env, dispatch);
@@ -11,13 +14,21 @@ describe('two replicas on one Postgres', () => {
 		try {
 			const total = 3000;
 			const batches = Array.from({ length: total / 500 }, (_, k) =>
-				Array.from({ length: 500 }, (_, i) => ({ event_name: 'Lead', email: `r${k * 500 + i}@example.com`, event_id: `r${k * 500 + i}` })),
+				Array.from({ length: 500 }, (_, i) => ({
+					event_name: 'Lead',
+					email: `r${k * 500 + i}@example.com`,
+					event_id: `r${k * 500 + i}`,
+				})),
 			);
 			// Ingest through both replicas at once, as a load balancer would.
 			await Promise.all(
 				batches.map((data, k) => {
 					const r = k % 2 ? b : a;
-					return fetch(`${r.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${r.apiSecret}`, 'content-type': 'application/json' }, body: JSON.stringify({ data }) });
+					return fetch(`${r.url}/v1/events`, {
+						method: 'POST',
+						headers: { authorization: `Bearer ${r.apiSecret}`, 'content-type': 'application/json' },
+						body: JSON.stringify({ data }),
+					});
 				}),
 			);
 			await eventually(async () => expect(a.dispatcher.state.sent + b.dispatcher.state.sent).toBe(total), 60_000);

@@ -6,9 +6,19 @@ import { startRelay, type TestRelay } from '../support/relayServer';
 describe('requests: checked before their bodies, bounded per route and in time; answers carry security headers', () => {
 	let relay: TestRelay;
 	beforeAll(async () => {
-		relay = await startRelay('pglite', { META_PIXEL_ID: '123456', CHATWOOT_WEBHOOK_SECRET: 'chatwoot-secret', SHOPIFY_WEBHOOK_SECRETS: 'shopify-secret', SUPABASE_WEBHOOK_SECRET: 'supabase-secret' }, undefined, {
-			http: { headersTimeoutMs: 1_000, requestTimeoutMs: 1_500, maxConnections: 40 },
-		});
+		relay = await startRelay(
+			'pglite',
+			{
+				META_PIXEL_ID: '123456',
+				CHATWOOT_WEBHOOK_SECRET: 'chatwoot-secret',
+				SHOPIFY_WEBHOOK_SECRETS: 'shopify-secret',
+				SUPABASE_WEBHOOK_SECRET: 'supabase-secret',
+			},
+			undefined,
+			{
+				http: { headersTimeoutMs: 1_000, requestTimeoutMs: 1_500, maxConnections: 40 },
+			},
+		);
 	});
 	afterAll(() => relay.close());
 
@@ -19,7 +29,9 @@ describe('requests: checked before their bodies, bounded per route and in time; 
 			const socket = connect(relay.port, '127.0.0.1', () => {
 				let text = '';
 				socket.on('data', (chunk) => (text += chunk.toString('latin1')));
-				const answer = new Promise<{ text: string; closedAfterMs: number }>((done) => socket.on('close', () => done({ text, closedAfterMs: Date.now() - started })));
+				const answer = new Promise<{ text: string; closedAfterMs: number }>((done) =>
+					socket.on('close', () => done({ text, closedAfterMs: Date.now() - started })),
+				);
 				socket.on('error', () => undefined);
 				resolve({ socket, answer });
 			});
@@ -71,9 +83,15 @@ describe('requests: checked before their bodies, bounded per route and in time; 
 
 	it('bounds each route’s body: a webhook takes 1 MB, a read or a retry an empty object', async () => {
 		const big = JSON.stringify({ event: 'conversation_created', padding: 'x'.repeat(1_200_000) });
-		const webhook = await fetch(`${relay.url}/v1/webhooks/chatwoot?token=chatwoot-secret`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+		const webhook = await fetch(`${relay.url}/v1/webhooks/chatwoot?token=chatwoot-secret`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: big,
+		});
 		expect(webhook.status).toBe(413);
-		expect(((await webhook.json()) as { error: { message: string } }).error.message).toBe('request body is too large (at most 1048576 bytes here)');
+		expect(((await webhook.json()) as { error: { message: string } }).error.message).toBe(
+			'request body is too large (at most 1048576 bytes here)',
+		);
 		const retry = await fetch(`${relay.url}/v1/events/00000000-0000-4000-8000-000000000000/retry`, {
 			method: 'POST',
 			headers: { authorization: `Bearer ${relay.apiSecret}`, 'content-type': 'application/json' },
@@ -107,7 +125,11 @@ describe('requests: checked before their bodies, bounded per route and in time; 
 
 	it('refuses connections beyond its limit and serves again once they close', async () => {
 		const held = await Promise.all(Array.from({ length: 60 }, () => raw()));
-		const closedSoon = await Promise.all(held.map(({ answer }) => Promise.race([answer.then(() => true), new Promise((r) => setTimeout(() => r(false), 500))])));
+		const closedSoon = await Promise.all(
+			held.map(({ answer }) =>
+				Promise.race([answer.then(() => true), new Promise((r) => setTimeout(() => r(false), 500))]),
+			),
+		);
 		expect(closedSoon.filter(Boolean).length).toBeGreaterThanOrEqual(20);
 		held.forEach(({ socket }) => socket.destroy());
 		await new Promise((r) => setTimeout(r, 100));

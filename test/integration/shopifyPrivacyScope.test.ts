@@ -43,11 +43,24 @@ describe('Shopify privacy topics act only on what the signed body names', () => 
 		const body = JSON.stringify(payload);
 		return fetch(`${relay.url}/v1/webhooks/shopify`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-shopify-hmac-sha256': signShopifyWebhook(body, SECRET), 'x-shopify-topic': topic, 'x-shopify-shop-domain': shop, 'x-shopify-webhook-id': `scope-${++sequence}` },
+			headers: {
+				'content-type': 'application/json',
+				'x-shopify-hmac-sha256': signShopifyWebhook(body, SECRET),
+				'x-shopify-topic': topic,
+				'x-shopify-shop-domain': shop,
+				'x-shopify-webhook-id': `scope-${++sequence}`,
+			},
 			body,
 		});
 	}
-	const storedIds = async (): Promise<string[]> => (await json(await fetch(`${relay.url}/v1/events?limit=100`, { headers: { authorization: `Bearer ${relay.apiSecret}` } }))).data.map((e: { event_id: string }) => e.event_id).sort();
+	const storedIds = async (): Promise<string[]> =>
+		(
+			await json(
+				await fetch(`${relay.url}/v1/events?limit=100`, { headers: { authorization: `Bearer ${relay.apiSecret}` } }),
+			)
+		).data
+			.map((e: { event_id: string }) => e.event_id)
+			.sort();
 
 	async function refused(topic: string, payload: unknown, shop: string, field: string) {
 		const res = await deliver(topic, payload, shop);
@@ -73,16 +86,41 @@ describe('Shopify privacy topics act only on what the signed body names', () => 
 
 	it('a privacy body that names one shop, sent with another shop header: 400 naming shop_domain', async () => {
 		await refused('shop/redact', { shop_id: 2, shop_domain: ATTACKER }, VICTIM, 'shop_domain');
-		await refused('customers/data_request', { shop_id: 2, shop_domain: ATTACKER, customer: mary, orders_requested: [91001], data_request: { id: 1 } }, VICTIM, 'shop_domain');
-		await refused('customers/redact', { shop_id: 2, shop_domain: ATTACKER, customer: mary, orders_to_redact: [91001] }, VICTIM, 'shop_domain');
+		await refused(
+			'customers/data_request',
+			{ shop_id: 2, shop_domain: ATTACKER, customer: mary, orders_requested: [91001], data_request: { id: 1 } },
+			VICTIM,
+			'shop_domain',
+		);
+		await refused(
+			'customers/redact',
+			{ shop_id: 2, shop_domain: ATTACKER, customer: mary, orders_to_redact: [91001] },
+			VICTIM,
+			'shop_domain',
+		);
 	});
 
 	it('a privacy body resent under another privacy topic: 400', async () => {
 		// One customer's redaction resent as the whole shop's.
-		await refused('shop/redact', { shop_id: 1, shop_domain: VICTIM, customer: mary, orders_to_redact: [91001] }, VICTIM, 'customer');
+		await refused(
+			'shop/redact',
+			{ shop_id: 1, shop_domain: VICTIM, customer: mary, orders_to_redact: [91001] },
+			VICTIM,
+			'customer',
+		);
 		// A request to see data resent as a request to erase it, and the other way round.
-		await refused('customers/redact', { shop_id: 1, shop_domain: VICTIM, customer: mary, orders_requested: [91001], data_request: { id: 1 } }, VICTIM, 'orders_to_redact');
-		await refused('customers/data_request', { shop_id: 1, shop_domain: VICTIM, customer: mary, orders_to_redact: [91001] }, VICTIM, 'orders_requested');
+		await refused(
+			'customers/redact',
+			{ shop_id: 1, shop_domain: VICTIM, customer: mary, orders_requested: [91001], data_request: { id: 1 } },
+			VICTIM,
+			'orders_to_redact',
+		);
+		await refused(
+			'customers/data_request',
+			{ shop_id: 1, shop_domain: VICTIM, customer: mary, orders_to_redact: [91001] },
+			VICTIM,
+			'orders_requested',
+		);
 		// A shop's redaction resent as a customer's.
 		await refused('customers/redact', { shop_id: 1, shop_domain: VICTIM }, VICTIM, 'customer');
 	});
@@ -94,12 +132,28 @@ describe('Shopify privacy topics act only on what the signed body names', () => 
 		await refused('customers/create', { ...order(91004, mary), admin_graphql_api_id: undefined }, VICTIM, 'line_items');
 	});
 
-	it('Shopify\'s own privacy bodies act on their shop and customer only', async () => {
-		const request = await json(await deliver('customers/data_request', { shop_id: 1, shop_domain: VICTIM, orders_requested: [91001], customer: mary, data_request: { id: 9999 } }, VICTIM));
+	it("Shopify's own privacy bodies act on their shop and customer only", async () => {
+		const request = await json(
+			await deliver(
+				'customers/data_request',
+				{ shop_id: 1, shop_domain: VICTIM, orders_requested: [91001], customer: mary, data_request: { id: 9999 } },
+				VICTIM,
+			),
+		);
 		expect(request.events.map((e: { event_id: string }) => e.event_id)).toEqual(['91001']);
-		expect(await json(await deliver('customers/redact', { shop_id: 1, shop_domain: VICTIM, customer: mary, orders_to_redact: [91001] }, VICTIM))).toEqual({ redacted: 1 });
+		expect(
+			await json(
+				await deliver(
+					'customers/redact',
+					{ shop_id: 1, shop_domain: VICTIM, customer: mary, orders_to_redact: [91001] },
+					VICTIM,
+				),
+			),
+		).toEqual({ redacted: 1 });
 		expect(await storedIds()).toEqual(['91002', '92001']);
-		expect(await json(await deliver('shop/redact', { shop_id: 2, shop_domain: ATTACKER }, ATTACKER))).toEqual({ redacted: 1 });
+		expect(await json(await deliver('shop/redact', { shop_id: 2, shop_domain: ATTACKER }, ATTACKER))).toEqual({
+			redacted: 1,
+		});
 		expect(await storedIds()).toEqual(['91002']);
 	});
 });

@@ -18,7 +18,11 @@ describe('POST /v1/webhooks/shopify', () => {
 	});
 	afterAll(() => relay.close());
 
-	function deliver(topic: string, payload: unknown, options: { secret?: string; id?: string; tamper?: boolean; headers?: Record<string, string> } = {}) {
+	function deliver(
+		topic: string,
+		payload: unknown,
+		options: { secret?: string; id?: string; tamper?: boolean; headers?: Record<string, string> } = {},
+	) {
 		const body = JSON.stringify(payload);
 		const hmac = signShopifyWebhook(body, options.secret ?? 'new-secret');
 		return fetch(`${relay.url}/v1/webhooks/shopify`, {
@@ -36,14 +40,27 @@ describe('POST /v1/webhooks/shopify', () => {
 		});
 	}
 
-	const recent = (order: object) => ({ ...order, created_at: new Date(Date.now() - 3_600_000).toISOString(), processed_at: new Date(Date.now() - 3_500_000).toISOString() });
-	const events = async () => (await json(await fetch(`${relay.url}/v1/events?limit=100`, { headers: { authorization: `Bearer ${relay.apiSecret}` } }))).data;
+	const recent = (order: object) => ({
+		...order,
+		created_at: new Date(Date.now() - 3_600_000).toISOString(),
+		processed_at: new Date(Date.now() - 3_500_000).toISOString(),
+	});
+	const events = async () =>
+		(
+			await json(
+				await fetch(`${relay.url}/v1/events?limit=100`, { headers: { authorization: `Bearer ${relay.apiSecret}` } }),
+			)
+		).data;
 
 	it('when a signed orders/paid arrives, then a hashed Purchase is stored and Shopify gets 200', async () => {
 		const res = await deliver('orders/paid', recent(orderFixture), { id: 'wh-paid-1' });
 		expect(res.status).toBe(200);
 		const body = await json(res);
-		expect(body).toMatchObject({ duplicate_delivery: false, errors: [], data: [{ index: 0, status: 'queued', duplicate: false }] });
+		expect(body).toMatchObject({
+			duplicate_delivery: false,
+			errors: [],
+			data: [{ index: 0, status: 'queued', duplicate: false }],
+		});
 		const stored = (await events()).find((e: { id: string }) => e.id === body.data[0].id);
 		expect(stored).toMatchObject({ event_name: 'Purchase', event_id: '5847392847', source: 'shopify' });
 		expect(stored.payload.action_source).toBe('website');
@@ -67,7 +84,9 @@ describe('POST /v1/webhooks/shopify', () => {
 		expect((await deliver('orders/paid', recent({ ...orderFixture, id: 1 }), { secret: 'guess' })).status).toBe(401);
 		const tampered = await deliver('orders/paid', recent({ ...orderFixture, id: 2 }), { tamper: true });
 		expect(tampered.status).toBe(401);
-		expect(await json(tampered)).toEqual({ error: { code: 'unauthorized', message: 'X-Shopify-Hmac-Sha256 does not match the body' } });
+		expect(await json(tampered)).toEqual({
+			error: { code: 'unauthorized', message: 'X-Shopify-Hmac-Sha256 does not match the body' },
+		});
 		expect((await events()).length).toBe(before + 1);
 	});
 
@@ -81,7 +100,9 @@ describe('POST /v1/webhooks/shopify', () => {
 		const old = await json(await deliver('customers/create', { ...customerFixture, id: 9100000000001 }));
 		expect(old.data).toEqual([]);
 		expect(old.errors[0]).toMatchObject({ field: 'event_time', code: 'invalid_event' });
-		expect(await json(await deliver('orders/updated', recent(orderFixture)))).toEqual({ ignored: 'topic orders/updated is not turned into events' });
+		expect(await json(await deliver('orders/updated', recent(orderFixture)))).toEqual({
+			ignored: 'topic orders/updated is not turned into events',
+		});
 	});
 
 	it('names a missing header', async () => {
@@ -92,11 +113,23 @@ describe('POST /v1/webhooks/shopify', () => {
 
 	it('answers customers/data_request with hashes only, and erases on customers/redact and shop/redact', async () => {
 		const customer = { id: 7001, email: 'mary.jones@example.com', phone: '+49 170 1234567' };
-		const request = await json(await deliver('customers/data_request', { shop_id: 1, shop_domain: SHOP, orders_requested: [5847392847], customer, data_request: { id: 9999 } }));
+		const request = await json(
+			await deliver('customers/data_request', {
+				shop_id: 1,
+				shop_domain: SHOP,
+				orders_requested: [5847392847],
+				customer,
+				data_request: { id: 9999 },
+			}),
+		);
 		expect(request.events).toHaveLength(1);
 		expect(JSON.stringify(request)).not.toContain('mary.jones@example.com');
 		expect(request.events[0].user_data.em).toEqual([sha('mary.jones@example.com')]);
-		expect(await json(await deliver('customers/redact', { shop_id: 1, shop_domain: SHOP, customer, orders_to_redact: [5847392847] }))).toEqual({ redacted: 1 });
+		expect(
+			await json(
+				await deliver('customers/redact', { shop_id: 1, shop_domain: SHOP, customer, orders_to_redact: [5847392847] }),
+			),
+		).toEqual({ redacted: 1 });
 		expect((await events()).some((e: { event_name: string }) => e.event_name === 'Purchase')).toBe(false);
 		expect(await json(await deliver('shop/redact', { shop_id: 1, shop_domain: SHOP }))).toEqual({ redacted: 1 });
 		expect(await events()).toEqual([]);
@@ -104,8 +137,16 @@ describe('POST /v1/webhooks/shopify', () => {
 
 	it('when the same delivery arrives 20 times at once (one group commit), then one event is stored', async () => {
 		// Last in the file: the privacy test above counts this customer's events.
-		const order = recent({ ...orderFixture, id: 777_000_001, email: 'burst@example.com', phone: null, customer: { ...orderFixture.customer, id: 4242, email: 'burst@example.com', phone: null } });
-		const answers = await Promise.all(Array.from({ length: 20 }, () => deliver('orders/paid', order, { id: 'wh-burst' }).then(json)));
+		const order = recent({
+			...orderFixture,
+			id: 777_000_001,
+			email: 'burst@example.com',
+			phone: null,
+			customer: { ...orderFixture.customer, id: 4242, email: 'burst@example.com', phone: null },
+		});
+		const answers = await Promise.all(
+			Array.from({ length: 20 }, () => deliver('orders/paid', order, { id: 'wh-burst' }).then(json)),
+		);
 		expect(answers.filter((a) => a.duplicate_delivery === false)).toHaveLength(1);
 		expect(answers.filter((a) => a.duplicate_delivery === true)).toHaveLength(19);
 		const stored = (await events()).filter((e: { event_id: string }) => e.event_id === '777000001');

@@ -22,13 +22,29 @@ describe('Supabase backend (supabase-js → real PostgREST → Postgres)', () =>
 	let reject = new Set<string>();
 	const responder: Responder = (r) => {
 		const bad = r.body.data.findIndex((e) => reject.has(String(e.event_id)));
-		if (bad >= 0) return { status: 400, body: { error: { message: `Invalid parameter: event ${bad} has a bad value`, type: 'OAuthException', code: 100, error_subcode: 2804003, fbtrace_id: 'T-bad' } } };
+		if (bad >= 0)
+			return {
+				status: 400,
+				body: {
+					error: {
+						message: `Invalid parameter: event ${bad} has a bad value`,
+						type: 'OAuthException',
+						code: 100,
+						error_subcode: 2804003,
+						fbtrace_id: 'T-bad',
+					},
+				},
+			};
 		return { status: 200, body: { events_received: r.body.data.length, messages: [], fbtrace_id: 'T-ok' } };
 	};
 
 	beforeAll(async () => {
 		meta = await startMetaDouble(responder);
-		relay = await startRelay('supabase', { META_PIXEL_ID: '123456', META_ACCESS_TOKEN: 'EAAB-test-token', META_GRAPH_URL: meta.url });
+		relay = await startRelay('supabase', {
+			META_PIXEL_ID: '123456',
+			META_ACCESS_TOKEN: 'EAAB-test-token',
+			META_GRAPH_URL: meta.url,
+		});
 	}, 60_000);
 	afterAll(async () => {
 		await relay?.close();
@@ -36,7 +52,16 @@ describe('Supabase backend (supabase-js → real PostgREST → Postgres)', () =>
 	});
 
 	const auth = () => ({ authorization: `Bearer ${relay.apiSecret}`, 'content-type': 'application/json' });
-	const send = async (events: object[]) => (await json(await fetch(`${relay.url}/v1/events`, { method: 'POST', headers: auth(), body: JSON.stringify({ data: events }) }))).data as Array<{ id: string }>;
+	const send = async (events: object[]) =>
+		(
+			await json(
+				await fetch(`${relay.url}/v1/events`, {
+					method: 'POST',
+					headers: auth(),
+					body: JSON.stringify({ data: events }),
+				}),
+			)
+		).data as Array<{ id: string }>;
 	const get = async (path: string) => json(await fetch(`${relay.url}${path}`, { headers: auth() }));
 
 	it('reports the backend on /health', async () => {
@@ -46,7 +71,11 @@ describe('Supabase backend (supabase-js → real PostgREST → Postgres)', () =>
 
 	it('claims, sends and marks events through RPC; dead-letters the one Meta rejects; a retry sends it', async () => {
 		reject = new Set(['s-bad']);
-		const ids = (await send(['s-1', 's-2', 's-bad'].map((id, i) => ({ event_name: 'Lead', email: `supa${i}@example.com`, event_id: id })))).map((d) => d.id);
+		const ids = (
+			await send(
+				['s-1', 's-2', 's-bad'].map((id, i) => ({ event_name: 'Lead', email: `supa${i}@example.com`, event_id: id })),
+			)
+		).map((d) => d.id);
 		const dead = await eventually(async () => {
 			const [a, b, c] = await Promise.all(ids.map((id) => get(`/v1/events/${id}`)));
 			expect([a.status, b.status, c.status]).toEqual(['sent', 'sent', 'dead']);
@@ -55,14 +84,22 @@ describe('Supabase backend (supabase-js → real PostgREST → Postgres)', () =>
 		expect(dead.last_error).toContain('Invalid parameter');
 		expect(dead.payload.user_data.em).toEqual([sha('supa2@example.com')]);
 		reject = new Set();
-		expect((await fetch(`${relay.url}/v1/events/${ids[2]}/retry`, { method: 'POST', headers: auth() })).status).toBe(202);
+		expect((await fetch(`${relay.url}/v1/events/${ids[2]}/retry`, { method: 'POST', headers: auth() })).status).toBe(
+			202,
+		);
 		await eventually(async () => expect((await get(`/v1/events/${ids[2]}`)).status).toBe('sent'));
 		const failures = await relay.repo.recentFailures(10);
 		expect(failures.map((f) => f.id)).not.toContain(ids[2]);
 	});
 
 	it('pages through the list with the cursor, every event once', async () => {
-		await send(Array.from({ length: 7 }, (_, i) => ({ event_name: 'ViewContent', email: `page${i}@example.com`, event_id: `p-${i}` })));
+		await send(
+			Array.from({ length: 7 }, (_, i) => ({
+				event_name: 'ViewContent',
+				email: `page${i}@example.com`,
+				event_id: `p-${i}`,
+			})),
+		);
 		const seen: string[] = [];
 		let cursor: string | undefined;
 		do {
@@ -75,18 +112,33 @@ describe('Supabase backend (supabase-js → real PostgREST → Postgres)', () =>
 	});
 
 	it('runs the privacy, rules and status-page reads as RPCs', async () => {
-		const payload = (email: string, id: string) => ({ event_name: 'Purchase', event_time: Math.floor(Date.now() / 1000), action_source: 'website' as const, event_id: id, user_data: { em: [sha(email)] } });
+		const payload = (email: string, id: string) => ({
+			event_name: 'Purchase',
+			event_time: Math.floor(Date.now() / 1000),
+			action_source: 'website' as const,
+			event_id: id,
+			user_data: { em: [sha(email)] },
+		});
 		await relay.repo.ingest('shopify', 'priv-1', [
 			{ pixel_id: '123456', shop: 'a.myshopify.com', payload: payload('x@example.com', 'o-1') },
 			{ pixel_id: '123456', shop: 'a.myshopify.com', payload: payload('y@example.com', 'o-2') },
 			{ pixel_id: '123456', shop: 'b.myshopify.com', payload: payload('x@example.com', 'o-3') },
 		]);
-		expect((await relay.repo.findCustomerEvents('a.myshopify.com', [sha('x@example.com')])).map((e) => e.event_id)).toEqual(['o-1']);
+		expect(
+			(await relay.repo.findCustomerEvents('a.myshopify.com', [sha('x@example.com')])).map((e) => e.event_id),
+		).toEqual(['o-1']);
 		expect(await relay.repo.redactCustomer('a.myshopify.com', [sha('x@example.com')])).toBe(1);
 		expect(await relay.repo.redactShop('b.myshopify.com')).toBe(1);
-		expect((await relay.repo.rulesFor('leads')).map((r) => [r.to_value, r.event_name])).toEqual([['qualified', 'Lead'], ['won', 'Purchase']]);
+		expect((await relay.repo.rulesFor('leads')).map((r) => [r.to_value, r.event_name])).toEqual([
+			['qualified', 'Lead'],
+			['won', 'Purchase'],
+		]);
 		const coverage = await relay.repo.identifierCoverage(['em', 'ph']);
-		expect(coverage.find((c) => c.event_name === 'Purchase')).toEqual({ event_name: 'Purchase', total: 1, counts: { em: 1, ph: 0 } });
+		expect(coverage.find((c) => c.event_name === 'Purchase')).toEqual({
+			event_name: 'Purchase',
+			total: 1,
+			counts: { em: 1, ph: 0 },
+		});
 		const counts = await relay.repo.countsByHour(24);
 		expect(counts.reduce((n, c) => n + c.n, 0)).toBe(11);
 		const page = await fetch(`${relay.url}/`, { headers: auth() });
@@ -95,7 +147,10 @@ describe('Supabase backend (supabase-js → real PostgREST → Postgres)', () =>
 	});
 
 	it('gives anon and authenticated nothing: no table, no function, no sequence, despite Supabase’s default grants', async () => {
-		const anon = createClient(relay.postgrest!.url, relay.postgrest!.anonKey, { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } });
+		const anon = createClient(relay.postgrest!.url, relay.postgrest!.anonKey, {
+			auth: { persistSession: false, autoRefreshToken: false },
+			realtime: { transport: WebSocket as never },
+		});
 		const table = await anon.from('relay_events').select('id');
 		expect(table.error?.code).toBe('42501');
 		const rpc = await anon.rpc('relay_list_events', { p_limit: 10 });
@@ -118,7 +173,9 @@ describe('Supabase backend (supabase-js → real PostgREST → Postgres)', () =>
 				where n.nspname = 'public' and c.relkind = 'S' and c.relname like 'relay\\_%'
 				  and has_sequence_privilege(r.role, c.oid, 'usage,select,update')`);
 			expect(rows).toEqual([]);
-			const rls = await pg.query<{ relname: string }>(`select relname from pg_class where relname like 'relay\\_%' and relkind = 'r' and not relrowsecurity`);
+			const rls = await pg.query<{ relname: string }>(
+				`select relname from pg_class where relname like 'relay\\_%' and relkind = 'r' and not relrowsecurity`,
+			);
 			expect(rls.rows).toEqual([]);
 		} finally {
 			await pg.end();
@@ -136,8 +193,15 @@ describe('Supabase backend without the migrations', () => {
 		await prepareSupabaseDatabase(url, { migrations: false });
 		const postgrest = await startPostgrest(url);
 		try {
-			const config = loadConfig({ PORT: '0', RELAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'relay-')), SUPABASE_URL: postgrest.url, SUPABASE_SERVICE_ROLE_KEY: postgrest.serviceRoleKey });
-			await expect(startServer(config, pino({ level: 'silent' }))).rejects.toThrow(/SUPABASE_URL: cannot read the relay schema .*supabase db push/);
+			const config = loadConfig({
+				PORT: '0',
+				RELAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'relay-')),
+				SUPABASE_URL: postgrest.url,
+				SUPABASE_SERVICE_ROLE_KEY: postgrest.serviceRoleKey,
+			});
+			await expect(startServer(config, pino({ level: 'silent' }))).rejects.toThrow(
+				/SUPABASE_URL: cannot read the relay schema .*supabase db push/,
+			);
 		} finally {
 			await postgrest.stop();
 			await admin.query(`drop database if exists ${name} with (force)`);

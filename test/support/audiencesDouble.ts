@@ -46,7 +46,8 @@ export async function startAudiencesDouble(options: { token: string; account: st
 				if (value) row[key] = value;
 			});
 			const bad = Object.entries(row).find(([key, value]) => !PLAIN.has(key) && !HEX.test(value));
-			if (bad || Object.keys(row).length === 0) invalid[JSON.stringify(values)] = bad ? `${bad[0]} is not a SHA-256 hash` : 'empty row';
+			if (bad || Object.keys(row).length === 0)
+				invalid[JSON.stringify(values)] = bad ? `${bad[0]} is not a SHA-256 hash` : 'empty row';
 			else rows.push(row);
 		}
 		return { rows, invalid, received: (body.payload?.data ?? []).length };
@@ -61,7 +62,11 @@ export async function startAudiencesDouble(options: { token: string; account: st
 		const { rows, invalid, received } = rowsOf(body);
 		const session = body.session;
 		if (replace) {
-			if (!session) return { status: 400, body: { error: { message: '(#100) The parameter session is required', type: 'OAuthException', code: 100 } } };
+			if (!session)
+				return {
+					status: 400,
+					body: { error: { message: '(#100) The parameter session is required', type: 'OAuthException', code: 100 } },
+				};
 			const pending = replacing.get(session.session_id) ?? new Map<string, Row>();
 			for (const row of rows) pending.set(keyOf(row), row);
 			replacing.set(session.session_id, pending);
@@ -70,11 +75,21 @@ export async function startAudiencesDouble(options: { token: string; account: st
 				replacing.delete(session.session_id);
 			}
 		} else if (body.method === 'DELETE') {
-			for (const [key, member] of audience.members) if (rows.some((row) => matches(member, row))) audience.members.delete(key);
+			for (const [key, member] of audience.members)
+				if (rows.some((row) => matches(member, row))) audience.members.delete(key);
 		} else {
 			for (const row of rows) audience.members.set(keyOf(row), row);
 		}
-		return { status: 200, body: { audience_id: audience.id, session_id: session?.session_id ?? Math.floor(Math.random() * 1e15), num_received: received, num_invalid_entries: Object.keys(invalid).length, invalid_entry_samples: invalid } };
+		return {
+			status: 200,
+			body: {
+				audience_id: audience.id,
+				session_id: session?.session_id ?? Math.floor(Math.random() * 1e15),
+				num_received: received,
+				num_invalid_entries: Object.keys(invalid).length,
+				invalid_entry_samples: invalid,
+			},
+		};
 	};
 
 	const fields = (a: Audience, wanted: string | null) => {
@@ -94,13 +109,42 @@ export async function startAudiencesDouble(options: { token: string; account: st
 	};
 
 	const route = (req: Recorded): Answer => {
-		if (req.headers.authorization !== `Bearer ${options.token}`) return { status: 400, body: { error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 } } };
+		if (req.headers.authorization !== `Bearer ${options.token}`)
+			return {
+				status: 400,
+				body: {
+					error: {
+						message: 'Invalid OAuth access token - Cannot parse access token',
+						type: 'OAuthException',
+						code: 190,
+					},
+				},
+			};
 		const path = req.path.replace(/^\/v\d+\.\d+\//, '');
 		const body = (req.body ?? {}) as Record<string, unknown>;
 		if (path === `act_${options.account}/customaudiences`) {
 			if (req.method === 'POST') {
-				if (body.subtype !== 'CUSTOM' || !body.name) return { status: 400, body: { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_user_msg: 'name and subtype CUSTOM are required' } } };
-				const audience: Audience = { id: String(nextId++), name: String(body.name), description: body.description as string | undefined, customer_file_source: body.customer_file_source as string | undefined, subtype: 'CUSTOM', members: new Map(), deleted: false };
+				if (body.subtype !== 'CUSTOM' || !body.name)
+					return {
+						status: 400,
+						body: {
+							error: {
+								message: '(#100) Invalid parameter',
+								type: 'OAuthException',
+								code: 100,
+								error_user_msg: 'name and subtype CUSTOM are required',
+							},
+						},
+					};
+				const audience: Audience = {
+					id: String(nextId++),
+					name: String(body.name),
+					description: body.description as string | undefined,
+					customer_file_source: body.customer_file_source as string | undefined,
+					subtype: 'CUSTOM',
+					members: new Map(),
+					deleted: false,
+				};
 				audiences.set(audience.id, audience);
 				return { status: 200, body: { id: audience.id } };
 			}
@@ -110,19 +154,42 @@ export async function startAudiencesDouble(options: { token: string; account: st
 				const limit = Number(req.query.get('limit') ?? 25);
 				const data = live.slice(start, start + limit).map((a) => fields(a, req.query.get('fields')));
 				const more = start + limit < live.length;
-				return { status: 200, body: { data, paging: { cursors: { before: String(start), after: String(start + limit) }, ...(more ? { next: `${req.path}?after=${start + limit}` } : {}) } } };
+				return {
+					status: 200,
+					body: {
+						data,
+						paging: {
+							cursors: { before: String(start), after: String(start + limit) },
+							...(more ? { next: `${req.path}?after=${start + limit}` } : {}),
+						},
+					},
+				};
 			}
 		}
 		const m = /^(\d+)(?:\/(users|usersreplace))?$/.exec(path);
 		const audience = m ? audiences.get(m[1]) : undefined;
-		if (!m || !audience || audience.deleted) return { status: 400, body: { error: { message: `Unsupported ${req.method.toLowerCase()} request. Object with ID '${path}' does not exist`, type: 'GraphMethodException', code: 100, error_subcode: 33 } } };
+		if (!m || !audience || audience.deleted)
+			return {
+				status: 400,
+				body: {
+					error: {
+						message: `Unsupported ${req.method.toLowerCase()} request. Object with ID '${path}' does not exist`,
+						type: 'GraphMethodException',
+						code: 100,
+						error_subcode: 33,
+					},
+				},
+			};
 		if (!m[2] && req.method === 'GET') return { status: 200, body: fields(audience, req.query.get('fields')) };
 		if (!m[2] && req.method === 'DELETE') {
 			audience.deleted = true;
 			return { status: 200, body: { success: true } };
 		}
 		if (m[2] && req.method === 'POST') return users(audience, body as UsersBody, m[2] === 'usersreplace');
-		return { status: 400, body: { error: { message: 'Unsupported request', type: 'GraphMethodException', code: 100 } } };
+		return {
+			status: 400,
+			body: { error: { message: 'Unsupported request', type: 'GraphMethodException', code: 100 } },
+		};
 	};
 
 	const double = await startHttpDouble(route);
@@ -136,7 +203,11 @@ export async function startAudiencesDouble(options: { token: string; account: st
 			return id;
 		},
 		/** The members' values of one key (e.g. EMAIL hashes), sorted. */
-		memberValues: (id: string, key: string) => [...(audiences.get(id)?.members.values() ?? [])].map((m) => m[key]).filter(Boolean).sort(),
+		memberValues: (id: string, key: string) =>
+			[...(audiences.get(id)?.members.values() ?? [])]
+				.map((m) => m[key])
+				.filter(Boolean)
+				.sort(),
 	};
 }
 

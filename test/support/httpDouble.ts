@@ -44,7 +44,14 @@ export async function startHttpDouble(handler: Handler): Promise<HttpDouble> {
 				body = undefined;
 			}
 			const url = new URL(req.url ?? '/', 'http://double');
-			const record: Recorded = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, raw, body };
+			const record: Recorded = {
+				method: req.method ?? 'GET',
+				path: url.pathname,
+				query: url.searchParams,
+				headers: req.headers,
+				raw,
+				body,
+			};
 			received.push(record);
 			Promise.resolve()
 				.then(() => handler(record))

@@ -24,8 +24,33 @@ type ObjectType = 'contacts' | 'deals';
 
 // The built-in properties (and groups) the package writes; a portal has many more.
 const BUILT_IN: Record<string, Set<string>> = {
-	contacts: new Set(['email', 'firstname', 'lastname', 'phone', 'mobilephone', 'address', 'city', 'state', 'zip', 'country', 'company', 'website', 'lifecyclestage', 'hs_object_id']),
-	deals: new Set(['dealname', 'amount', 'closedate', 'pipeline', 'dealstage', 'deal_currency_code', 'description', 'hubspot_owner_id', 'hs_object_id']),
+	contacts: new Set([
+		'email',
+		'firstname',
+		'lastname',
+		'phone',
+		'mobilephone',
+		'address',
+		'city',
+		'state',
+		'zip',
+		'country',
+		'company',
+		'website',
+		'lifecyclestage',
+		'hs_object_id',
+	]),
+	deals: new Set([
+		'dealname',
+		'amount',
+		'closedate',
+		'pipeline',
+		'dealstage',
+		'deal_currency_code',
+		'description',
+		'hubspot_owner_id',
+		'hs_object_id',
+	]),
 	'contacts/groups': new Set(['contactinformation']),
 	'deals/groups': new Set(['dealinformation']),
 };
@@ -50,46 +75,111 @@ export async function startHubSpotDouble(options: { token: string; strictPropert
 	const find = (type: ObjectType, idProperty: string | undefined, id: string) => {
 		if (!idProperty || idProperty === 'hs_object_id') return records[type].get(id);
 		const wanted = idProperty === 'email' ? id.toLowerCase() : id;
-		return [...records[type].values()].find((r) => (idProperty === 'email' ? r.properties.email?.toLowerCase() : r.properties[idProperty]) === wanted);
+		return [...records[type].values()].find(
+			(r) => (idProperty === 'email' ? r.properties.email?.toLowerCase() : r.properties[idProperty]) === wanted,
+		);
 	};
-	const view = (r: CrmRecord, names?: string[]) => ({ id: r.id, properties: names ? Object.fromEntries(names.filter((n) => n in r.properties).map((n) => [n, r.properties[n]])) : r.properties, createdAt: r.createdAt, updatedAt: r.updatedAt, archived: false });
-	const asStrings = (p: Record<string, unknown>) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+	const view = (r: CrmRecord, names?: string[]) => ({
+		id: r.id,
+		properties: names
+			? Object.fromEntries(names.filter((n) => n in r.properties).map((n) => [n, r.properties[n]]))
+			: r.properties,
+		createdAt: r.createdAt,
+		updatedAt: r.updatedAt,
+		archived: false,
+	});
+	const asStrings = (p: Record<string, unknown>) =>
+		Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
 
-	const upsert = (type: ObjectType, body: { inputs?: Array<{ id: string; idProperty: string; properties: Record<string, unknown>; objectWriteTraceId?: string }> }): Answer => {
+	const upsert = (
+		type: ObjectType,
+		body: {
+			inputs?: Array<{
+				id: string;
+				idProperty: string;
+				properties: Record<string, unknown>;
+				objectWriteTraceId?: string;
+			}>;
+		},
+	): Answer => {
 		const inputs = body.inputs ?? [];
-		if (inputs.length > 100) return { status: 400, body: { status: 'error', message: 'Batch size exceeds the maximum of 100', category: 'VALIDATION_ERROR' } };
+		if (inputs.length > 100)
+			return {
+				status: 400,
+				body: { status: 'error', message: 'Batch size exceeds the maximum of 100', category: 'VALIDATION_ERROR' },
+			};
 		if (options.strictProperties) {
 			const idProperty = inputs[0]?.idProperty;
-			if (idProperty && idProperty !== 'email' && idProperty !== 'hs_object_id' && !unique.has(`${type}/${idProperty}`)) {
-				return { status: 400, body: { status: 'error', message: `Property "${idProperty}" is not a unique property and cannot be used as an idProperty`, category: 'VALIDATION_ERROR' } };
+			if (
+				idProperty &&
+				idProperty !== 'email' &&
+				idProperty !== 'hs_object_id' &&
+				!unique.has(`${type}/${idProperty}`)
+			) {
+				return {
+					status: 400,
+					body: {
+						status: 'error',
+						message: `Property "${idProperty}" is not a unique property and cannot be used as an idProperty`,
+						category: 'VALIDATION_ERROR',
+					},
+				};
 			}
-			const missing = [...new Set(inputs.flatMap((input) => Object.keys(input.properties ?? {})))].filter((name) => !known(type, name));
+			const missing = [...new Set(inputs.flatMap((input) => Object.keys(input.properties ?? {})))].filter(
+				(name) => !known(type, name),
+			);
 			if (missing.length) return invalidProperty(missing);
 		}
 		const now = new Date().toISOString();
 		const results = inputs.map((input) => {
 			if (input.idProperty === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.id)) return { error: input };
 			const existing = find(type, input.idProperty, input.id);
-			const record = existing ?? { id: String(nextId++), properties: { [input.idProperty]: input.idProperty === 'email' ? input.id.toLowerCase() : input.id }, createdAt: now, updatedAt: now };
+			const record = existing ?? {
+				id: String(nextId++),
+				properties: { [input.idProperty]: input.idProperty === 'email' ? input.id.toLowerCase() : input.id },
+				createdAt: now,
+				updatedAt: now,
+			};
 			Object.assign(record.properties, asStrings(input.properties ?? {}));
 			// HubSpot keeps contacts' e-mail addresses lower-cased, whatever case was written.
-			if (type === 'contacts' && record.properties.email) record.properties.email = record.properties.email.toLowerCase();
+			if (type === 'contacts' && record.properties.email)
+				record.properties.email = record.properties.email.toLowerCase();
 			record.updatedAt = now;
 			records[type].set(record.id, record);
-			return { ...view(record), new: !existing, ...(input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {}) };
+			return {
+				...view(record),
+				new: !existing,
+				...(input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {}),
+			};
 		});
 		const errors = results.filter((r): r is { error: (typeof inputs)[number] } => 'error' in r);
 		const ok = results.filter((r) => !('error' in r));
 		if (errors.length === 0) return { status: 200, body: { status: 'COMPLETE', results: ok } };
 		return {
 			status: 207,
-			body: { status: 'COMPLETE', results: ok, numErrors: errors.length, errors: errors.map((e) => ({ status: 'error', category: 'VALIDATION_ERROR', message: `Property values were not valid: email "${e.error.id}" is invalid`, context: { ids: [e.error.id], ...(e.error.objectWriteTraceId !== undefined ? { objectWriteTraceId: [e.error.objectWriteTraceId] } : {}) } })) },
+			body: {
+				status: 'COMPLETE',
+				results: ok,
+				numErrors: errors.length,
+				errors: errors.map((e) => ({
+					status: 'error',
+					category: 'VALIDATION_ERROR',
+					message: `Property values were not valid: email "${e.error.id}" is invalid`,
+					context: {
+						ids: [e.error.id],
+						...(e.error.objectWriteTraceId !== undefined ? { objectWriteTraceId: [e.error.objectWriteTraceId] } : {}),
+					},
+				})),
+			},
 		};
 	};
 
 	const route = (req: Recorded): Answer => {
 		if (req.headers.authorization !== `Bearer ${options.token}`) {
-			return { status: 401, body: { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' } };
+			return {
+				status: 401,
+				body: { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' },
+			};
 		}
 		const body = (req.body ?? {}) as Record<string, unknown>;
 		let m = /^\/crm\/v3\/objects\/(contacts|deals)\/batch\/upsert$/.exec(req.path);
@@ -98,29 +188,87 @@ export async function startHubSpotDouble(options: { token: string; strictPropert
 		if (m && req.method === 'POST') {
 			const names = body.properties as string[] | undefined;
 			const inputs = (body.inputs ?? []) as Array<{ id: string }>;
-			const found = inputs.map((i) => ({ i, r: find(m![1] as ObjectType, body.idProperty as string | undefined, i.id) }));
+			const found = inputs.map((i) => ({
+				i,
+				r: find(m![1] as ObjectType, body.idProperty as string | undefined, i.id),
+			}));
 			const results = found.filter((f) => f.r).map((f) => view(f.r!, names));
 			const missing = found.filter((f) => !f.r).map((f) => f.i.id);
 			if (!missing.length) return { status: 200, body: { status: 'COMPLETE', results } };
-			return { status: 207, body: { status: 'COMPLETE', results, numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects, they may be deleted or not exist.', context: { ids: missing } }] } };
+			return {
+				status: 207,
+				body: {
+					status: 'COMPLETE',
+					results,
+					numErrors: 1,
+					errors: [
+						{
+							status: 'error',
+							category: 'OBJECT_NOT_FOUND',
+							message: 'Could not get some CONTACT objects, they may be deleted or not exist.',
+							context: { ids: missing },
+						},
+					],
+				},
+			};
 		}
 		m = /^\/crm\/v3\/objects\/contacts\/search$/.exec(req.path);
 		if (m && req.method === 'POST') {
-			const filters = ((body.filterGroups ?? []) as Array<{ filters: Array<{ propertyName: string; operator: string; value?: string }> }>).flatMap((g) => g.filters);
-			const all = [...records.contacts.values()].filter((r) => filters.every((f) => f.operator !== 'EQ' || (r.properties[f.propertyName] ?? '').toLowerCase() === String(f.value ?? '').toLowerCase()));
+			const filters = (
+				(body.filterGroups ?? []) as Array<{
+					filters: Array<{ propertyName: string; operator: string; value?: string }>;
+				}>
+			).flatMap((g) => g.filters);
+			const all = [...records.contacts.values()].filter((r) =>
+				filters.every(
+					(f) =>
+						f.operator !== 'EQ' ||
+						(r.properties[f.propertyName] ?? '').toLowerCase() === String(f.value ?? '').toLowerCase(),
+				),
+			);
 			const start = Number(body.after ?? 0);
 			const limit = Number(body.limit ?? 10);
 			const results = all.slice(start, start + limit).map((r) => view(r, body.properties as string[] | undefined));
-			return { status: 200, body: { total: all.length, results, ...(start + limit < all.length ? { paging: { next: { after: String(start + limit) } } } : {}) } };
+			return {
+				status: 200,
+				body: {
+					total: all.length,
+					results,
+					...(start + limit < all.length ? { paging: { next: { after: String(start + limit) } } } : {}),
+				},
+			};
 		}
 		m = /^\/crm\/v3\/objects\/(contacts|deals)\/([^/]+)$/.exec(req.path);
 		if (m && req.method === 'GET') {
 			const record = find(m[1] as ObjectType, req.query.get('idProperty') ?? undefined, decodeURIComponent(m[2]));
-			if (!record) return { status: 404, body: { status: 'error', message: 'Object not found.  objectId are usually numeric.', category: 'OBJECT_NOT_FOUND' } };
+			if (!record)
+				return {
+					status: 404,
+					body: {
+						status: 'error',
+						message: 'Object not found.  objectId are usually numeric.',
+						category: 'OBJECT_NOT_FOUND',
+					},
+				};
 			const names = req.query.get('properties')?.split(',');
 			// ?associations=contacts on a deal: its associated contacts, in v3's shape.
-			const linked = m[1] === 'deals' && req.query.get('associations')?.split(',').includes('contacts') ? associations.filter((a) => a.dealId === record.id) : undefined;
-			return { status: 200, body: { ...view(record, names), ...(linked ? { associations: { contacts: { results: linked.map((a) => ({ id: a.contactId, type: 'deal_to_contact' })) } } } : {}) } };
+			const linked =
+				m[1] === 'deals' && req.query.get('associations')?.split(',').includes('contacts')
+					? associations.filter((a) => a.dealId === record.id)
+					: undefined;
+			return {
+				status: 200,
+				body: {
+					...view(record, names),
+					...(linked
+						? {
+								associations: {
+									contacts: { results: linked.map((a) => ({ id: a.contactId, type: 'deal_to_contact' })) },
+								},
+							}
+						: {}),
+				},
+			};
 		}
 		m = /^\/crm\/v3\/properties\/(contacts|deals)(\/groups)?$/.exec(req.path);
 		if (m && req.method === 'POST') {
@@ -128,9 +276,24 @@ export async function startHubSpotDouble(options: { token: string; strictPropert
 			const names = definitions.get(key) ?? new Set<string>();
 			definitions.set(key, names);
 			const name = String(body.name ?? '');
-			if (names.has(name) || (options.strictProperties && BUILT_IN[key]?.has(name))) return { status: 409, body: { status: 'error', message: `A property named '${name}' already exists.`, category: 'OBJECT_ALREADY_EXISTS' } };
+			if (names.has(name) || (options.strictProperties && BUILT_IN[key]?.has(name)))
+				return {
+					status: 409,
+					body: {
+						status: 'error',
+						message: `A property named '${name}' already exists.`,
+						category: 'OBJECT_ALREADY_EXISTS',
+					},
+				};
 			if (options.strictProperties && !m[2] && !known(`${m[1]}/groups`, String(body.groupName ?? ''))) {
-				return { status: 400, body: { status: 'error', message: `Property group ${String(body.groupName)} does not exist.`, category: 'VALIDATION_ERROR' } };
+				return {
+					status: 400,
+					body: {
+						status: 'error',
+						message: `Property group ${String(body.groupName)} does not exist.`,
+						category: 'VALIDATION_ERROR',
+					},
+				};
 			}
 			names.add(name);
 			if (!m[2] && body.hasUniqueValue === true) unique.add(`${m[1]}/${name}`);
@@ -139,11 +302,25 @@ export async function startHubSpotDouble(options: { token: string; strictPropert
 		if (req.path === '/crm/v4/associations/deals/contacts/batch/associate/default' && req.method === 'POST') {
 			const inputs = (body.inputs ?? []) as Array<{ from: { id: string }; to: { id: string } }>;
 			for (const input of inputs) {
-				if (!associations.some((a) => a.dealId === input.from.id && a.contactId === input.to.id)) associations.push({ dealId: input.from.id, contactId: input.to.id });
+				if (!associations.some((a) => a.dealId === input.from.id && a.contactId === input.to.id))
+					associations.push({ dealId: input.from.id, contactId: input.to.id });
 			}
-			return { status: 200, body: { status: 'COMPLETE', results: inputs.map((i) => ({ from: { id: i.from.id }, to: { id: i.to.id }, associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 } })) } };
+			return {
+				status: 200,
+				body: {
+					status: 'COMPLETE',
+					results: inputs.map((i) => ({
+						from: { id: i.from.id },
+						to: { id: i.to.id },
+						associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 },
+					})),
+				},
+			};
 		}
-		return { status: 404, body: { status: 'error', message: `No route for ${req.method} ${req.path}`, category: 'OBJECT_NOT_FOUND' } };
+		return {
+			status: 404,
+			body: { status: 'error', message: `No route for ${req.method} ${req.path}`, category: 'OBJECT_NOT_FOUND' },
+		};
 	};
 
 	const double = await startHttpDouble(route);

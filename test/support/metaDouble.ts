@@ -8,7 +8,12 @@ export interface ReceivedRequest {
 }
 
 /** `reset` drops the connection without an answer; `hang` never answers (the client times out). */
-export type Responder = (req: ReceivedRequest) => { status: number; body: unknown; headers?: Record<string, string>; action?: 'reset' | 'hang' };
+export type Responder = (req: ReceivedRequest) => {
+	status: number;
+	body: unknown;
+	headers?: Record<string, string>;
+	action?: 'reset' | 'hang';
+};
 
 /**
  * A local stand-in for Meta's Conversions API (POST /{version}/{pixel}/events) built from its
@@ -18,7 +23,14 @@ export async function startMetaDouble(respond: Responder = defaultResponder, opt
 	return startDouble(respond, options);
 }
 
-const defaultResponder: Responder = (r) => ({ status: 200, body: { events_received: r.body.data.length, messages: [], fbtrace_id: `trace-${Math.random().toString(36).slice(2, 8)}` } });
+const defaultResponder: Responder = (r) => ({
+	status: 200,
+	body: {
+		events_received: r.body.data.length,
+		messages: [],
+		fbtrace_id: `trace-${Math.random().toString(36).slice(2, 8)}`,
+	},
+});
 
 async function startDouble(respond: Responder, options: { latencyMs?: number }) {
 	const received: ReceivedRequest[] = [];
@@ -31,11 +43,15 @@ async function startDouble(respond: Responder, options: { latencyMs?: number }) 
 			try {
 				body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
 			} catch {
-				res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'bad json', code: 100 } }));
+				res
+					.writeHead(400, { 'content-type': 'application/json' })
+					.end(JSON.stringify({ error: { message: 'bad json', code: 100 } }));
 				return;
 			}
 			if (req.method !== 'POST' || !/^\/v\d+\.\d+\/\d+\/events$/.test(req.url ?? '')) {
-				res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Unsupported post request', code: 100, error_subcode: 33 } }));
+				res
+					.writeHead(400, { 'content-type': 'application/json' })
+					.end(JSON.stringify({ error: { message: 'Unsupported post request', code: 100, error_subcode: 33 } }));
 				return;
 			}
 			const request = { path: req.url ?? '', headers: req.headers, body };
@@ -49,7 +65,13 @@ async function startDouble(respond: Responder, options: { latencyMs?: number }) 
 			}
 			if (out.action === 'hang') return;
 			// Meta answers in tens to hundreds of milliseconds; a configurable latency stands in for it.
-			setTimeout(() => res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers }).end(JSON.stringify(out.body)), options.latencyMs ?? 0);
+			setTimeout(
+				() =>
+					res
+						.writeHead(out.status, { 'content-type': 'application/json', ...out.headers })
+						.end(JSON.stringify(out.body)),
+				options.latencyMs ?? 0,
+			);
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

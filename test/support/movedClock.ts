@@ -5,4 +5,5 @@
 export const clockMoved = process.env.FAKETIME !== undefined;
 
 /** The storage backends a suite can run on under this process's clock. */
-export const backendsForThisClock = <T extends string>(all: readonly T[]): T[] => all.filter((b) => !clockMoved || b !== 'supabase');
+export const backendsForThisClock = <T extends string>(all: readonly T[]): T[] =>
+	all.filter((b) => !clockMoved || b !== 'supabase');

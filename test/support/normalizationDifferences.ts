@@ -11,8 +11,25 @@ export interface Difference {
 	applies: (input: string, theirs: string | null) => boolean;
 }
 
-const ALL_KEYS: readonly HashedUserDataKey[] = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id'];
-const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]/g, '');
+const ALL_KEYS: readonly HashedUserDataKey[] = [
+	'em',
+	'ph',
+	'fn',
+	'ln',
+	'ge',
+	'db',
+	'ct',
+	'st',
+	'zp',
+	'country',
+	'external_id',
+];
+const fold = (s: string) =>
+	s
+		.normalize('NFD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(/[^a-z]/g, '');
 const MONTH_WORD = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
 
 function realBirthDate(yyyymmdd: string): boolean {
@@ -24,27 +41,111 @@ function realBirthDate(yyyymmdd: string): boolean {
 }
 
 // Words one side takes as a gender and the other doesn't.
-const GENDER_WORDS_ONLY_OURS = ['masculine', 'feminine', 'hombre', 'homme', 'mann', 'maennlich', 'männlich',
-	'masculino', 'masculin', 'maschio', 'uomo', 'mujer', 'femme', 'frau', 'weiblich', 'femenino', 'feminin',
-	'féminin', 'femmina', 'donna', 'w'];
-const GENDER_WORDS_ONLY_THEIRS = ['gentleman', 'guy', 'sir', 'mister', 'son', 'father', 'dad', 'daddy', 'papa',
-	'uncle', 'nephew', 'brother', 'husband', 'boyfriend', 'groom', 'widower', 'king', 'prince', 'duke', 'count',
-	'emperor', 'god', 'lord', 'lad', 'fellow', 'chap', 'bloke', 'dude', 'himself', 'lady', 'madam', "ma'am",
-	'daughter', 'mother', 'mom', 'mama', 'mommy', 'aunt', 'niece', 'sister', 'wife', 'girlfriend', 'bride', 'widow',
-	'queen', 'princess', 'duchess', 'countess', 'empress', 'goddess', 'maiden', 'lass', 'gal', 'chick', 'dame',
-	'belle', 'herself', 'hers', 'boy', 'girl'];
+const GENDER_WORDS_ONLY_OURS = [
+	'masculine',
+	'feminine',
+	'hombre',
+	'homme',
+	'mann',
+	'maennlich',
+	'männlich',
+	'masculino',
+	'masculin',
+	'maschio',
+	'uomo',
+	'mujer',
+	'femme',
+	'frau',
+	'weiblich',
+	'femenino',
+	'feminin',
+	'féminin',
+	'femmina',
+	'donna',
+	'w',
+];
+const GENDER_WORDS_ONLY_THEIRS = [
+	'gentleman',
+	'guy',
+	'sir',
+	'mister',
+	'son',
+	'father',
+	'dad',
+	'daddy',
+	'papa',
+	'uncle',
+	'nephew',
+	'brother',
+	'husband',
+	'boyfriend',
+	'groom',
+	'widower',
+	'king',
+	'prince',
+	'duke',
+	'count',
+	'emperor',
+	'god',
+	'lord',
+	'lad',
+	'fellow',
+	'chap',
+	'bloke',
+	'dude',
+	'himself',
+	'lady',
+	'madam',
+	"ma'am",
+	'daughter',
+	'mother',
+	'mom',
+	'mama',
+	'mommy',
+	'aunt',
+	'niece',
+	'sister',
+	'wife',
+	'girlfriend',
+	'bride',
+	'widow',
+	'queen',
+	'princess',
+	'duchess',
+	'countess',
+	'empress',
+	'goddess',
+	'maiden',
+	'lass',
+	'gal',
+	'chick',
+	'dame',
+	'belle',
+	'herself',
+	'hers',
+	'boy',
+	'girl',
+];
 
 export const DIFFERENCES: readonly Difference[] = [
 	{ id: 'nfc-first', keys: ALL_KEYS, applies: (input) => input !== input.normalize('NFC') },
 	{ id: 'md5-is-not-a-hash', keys: ALL_KEYS, applies: (input) => /^[a-f0-9]{32}$/i.test(input.trim()) },
 	{ id: 'email-colon-quirk', keys: ['em'], applies: (input) => input.includes(':') },
-	{ id: 'phone-extension-cut', keys: ['ph'], applies: (input) => /(?:ext\.?|extension|x|#)\s*\d{1,6}\s*$/i.test(input) },
+	{
+		id: 'phone-extension-cut',
+		keys: ['ph'],
+		applies: (input) => /(?:ext\.?|extension|x|#)\s*\d{1,6}\s*$/i.test(input),
+	},
 	{
 		id: 'phone-impossible-length',
 		keys: ['ph'],
 		applies: (_input, theirs) => theirs !== null && (theirs.length < 7 || theirs.length > 15),
 	},
-	{ id: 'name-unicode-punctuation', keys: ['fn', 'ln'], applies: (input) => /[^\x00-\x7f]/.test(input.replace(/[^\p{P}\p{S}]/gu, '')) },
+	{
+		id: 'name-unicode-punctuation',
+		keys: ['fn', 'ln'],
+		applies: (input) => /[^\x00-\x7f]/.test(input.replace(/[^\p{P}\p{S}]/gu, '')),
+	},
 	{
 		id: 'gender-synonyms',
 		keys: ['ge'],
@@ -72,9 +173,21 @@ export const DIFFERENCES: readonly Difference[] = [
 			return code !== undefined && code !== theirs;
 		},
 	},
-	{ id: 'zip-no-interior-spaces', keys: ['zp'], applies: (_input, theirs) => theirs !== null && /[^a-z0-9]/.test(theirs) },
-	{ id: 'zip-dash-not-cut', keys: ['zp'], applies: (input) => input.includes('-') && !/^\s*\d{5}-\d{4}\s*$/.test(input) },
-	{ id: 'country-exact-names', keys: ['country'], applies: (input) => fold(input).length !== 2 || fold(input) === 'uk' },
+	{
+		id: 'zip-no-interior-spaces',
+		keys: ['zp'],
+		applies: (_input, theirs) => theirs !== null && /[^a-z0-9]/.test(theirs),
+	},
+	{
+		id: 'zip-dash-not-cut',
+		keys: ['zp'],
+		applies: (input) => input.includes('-') && !/^\s*\d{5}-\d{4}\s*$/.test(input),
+	},
+	{
+		id: 'country-exact-names',
+		keys: ['country'],
+		applies: (input) => fold(input).length !== 2 || fold(input) === 'uk',
+	},
 ];
 
 export function oracleNormalized(key: HashedUserDataKey, input: string): string | null {

@@ -1,23 +1,158 @@
 import type { HashedUserDataKey } from '../../nodes/core/capi/types';
 import { Random } from './random';
 
-const FIRST = ['John', 'Mary', 'José', 'Zoë', 'Łukasz', 'Ngô', 'Müller', "O'Brien", 'Jean-Luc', 'D’Angelo',
-	'Anne Marie', 'Søren', 'Çağla', 'Ærin', 'Björk', 'Ólafur', 'Renée', 'François', 'Ιωάννης', 'Дмитрий',
-	'山田', 'محمد', 'St. John', 'Mc Donald', 'van der Berg', 'Smith, Jr.', 'Ann-Sophie', 'Li'];
+const FIRST = [
+	'John',
+	'Mary',
+	'José',
+	'Zoë',
+	'Łukasz',
+	'Ngô',
+	'Müller',
+	"O'Brien",
+	'Jean-Luc',
+	'D’Angelo',
+	'Anne Marie',
+	'Søren',
+	'Çağla',
+	'Ærin',
+	'Björk',
+	'Ólafur',
+	'Renée',
+	'François',
+	'Ιωάννης',
+	'Дмитрий',
+	'山田',
+	'محمد',
+	'St. John',
+	'Mc Donald',
+	'van der Berg',
+	'Smith, Jr.',
+	'Ann-Sophie',
+	'Li',
+];
 const DOMAINS = ['gmail.com', 'example.com', 'shop.co.uk', 'mail.example.org', 'x.io', 'sub-domain.example.net'];
 const LOCAL_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789._+-';
-const GENDERS = ['m', 'f', 'M', 'F', 'male', 'female', 'Male', 'FEMALE', 'man', 'woman', 'boy', 'girl',
-	'mr', 'mrs', 'ms', 'miss', 'he', 'she', 'him', 'her', 'unknown', 'other', 'x', '', 'n/a'];
-const CITIES = ['St. Louis', 'Miami-Dade', 'New York', 'San Francisco', 'Zürich', 'Montréal', 'São Paulo',
-	'Köln', 'Paris 15e', '東京', 'Winston-Salem', "Coeur d'Alene", 'Washington, D.C.', '123 Main', 'Ålesund'];
-const STATES = ['California', 'CA', 'ca', 'New York', 'NY', 'Texas', 'Ontario', 'ON', 'Quebec', 'British Columbia',
-	'C/a/lifo,rnia.', 'north carolina', 'West Virginia', 'Bavaria', 'NSW', 'Île-de-France', 'Kansas',
-	'Arkansas', 'Virginia', 'District of Columbia', 'Puerto Rico', 'Baden-Württemberg', 'QLD', ''];
-const COUNTRIES = ['US', 'us', 'USA', 'United States', 'United States of America', 'Canada', 'CA',
-	'Germany', 'DE', 'DEU', 'France', 'FR', 'United Kingdom', 'GB', 'UK', 'Japan', 'JP', 'Brazil', 'BR',
-	'India', 'IN', 'IND', 'Mexico', 'Spain', 'Italy', 'Australia', 'AU', 'Austria', 'AUT', 'Netherlands',
-	'Côte d’Ivoire', 'Narnia', 'Atlantis', ''];
-const MONTH_NAMES = ['January', 'Feb', 'March', 'Apr', 'May', 'June', 'Jul', 'August', 'Sept', 'Oct', 'November', 'Dec'];
+const GENDERS = [
+	'm',
+	'f',
+	'M',
+	'F',
+	'male',
+	'female',
+	'Male',
+	'FEMALE',
+	'man',
+	'woman',
+	'boy',
+	'girl',
+	'mr',
+	'mrs',
+	'ms',
+	'miss',
+	'he',
+	'she',
+	'him',
+	'her',
+	'unknown',
+	'other',
+	'x',
+	'',
+	'n/a',
+];
+const CITIES = [
+	'St. Louis',
+	'Miami-Dade',
+	'New York',
+	'San Francisco',
+	'Zürich',
+	'Montréal',
+	'São Paulo',
+	'Köln',
+	'Paris 15e',
+	'東京',
+	'Winston-Salem',
+	"Coeur d'Alene",
+	'Washington, D.C.',
+	'123 Main',
+	'Ålesund',
+];
+const STATES = [
+	'California',
+	'CA',
+	'ca',
+	'New York',
+	'NY',
+	'Texas',
+	'Ontario',
+	'ON',
+	'Quebec',
+	'British Columbia',
+	'C/a/lifo,rnia.',
+	'north carolina',
+	'West Virginia',
+	'Bavaria',
+	'NSW',
+	'Île-de-France',
+	'Kansas',
+	'Arkansas',
+	'Virginia',
+	'District of Columbia',
+	'Puerto Rico',
+	'Baden-Württemberg',
+	'QLD',
+	'',
+];
+const COUNTRIES = [
+	'US',
+	'us',
+	'USA',
+	'United States',
+	'United States of America',
+	'Canada',
+	'CA',
+	'Germany',
+	'DE',
+	'DEU',
+	'France',
+	'FR',
+	'United Kingdom',
+	'GB',
+	'UK',
+	'Japan',
+	'JP',
+	'Brazil',
+	'BR',
+	'India',
+	'IN',
+	'IND',
+	'Mexico',
+	'Spain',
+	'Italy',
+	'Australia',
+	'AU',
+	'Austria',
+	'AUT',
+	'Netherlands',
+	'Côte d’Ivoire',
+	'Narnia',
+	'Atlantis',
+	'',
+];
+const MONTH_NAMES = [
+	'January',
+	'Feb',
+	'March',
+	'Apr',
+	'May',
+	'June',
+	'Jul',
+	'August',
+	'Sept',
+	'Oct',
+	'November',
+	'Dec',
+];
 
 type Gen = (r: Random) => string;
 
@@ -40,16 +175,26 @@ const phone: Gen = (r) => {
 	const sep = r.pick(seps);
 	const grouped = national.replace(/(\d{3})(?=\d)/g, `$1${sep}`);
 	switch (shape) {
-		case 0: return `+1 (${r.digits(3)}) ${r.digits(3)}-${r.digits(4)}`;
-		case 1: return `+${r.int(1, 998)} ${grouped}`;
-		case 2: return `00${r.int(1, 998)} ${grouped}`;
-		case 3: return `0${grouped}`;
-		case 4: return `(${r.digits(3)})${r.digits(3)}-${r.digits(4)}`;
-		case 5: return r.pad(`+${r.digits(r.int(1, 3))}${sep}${grouped}`);
-		case 6: return `${r.digits(3)}.${r.digits(3)}.${r.digits(4)} ext. ${r.digits(3)}`;
-		case 7: return r.digits(r.int(1, 6));
-		case 8: return `tel: +${r.digits(2)} ${grouped}`;
-		default: return grouped;
+		case 0:
+			return `+1 (${r.digits(3)}) ${r.digits(3)}-${r.digits(4)}`;
+		case 1:
+			return `+${r.int(1, 998)} ${grouped}`;
+		case 2:
+			return `00${r.int(1, 998)} ${grouped}`;
+		case 3:
+			return `0${grouped}`;
+		case 4:
+			return `(${r.digits(3)})${r.digits(3)}-${r.digits(4)}`;
+		case 5:
+			return r.pad(`+${r.digits(r.int(1, 3))}${sep}${grouped}`);
+		case 6:
+			return `${r.digits(3)}.${r.digits(3)}.${r.digits(4)} ext. ${r.digits(3)}`;
+		case 7:
+			return r.digits(r.int(1, 6));
+		case 8:
+			return `tel: +${r.digits(2)} ${grouped}`;
+		default:
+			return grouped;
 	}
 };
 

@@ -65,15 +65,17 @@ export async function prepareSupabaseDatabase(databaseUrl: string, { migrations 
 	}
 }
 
-
 /** Supabase serves PostgREST under /rest/v1; this strips the prefix and forwards everything else. */
 function restPrefixProxy(target: number): Promise<Server> {
 	const proxy = createServer((req, res) => {
 		const path = (req.url ?? '/').replace(/^\/rest\/v1/, '') || '/';
-		const upstream = request({ host: '127.0.0.1', port: target, method: req.method, path, headers: req.headers }, (up) => {
-			res.writeHead(up.statusCode ?? 502, up.headers);
-			up.pipe(res);
-		});
+		const upstream = request(
+			{ host: '127.0.0.1', port: target, method: req.method, path, headers: req.headers },
+			(up) => {
+				res.writeHead(up.statusCode ?? 502, up.headers);
+				up.pipe(res);
+			},
+		);
 		upstream.on('error', () => {
 			res.writeHead(502).end();
 		});

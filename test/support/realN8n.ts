@@ -6,7 +6,17 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	closeSync,
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	openSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,7 +27,8 @@ import { freePort } from './ports';
 const run = promisify(execFile);
 /** The repository root, from the test sources or from the bench's compiled copy of them. */
 function findRoot(from: string): string {
-	for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'scripts/install-n8n.mjs'))) return dir;
+	for (let dir = from; dir !== dirname(dir); dir = dirname(dir))
+		if (existsSync(join(dir, 'scripts/install-n8n.mjs'))) return dir;
 	throw new Error('repository root not found');
 }
 const ROOT = findRoot(__dirname);
@@ -91,7 +102,6 @@ export interface N8nServer extends N8nProcess {
 	webhookLive(path: string): Promise<void>;
 }
 
-
 async function installed(): Promise<{ node: string; n8n: string }> {
 	const { stdout } = await run(process.execPath, [join(ROOT, 'scripts/install-n8n.mjs')], { timeout: 45 * 60_000 });
 	const dir = stdout.trim().split('\n').pop() as string;
@@ -105,14 +115,30 @@ function parseRun(stdout: string): N8nRun {
 	// Printed with two-space indentation: only its closing brace starts a line. A failed run logs
 	// the error again after it.
 	const end = stdout.indexOf('\n}', start);
-	const parsed = JSON.parse(stdout.slice(start, end < 0 ? undefined : end + 2)) as { status: string; startedAt: string; stoppedAt: string; data: { resultData: { runData: Record<string, Array<{ executionTime?: number; data?: { main?: N8nItem[][] } }>>; error?: { message?: string } } } };
+	const parsed = JSON.parse(stdout.slice(start, end < 0 ? undefined : end + 2)) as {
+		status: string;
+		startedAt: string;
+		stoppedAt: string;
+		data: {
+			resultData: {
+				runData: Record<string, Array<{ executionTime?: number; data?: { main?: N8nItem[][] } }>>;
+				error?: { message?: string };
+			};
+		};
+	};
 	const output: Record<string, N8nItem[]> = {};
 	const nodeMs: Record<string, number> = {};
 	for (const [node, runs] of Object.entries(parsed.data.resultData.runData)) {
 		output[node] = runs[runs.length - 1]?.data?.main?.[0] ?? [];
 		nodeMs[node] = runs.reduce((ms, r) => ms + (r.executionTime ?? 0), 0);
 	}
-	return { status: parsed.status, ms: Date.parse(parsed.stoppedAt) - Date.parse(parsed.startedAt), output, nodeMs, error: parsed.data.resultData.error?.message };
+	return {
+		status: parsed.status,
+		ms: Date.parse(parsed.stoppedAt) - Date.parse(parsed.startedAt),
+		output,
+		nodeMs,
+		error: parsed.data.resultData.error?.message,
+	};
 }
 
 /** A running n8n that serves HTTP on this port (`n8n start` or `n8n webhook`). */
@@ -146,7 +172,8 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0
 export function redisCommand(args: string[]): Promise<unknown> {
 	const url = new URL(REDIS_URL);
 	const db = url.pathname.slice(1) || '0';
-	const encode = (parts: string[]) => `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;
+	const encode = (parts: string[]) =>
+		`*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;
 	return new Promise((resolve, reject) => {
 		const socket = createConnection({ host: url.hostname, port: Number(url.port || 6379) });
 		let buffer = Buffer.alloc(0);
@@ -215,7 +242,10 @@ export async function startRealN8n(): Promise<RealN8n> {
 	mkdirSync(pkg, { recursive: true });
 	cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
 	cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
-	writeFileSync(join(home, '.n8n/nodes/package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-conversion-relay': '0.1.0' } }));
+	writeFileSync(
+		join(home, '.n8n/nodes/package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-conversion-relay': '0.1.0' } }),
+	);
 	const database = await freshDatabase('n8n_e2e');
 	const db = new URL(ADMIN_URL);
 	const env: NodeJS.ProcessEnv = {
@@ -236,7 +266,9 @@ export async function startRealN8n(): Promise<RealN8n> {
 		DB_POSTGRESDB_USER: decodeURIComponent(db.username) || 'postgres',
 		DB_POSTGRESDB_DATABASE: database.name,
 	};
-	const cli = async (args: string[]) => (await run(bin.node, [bin.n8n, ...args], { env, cwd: home, timeout: 180_000, maxBuffer: 256 * 1024 * 1024 })).stdout;
+	const cli = async (args: string[]) =>
+		(await run(bin.node, [bin.n8n, ...args], { env, cwd: home, timeout: 180_000, maxBuffer: 256 * 1024 * 1024 }))
+			.stdout;
 	const file = (name: string, content: object) => {
 		const path = join(home, name);
 		writeFileSync(path, JSON.stringify(content));
@@ -244,8 +276,17 @@ export async function startRealN8n(): Promise<RealN8n> {
 	};
 	let imported = 0;
 	/** An n8n command left running, once it printed `ready` (it is killed if it exits first or takes longer than `timeoutMs`). */
-	const spawnReady = async (args: string[], extra: NodeJS.ProcessEnv, ready: string, timeoutMs = 120_000): Promise<N8nProcess> => {
-		const child = spawn(bin.node, [bin.n8n, ...args], { env: { ...env, ...extra }, cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
+	const spawnReady = async (
+		args: string[],
+		extra: NodeJS.ProcessEnv,
+		ready: string,
+		timeoutMs = 120_000,
+	): Promise<N8nProcess> => {
+		const child = spawn(bin.node, [bin.n8n, ...args], {
+			env: { ...env, ...extra },
+			cwd: home,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let log = '';
 		child.stdout?.on('data', (d) => (log += String(d)));
 		child.stderr?.on('data', (d) => (log += String(d)));
@@ -281,7 +322,11 @@ export async function startRealN8n(): Promise<RealN8n> {
 			const fd = openSync(out, 'w');
 			let stderr = '';
 			const code = await new Promise<number | null>((resolve, reject) => {
-				const child = spawn(bin.node, [bin.n8n, 'execute', `--id=${workflowId}`, '--rawOutput'], { env, cwd: home, stdio: ['ignore', fd, 'pipe'] });
+				const child = spawn(bin.node, [bin.n8n, 'execute', `--id=${workflowId}`, '--rawOutput'], {
+					env,
+					cwd: home,
+					stdio: ['ignore', fd, 'pipe'],
+				});
 				child.stderr?.on('data', (d) => (stderr += String(d)));
 				const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
 				child.once('error', reject);
@@ -301,7 +346,11 @@ export async function startRealN8n(): Promise<RealN8n> {
 		},
 		serve: async () => {
 			const port = await freePort();
-			const child = await spawnReady(['start'], { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' }, 'Editor is now accessible');
+			const child = await spawnReady(
+				['start'],
+				{ N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' },
+				'Editor is now accessible',
+			);
 			return serverAt(port, child);
 		},
 		serveQueueMode: async (options = {}) => {
@@ -328,15 +377,51 @@ export async function startRealN8n(): Promise<RealN8n> {
 			const mainPort = await freePort();
 			const webhookPorts = await Promise.all(Array.from({ length: options.webhookProcesses ?? 2 }, () => freePort()));
 			const started = await Promise.allSettled([
-				spawnReady(['start'], { ...queue, ...(await own()), N8N_PORT: String(mainPort), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' }, 'Editor is now accessible', READY_TOGETHER_MS),
+				spawnReady(
+					['start'],
+					{
+						...queue,
+						...(await own()),
+						N8N_PORT: String(mainPort),
+						N8N_LISTEN_ADDRESS: '127.0.0.1',
+						N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
+					},
+					'Editor is now accessible',
+					READY_TOGETHER_MS,
+				),
 				// Two webhook processes would share one event log file (n8nEventLog-webhook-processor.log) in the user folder.
-				...webhookPorts.map(async (port, i) => spawnReady(['webhook'], { ...queue, ...(await own()), N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_EVENTBUS_LOGWRITER_LOGBASENAME: `n8nEventLog-${i + 1}` }, 'Webhook listener waiting for requests', READY_TOGETHER_MS)),
-				...Array.from({ length: options.workers ?? 1 }, async (_, i) => spawnReady(['worker'], { ...queue, ...(await own()), N8N_EVENTBUS_LOGWRITER_LOGBASENAME: `n8nEventLog-${i + 1}` }, 'n8n worker is now ready', READY_TOGETHER_MS)),
+				...webhookPorts.map(async (port, i) =>
+					spawnReady(
+						['webhook'],
+						{
+							...queue,
+							...(await own()),
+							N8N_PORT: String(port),
+							N8N_LISTEN_ADDRESS: '127.0.0.1',
+							N8N_EVENTBUS_LOGWRITER_LOGBASENAME: `n8nEventLog-${i + 1}`,
+						},
+						'Webhook listener waiting for requests',
+						READY_TOGETHER_MS,
+					),
+				),
+				...Array.from({ length: options.workers ?? 1 }, async (_, i) =>
+					spawnReady(
+						['worker'],
+						{ ...queue, ...(await own()), N8N_EVENTBUS_LOGWRITER_LOGBASENAME: `n8nEventLog-${i + 1}` },
+						'n8n worker is now ready',
+						READY_TOGETHER_MS,
+					),
+				),
 			]);
-			const children = started.filter((r): r is PromiseFulfilledResult<N8nProcess> => r.status === 'fulfilled').map((r) => r.value);
+			const children = started
+				.filter((r): r is PromiseFulfilledResult<N8nProcess> => r.status === 'fulfilled')
+				.map((r) => r.value);
 			const deleteKeys = async () => {
-				for (let cursor = '0'; ; ) {
-					const [next, keys] = (await redisCommand(['SCAN', cursor, 'MATCH', `*${redisPrefix}*`, 'COUNT', '1000'])) as [string, string[]];
+				for (let cursor = '0'; ;) {
+					const [next, keys] = (await redisCommand(['SCAN', cursor, 'MATCH', `*${redisPrefix}*`, 'COUNT', '1000'])) as [
+						string,
+						string[],
+					];
 					if (keys.length) await redisCommand(['DEL', ...keys]);
 					if ((cursor = next) === '0') return;
 				}

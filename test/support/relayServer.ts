@@ -36,7 +36,11 @@ export async function startRelay(
 	{ shared, clock, http }: { shared?: { url: string }; clock?: Clock; http?: Partial<HttpLimits> } = {},
 ): Promise<TestRelay> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'relay-'));
-	const database = shared ? { url: shared.url, drop: async () => undefined } : backend !== 'pglite' ? await freshDatabase('test') : undefined;
+	const database = shared
+		? { url: shared.url, drop: async () => undefined }
+		: backend !== 'pglite'
+			? await freshDatabase('test')
+			: undefined;
 	let postgrest: Postgrest | undefined;
 	if (backend === 'supabase' && database) {
 		await prepareSupabaseDatabase(database.url);
@@ -79,7 +83,10 @@ export async function startRelay(
 			if (scanning()) {
 				// What this service wrote, for the suite-wide privacy scan (test/support/privacy).
 				record('log', logs.join(''));
-				record('database', await dumpDatabase({ url: database?.url, dataDir }).catch((error: Error) => `dump failed: ${error.message}`));
+				record(
+					'database',
+					await dumpDatabase({ url: database?.url, dataDir }).catch((error: Error) => `dump failed: ${error.message}`),
+				);
 			}
 			await postgrest?.stop();
 			await database?.drop();

@@ -57,7 +57,11 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions) {
 
 	const graphql = (req: Recorded): Answer => {
 		const token = req.headers['x-shopify-access-token'];
-		if (typeof token !== 'string' || !tokens.has(token)) return { status: 401, body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
+		if (typeof token !== 'string' || !tokens.has(token))
+			return {
+				status: 401,
+				body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' },
+			};
 		const { query = '', variables = {} } = (req.body ?? {}) as GraphqlBody;
 		// An estimate only: a document it cannot read is not refused for it.
 		let cost = NaN;
@@ -68,24 +72,74 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions) {
 		}
 		costs.push(cost);
 		if (options.maxQueryCost !== undefined && cost > options.maxQueryCost) {
-			return { status: 200, body: { errors: [{ message: `Query cost is ${cost}, which exceeds the single query max cost limit (${options.maxQueryCost}).`, extensions: { code: 'MAX_COST_EXCEEDED', cost, maxCost: options.maxQueryCost } }] } };
+			return {
+				status: 200,
+				body: {
+					errors: [
+						{
+							message: `Query cost is ${cost}, which exceeds the single query max cost limit (${options.maxQueryCost}).`,
+							extensions: { code: 'MAX_COST_EXCEEDED', cost, maxCost: options.maxQueryCost },
+						},
+					],
+				},
+			};
 		}
 		if (query.includes('webhookSubscriptionCreate')) {
 			const topic = String(variables.topic);
 			const uri = String((variables.webhookSubscription as { uri?: string } | undefined)?.uri ?? '');
-			if (!/^https?:\/\//.test(uri)) return { status: 200, body: { data: { webhookSubscriptionCreate: { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'uri'], message: 'Address is invalid' }] } } } };
+			if (!/^https?:\/\//.test(uri))
+				return {
+					status: 200,
+					body: {
+						data: {
+							webhookSubscriptionCreate: {
+								webhookSubscription: null,
+								userErrors: [{ field: ['webhookSubscription', 'uri'], message: 'Address is invalid' }],
+							},
+						},
+					},
+				};
 			if (subscriptions.some((s) => s.topic === topic && s.uri === uri)) {
-				return { status: 200, body: { data: { webhookSubscriptionCreate: { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'uri'], message: 'Address for this topic has already been taken' }] } } } };
+				return {
+					status: 200,
+					body: {
+						data: {
+							webhookSubscriptionCreate: {
+								webhookSubscription: null,
+								userErrors: [
+									{ field: ['webhookSubscription', 'uri'], message: 'Address for this topic has already been taken' },
+								],
+							},
+						},
+					},
+				};
 			}
 			const created = { id: `gid://shopify/WebhookSubscription/${nextId++}`, topic, uri };
 			subscriptions.push(created);
-			return { status: 200, body: { data: { webhookSubscriptionCreate: { webhookSubscription: created, userErrors: [] } } } };
+			return {
+				status: 200,
+				body: { data: { webhookSubscriptionCreate: { webhookSubscription: created, userErrors: [] } } },
+			};
 		}
 		if (query.includes('webhookSubscriptionDelete')) {
 			const index = subscriptions.findIndex((s) => s.id === variables.id);
-			if (index < 0) return { status: 200, body: { data: { webhookSubscriptionDelete: { deletedWebhookSubscriptionId: null, userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }] } } } };
+			if (index < 0)
+				return {
+					status: 200,
+					body: {
+						data: {
+							webhookSubscriptionDelete: {
+								deletedWebhookSubscriptionId: null,
+								userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }],
+							},
+						},
+					},
+				};
 			subscriptions.splice(index, 1);
-			return { status: 200, body: { data: { webhookSubscriptionDelete: { deletedWebhookSubscriptionId: variables.id, userErrors: [] } } } };
+			return {
+				status: 200,
+				body: { data: { webhookSubscriptionDelete: { deletedWebhookSubscriptionId: variables.id, userErrors: [] } } },
+			};
 		}
 		if (query.includes('webhookSubscriptions')) {
 			const topics = (variables.topics as string[] | undefined) ?? [];
@@ -93,17 +147,33 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions) {
 			return { status: 200, body: { data: { webhookSubscriptions: page(nodes, variables) } } };
 		}
 		// One order by id; null when there is none. Checked first: an order query also names its customer.
-		if (/\border\s*\(/.test(query)) return { status: 200, body: { data: { order: (orders as Array<{ id?: unknown }>).find((o) => o.id === variables.id) ?? null } } };
-		if (/\bcustomers\s*\(/.test(query)) return { status: 200, body: { data: { customers: page(customers, variables) } } };
+		if (/\border\s*\(/.test(query))
+			return {
+				status: 200,
+				body: { data: { order: (orders as Array<{ id?: unknown }>).find((o) => o.id === variables.id) ?? null } },
+			};
+		if (/\bcustomers\s*\(/.test(query))
+			return { status: 200, body: { data: { customers: page(customers, variables) } } };
 		// One customer by id (Customer shape as in `customers`); null when there is none, as Shopify answers.
-		if (/\bcustomer\s*\(/.test(query)) return { status: 200, body: { data: { customer: (customers as Array<{ id?: unknown }>).find((c) => c.id === variables.id) ?? null } } };
-		return { status: 200, body: { errors: [{ message: `The double does not know this query: ${query.slice(0, 80)}` }] } };
+		if (/\bcustomer\s*\(/.test(query))
+			return {
+				status: 200,
+				body: { data: { customer: (customers as Array<{ id?: unknown }>).find((c) => c.id === variables.id) ?? null } },
+			};
+		return {
+			status: 200,
+			body: { errors: [{ message: `The double does not know this query: ${query.slice(0, 80)}` }] },
+		};
 	};
 
 	const double = await startHttpDouble((req) => {
 		if (req.method === 'POST' && req.path === '/admin/oauth/access_token') {
 			const body = (req.body ?? Object.fromEntries(new URLSearchParams(req.raw))) as Record<string, string>;
-			if (body.grant_type !== 'client_credentials' || body.client_id !== clientId || body.client_secret !== options.clientSecret) {
+			if (
+				body.grant_type !== 'client_credentials' ||
+				body.client_id !== clientId ||
+				body.client_secret !== options.clientSecret
+			) {
 				return { status: 400, body: { error: 'invalid_client', error_description: 'Client authentication failed' } };
 			}
 			const token = `shpat_${randomUUID().replace(/-/g, '')}`;
@@ -115,11 +185,17 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions) {
 	});
 
 	/** Sends one delivery of `topic` (orders/paid or ORDERS_PAID) to every subscription for it. */
-	const deliver = async (topic: string, payload: object, extra: { secret?: string; webhookId?: string; body?: string } = {}) => {
+	const deliver = async (
+		topic: string,
+		payload: object,
+		extra: { secret?: string; webhookId?: string; body?: string } = {},
+	) => {
 		const targets = subscriptions.filter((s) => s.topic === GRAPHQL_TOPIC(topic));
 		if (targets.length === 0) throw new Error(`no subscription for ${topic}: ${JSON.stringify(subscriptions)}`);
 		const raw = extra.body ?? JSON.stringify(payload);
-		const hmac = createHmac('sha256', extra.secret ?? options.clientSecret).update(raw, 'utf8').digest('base64');
+		const hmac = createHmac('sha256', extra.secret ?? options.clientSecret)
+			.update(raw, 'utf8')
+			.digest('base64');
 		const webhookId = extra.webhookId ?? randomUUID();
 		return await Promise.all(
 			targets.map((s) =>
@@ -147,10 +223,18 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions) {
 /** Cursor paging as Shopify's connections do it: `first`, `after`, pageInfo. */
 function page<T>(all: T[], variables: Record<string, unknown>) {
 	const first = Math.min(Number(variables.first ?? 100) || 100, 250);
-	const start = typeof variables.after === 'string' ? Number(Buffer.from(variables.after, 'base64').toString('utf8')) : 0;
+	const start =
+		typeof variables.after === 'string' ? Number(Buffer.from(variables.after, 'base64').toString('utf8')) : 0;
 	const nodes = all.slice(start, start + first);
 	const end = start + nodes.length;
-	return { nodes, edges: nodes.map((node, i) => ({ node, cursor: Buffer.from(String(start + i + 1)).toString('base64') })), pageInfo: { hasNextPage: end < all.length, endCursor: nodes.length ? Buffer.from(String(end)).toString('base64') : null } };
+	return {
+		nodes,
+		edges: nodes.map((node, i) => ({ node, cursor: Buffer.from(String(start + i + 1)).toString('base64') })),
+		pageInfo: {
+			hasNextPage: end < all.length,
+			endCursor: nodes.length ? Buffer.from(String(end)).toString('base64') : null,
+		},
+	};
 }
 
 export type ShopifyDouble = Awaited<ReturnType<typeof startShopifyDouble>>;

@@ -5,7 +5,14 @@ import { randomUUID } from 'node:crypto';
  * sees the exact requests. Static data is a plain object the test keeps and passes to every
  * call, as n8n keeps it between activation and deliveries. The real-n8n suite covers n8n itself.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IHookFunctions, IHttpRequestOptions, INode, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHookFunctions,
+	IHttpRequestOptions,
+	INode,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 export interface Recorded {
 	options: IHttpRequestOptions;
@@ -21,7 +28,10 @@ export interface HookOptions {
 	/** The workflow's id; each context gets its own unless given (n8n runs many requests of one workflow). */
 	workflowId?: string;
 	/** The credential's own `authenticate`, run as n8n runs it for httpRequestWithAuthentication. */
-	authenticate?: (credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+	authenticate?: (
+		credentials: ICredentialDataDecryptedObject,
+		options: IHttpRequestOptions,
+	) => Promise<IHttpRequestOptions>;
 }
 
 export interface DeliveryOptions extends HookOptions {
@@ -47,7 +57,10 @@ async function realRequest(options: IHttpRequestOptions): Promise<unknown> {
 	const hasBody = options.body !== undefined;
 	const response = await fetch(url, {
 		method: options.method ?? 'GET',
-		headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...(options.headers as Record<string, string>) },
+		headers: {
+			...(hasBody ? { 'content-type': 'application/json' } : {}),
+			...(options.headers as Record<string, string>),
+		},
 		body: !hasBody ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
 	});
 	const text = await response.text();
@@ -60,14 +73,23 @@ async function realRequest(options: IHttpRequestOptions): Promise<unknown> {
 	if (!options.ignoreHttpStatusErrors && response.status >= 400) {
 		throw Object.assign(new Error(`HTTP ${response.status}`), { response: { status: response.status, data: body } });
 	}
-	return options.returnFullResponse ? { statusCode: response.status, body, headers: Object.fromEntries(response.headers.entries()) } : body;
+	return options.returnFullResponse
+		? { statusCode: response.status, body, headers: Object.fromEntries(response.headers.entries()) }
+		: body;
 }
 
 function base(opts: HookOptions) {
 	const requests: Recorded[] = [];
 	const staticData = opts.staticData ?? {};
 	const workflow = { id: opts.workflowId ?? `wf-${randomUUID()}`, active: true };
-	const node: INode = { id: 'n1', name: 'Shopify Trigger', type: 'shopifyRelayTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const node: INode = {
+		id: 'n1',
+		name: 'Shopify Trigger',
+		type: 'shopifyRelayTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	return {
 		requests,
 		staticData,
@@ -106,7 +128,9 @@ export function hookContext(opts: HookOptions): IHookFunctions & { requests: Rec
 	return base(opts) as unknown as IHookFunctions & { requests: Recorded[]; staticData: IDataObject };
 }
 
-export function webhookContext(opts: DeliveryOptions): IWebhookFunctions & { requests: Recorded[]; staticData: IDataObject; response: RecordedResponse } {
+export function webhookContext(
+	opts: DeliveryOptions,
+): IWebhookFunctions & { requests: Recorded[]; staticData: IDataObject; response: RecordedResponse } {
 	const rawBody = Buffer.isBuffer(opts.rawBody) ? opts.rawBody : Buffer.from(opts.rawBody);
 	const headers = Object.fromEntries(Object.entries(opts.headers).map(([k, v]) => [k.toLowerCase(), v]));
 	const response: RecordedResponse = {
@@ -127,7 +151,12 @@ export function webhookContext(opts: DeliveryOptions): IWebhookFunctions & { req
 			return response;
 		},
 	};
-	const request = { headers, rawBody, body: opts.body ?? JSON.parse(rawBody.toString('utf8')), readRawBody: async () => undefined };
+	const request = {
+		headers,
+		rawBody,
+		body: opts.body ?? JSON.parse(rawBody.toString('utf8')),
+		readRawBody: async () => undefined,
+	};
 	return {
 		...base(opts),
 		response,

@@ -19,7 +19,9 @@ export interface WorkflowFile {
 }
 
 export function workflowFiles(): string[] {
-	return readdirSync(WORKFLOWS_DIR).filter((f) => f.endsWith('.json')).sort();
+	return readdirSync(WORKFLOWS_DIR)
+		.filter((f) => f.endsWith('.json'))
+		.sort();
 }
 
 export function readWorkflow(file: string): WorkflowFile {

@@ -1,16 +1,31 @@
 import { openApiDocument } from '../../service/src/http/openapi';
 
 describe('OpenAPI description', () => {
-	const doc = openApiDocument() as { openapi: string; paths: Record<string, object>; components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> } };
+	const doc = openApiDocument() as {
+		openapi: string;
+		paths: Record<string, object>;
+		components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+	};
 
 	it('describes every endpoint', () => {
-		expect(Object.keys(doc.paths).sort()).toEqual(['/health', '/metrics', '/v1/events', '/v1/events/{id}', '/v1/events/{id}/retry', '/v1/webhooks/chatwoot', '/v1/webhooks/shopify', '/v1/webhooks/supabase']);
+		expect(Object.keys(doc.paths).sort()).toEqual([
+			'/health',
+			'/metrics',
+			'/v1/events',
+			'/v1/events/{id}',
+			'/v1/events/{id}/retry',
+			'/v1/webhooks/chatwoot',
+			'/v1/webhooks/shopify',
+			'/v1/webhooks/supabase',
+		]);
 	});
 
 	it('derives the event schema from the zod schema that validates requests', () => {
 		const event = doc.components.schemas.Event;
 		expect(event.required).toEqual(['event_name']);
-		expect(Object.keys(event.properties ?? {})).toEqual(expect.arrayContaining(['event_name', 'email', 'phone', 'user_data', 'custom_data', 'pixel_id', 'action_source']));
+		expect(Object.keys(event.properties ?? {})).toEqual(
+			expect.arrayContaining(['event_name', 'email', 'phone', 'user_data', 'custom_data', 'pixel_id', 'action_source']),
+		);
 		expect(JSON.stringify(event.properties?.action_source)).toContain('system_generated');
 	});
 });

@@ -35,7 +35,9 @@ describe('package.json', () => {
 	});
 
 	it('keeps shipped code free of imports outside node built-ins and n8n-workflow', () => {
-		const sources = [...filesUnder(join(root, 'nodes')), ...filesUnder(join(root, 'credentials'))].filter((f) => f.endsWith('.ts'));
+		const sources = [...filesUnder(join(root, 'nodes')), ...filesUnder(join(root, 'credentials'))].filter((f) =>
+			f.endsWith('.ts'),
+		);
 		const allowed = /(n8n-workflow|node:crypto|\.{1,2}\/.*)$/;
 		for (const file of sources) {
 			const imports = [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);

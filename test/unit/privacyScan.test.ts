@@ -6,7 +6,11 @@ describe('privacy scan over the suite', () => {
 
 	it('finds a raw e-mail, phone or name sent in that comes back in an answer, a log, a row or a request to Meta', () => {
 		const entries: Entry[] = [
-			sent({ data: [{ event_name: 'Lead', email: ' Mary.Jones@Example.com ', phone: '+1 (650) 555-1212', first_name: 'Maryanne' }] }),
+			sent({
+				data: [
+					{ event_name: 'Lead', email: ' Mary.Jones@Example.com ', phone: '+1 (650) 555-1212', first_name: 'Maryanne' },
+				],
+			}),
 			sent({ customer: { last_name: 'Okonkwo', default_address: { address1: '17 Wool Lane' } } }),
 			{ place: 'answer', file: 'a.test.ts', text: '{"error":{"message":"email mary.jones@example.com is invalid"}}' },
 			{ place: 'log', file: 'a.test.ts', text: '{"msg":"phone 16505551212"}' },
@@ -15,12 +19,21 @@ describe('privacy scan over the suite', () => {
 		];
 		const { leaks, values } = findLeaks(entries);
 		expect(values).toBe(6);
-		expect(leaks.map((l) => l.split(':')[0])).toEqual(['answer in a.test.ts', 'log in a.test.ts', 'database in a.test.ts', 'meta in a.test.ts', 'meta in a.test.ts']);
+		expect(leaks.map((l) => l.split(':')[0])).toEqual([
+			'answer in a.test.ts',
+			'log in a.test.ts',
+			'database in a.test.ts',
+			'meta in a.test.ts',
+			'meta in a.test.ts',
+		]);
 	});
 
 	it('ignores hashes, short values and text that was never sent', () => {
 		const hash = 'a'.repeat(64);
-		const entries: Entry[] = [sent({ em: hash, ct: 'NY', email: 'q@y' }), { place: 'answer', file: 'b', text: `${hash} NY q@y other@example.com` }];
+		const entries: Entry[] = [
+			sent({ em: hash, ct: 'NY', email: 'q@y' }),
+			{ place: 'answer', file: 'b', text: `${hash} NY q@y other@example.com` },
+		];
 		expect(findLeaks(entries).leaks).toEqual([]);
 	});
 });

@@ -13,13 +13,16 @@ describe.each(workflowFiles())('workflows/%s', (file) => {
 	});
 
 	it('carries no credential ids, tokens or pinned data', () => {
-		for (const node of wf.nodes) for (const ref of Object.values(node.credentials ?? {})) expect(ref).toEqual({ name: expect.any(String) });
+		for (const node of wf.nodes)
+			for (const ref of Object.values(node.credentials ?? {})) expect(ref).toEqual({ name: expect.any(String) });
 		expect(wf.pinData ?? {}).toEqual({});
 		expect(JSON.stringify(wf)).not.toMatch(/EAA[A-Za-z0-9]{10,}|shpat_[a-f0-9]{10,}|pat-[a-z0-9-]{20,}/);
 	});
 
 	it('explains its set-up in a sticky note and in workflows/README.md', () => {
-		expect(wf.nodes.some((n) => n.type === 'n8n-nodes-base.stickyNote' && String(n.parameters.content).includes('Set up'))).toBe(true);
+		expect(
+			wf.nodes.some((n) => n.type === 'n8n-nodes-base.stickyNote' && String(n.parameters.content).includes('Set up')),
+		).toBe(true);
 		expect(readFileSync(join(__dirname, '../../workflows/README.md'), 'utf8')).toContain(`(${file})`);
 	});
 });

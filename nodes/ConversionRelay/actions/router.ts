@@ -20,8 +20,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = Object.hasOwn(operations, resource) && Object.hasOwn(operations[resource], operation) ? operations[resource][operation] : undefined;
-	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	const run =
+		Object.hasOwn(operations, resource) && Object.hasOwn(operations[resource], operation)
+			? operations[resource][operation]
+			: undefined;
+	if (!run)
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	// Verify Signature asks for its source's credential itself.
 	if (resource === 'event') await requireCredential.call(this, RELAY_CREDENTIAL, 'Event operations');
 	return [await run.call(this, items)];

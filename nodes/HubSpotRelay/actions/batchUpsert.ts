@@ -31,15 +31,28 @@ function group(idProperty: string, inputs: UpsertInput[]): Group[] {
 			found.id = input.id.trim();
 			Object.assign(found.properties, input.properties);
 		} else {
-			groups.set(key, { key, id: input.id.trim(), trace: String(input.index), indexes: [input.index], properties: { ...input.properties } });
+			groups.set(key, {
+				key,
+				id: input.id.trim(),
+				trace: String(input.index),
+				indexes: [input.index],
+				properties: { ...input.properties },
+			});
 		}
 	}
 	return [...groups.values()];
 }
 
 /** One batch upsert request; a successful answer is read into every group's outcome. */
-async function postUpsert(this: IExecuteFunctions, objectType: string, idProperty: string, batch: readonly Group[]): Promise<Sent> {
-	const body = { inputs: batch.map((g) => ({ idProperty, id: g.id, properties: g.properties, objectWriteTraceId: g.trace })) };
+async function postUpsert(
+	this: IExecuteFunctions,
+	objectType: string,
+	idProperty: string,
+	batch: readonly Group[],
+): Promise<Sent> {
+	const body = {
+		inputs: batch.map((g) => ({ idProperty, id: g.id, properties: g.properties, objectWriteTraceId: g.trace })),
+	};
 	const response = await hubspotRequest.call(this, 'POST', `${CRM_OBJECTS}/${objectType}/batch/upsert`, body);
 	if (response.ok) return { ok: true, result: readUpsertAnswer.call(this, idProperty, batch, response) };
 	const failure = response.failure;
@@ -58,7 +71,10 @@ function stopAfterFatal(send: Send): Send {
 	};
 }
 
-const stopWhenHalvesFailAlike = { levels: 2, same: (error: NodeApiError, first: NodeApiError) => error.message === first.message };
+const stopWhenHalvesFailAlike = {
+	levels: 2,
+	same: (error: NodeApiError, first: NodeApiError) => error.message === first.message,
+};
 
 /**
  * Upserts records by a unique property, 100 inputs a request, and settles every input item:

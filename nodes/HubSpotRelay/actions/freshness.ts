@@ -5,7 +5,13 @@ import { MAX_BATCH, type UpsertInput } from './batchUpsert';
 import type { Outcomes } from './outcomes';
 
 /** The properties that describe where the customer's history stands: written together or not at all. */
-export const COUNTERS = ['shopify_order_count', 'shopify_total_spent', 'shopify_last_order_id', 'shopify_last_order_date', 'shopify_first_order_date'];
+export const COUNTERS = [
+	'shopify_order_count',
+	'shopify_total_spent',
+	'shopify_last_order_id',
+	'shopify_last_order_date',
+	'shopify_first_order_date',
+];
 
 const number = (value: unknown) => (value === undefined || value === null || value === '' ? undefined : Number(value));
 
@@ -21,7 +27,13 @@ function day(value: unknown): number | undefined {
 export function isOlder(incoming: Record<string, string>, current: IDataObject): boolean {
 	const countHeld = number(current.shopify_order_count);
 	const countIncoming = number(incoming.shopify_order_count);
-	if (countHeld !== undefined && countIncoming !== undefined && Number.isFinite(countHeld) && Number.isFinite(countIncoming)) return countHeld > countIncoming;
+	if (
+		countHeld !== undefined &&
+		countIncoming !== undefined &&
+		Number.isFinite(countHeld) &&
+		Number.isFinite(countIncoming)
+	)
+		return countHeld > countIncoming;
 	const lastHeld = day(current.shopify_last_order_date);
 	const lastIncoming = day(incoming.shopify_last_order_date);
 	return lastHeld !== undefined && lastIncoming !== undefined && lastHeld > lastIncoming;
@@ -43,9 +55,17 @@ type Current = { ok: true; byEmail: Map<string, IDataObject> } | { ok: false; er
 /** The contacts' counters as HubSpot holds them, by lowercased e-mail: one batch read. */
 async function readCounters(this: IExecuteFunctions, batch: UpsertInput[]): Promise<Current> {
 	const ids = [...new Map(batch.map((input) => [input.id.toLowerCase(), input.id])).values()];
-	const body = { idProperty: 'email', properties: ['email', 'shopify_order_count', 'shopify_last_order_date'], inputs: ids.map((id) => ({ id })) };
+	const body = {
+		idProperty: 'email',
+		properties: ['email', 'shopify_order_count', 'shopify_last_order_date'],
+		inputs: ids.map((id) => ({ id })),
+	};
 	const response = await hubspotRequest.call(this, 'POST', `${CRM_OBJECTS}/contacts/batch/read`, body);
-	if (!response.ok) return { ok: false, error: hubSpotApiError.call(this, response, undefined, 'Reading the contact\'s current totals: ') };
+	if (!response.ok)
+		return {
+			ok: false,
+			error: hubSpotApiError.call(this, response, undefined, "Reading the contact's current totals: "),
+		};
 	// Contacts not found come back as 207 errors: nothing to compare with, everything is written.
 	const byEmail = new Map<string, IDataObject>();
 	for (const result of (response.body.results ?? []) as IDataObject[]) {
@@ -61,7 +81,11 @@ async function readCounters(this: IExecuteFunctions, batch: UpsertInput[]): Prom
  * the counters from inputs that are behind; their other properties are still written. Returns
  * the indexes whose counters were kept back. An item whose read fails fails with HubSpot's message.
  */
-export async function dropOlderCounters(this: IExecuteFunctions, inputs: UpsertInput[], outcomes: Outcomes): Promise<Set<number>> {
+export async function dropOlderCounters(
+	this: IExecuteFunctions,
+	inputs: UpsertInput[],
+	outcomes: Outcomes,
+): Promise<Set<number>> {
 	const kept = new Set<number>();
 	const keepBack = (input: UpsertInput) => {
 		for (const name of COUNTERS) delete input.properties[name];

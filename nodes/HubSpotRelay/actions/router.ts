@@ -6,7 +6,11 @@ import { propertyOperations } from './property/Property.resource';
 
 type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
 
-const resources: Record<string, Record<string, Operation>> = { contact: contactOperations, deal: dealOperations, property: propertyOperations };
+const resources: Record<string, Record<string, Operation>> = {
+	contact: contactOperations,
+	deal: dealOperations,
+	property: propertyOperations,
+};
 
 /** Hands each resource/operation to its file; one operation per file. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -14,6 +18,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const run = resources[resource]?.[operation];
-	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	if (!run)
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	return [await run.call(this, items)];
 }

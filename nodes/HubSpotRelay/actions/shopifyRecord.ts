@@ -32,7 +32,11 @@ export function readShopifyRecord(this: IExecuteFunctions, itemIndex: number): I
 		}
 	}
 	if (!value || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0) {
-		throw new NodeOperationError(this.getNode(), 'The Shopify record is empty: map the Shopify trigger\'s payload or an order/customer object', { itemIndex });
+		throw new NodeOperationError(
+			this.getNode(),
+			"The Shopify record is empty: map the Shopify trigger's payload or an order/customer object",
+			{ itemIndex },
+		);
 	}
 	return withExactIds(value as IDataObject);
 }

@@ -23,7 +23,8 @@ function strings(value: unknown): string[] {
 /** A 207's error entry as the error of the records it names (by objectWriteTraceId, else by id). */
 function recordError(this: IExecuteFunctions, entry: IDataObject, statusCode: number): NodeApiError {
 	return new NodeApiError(this.getNode(), redactBody(entry) as JsonObject, {
-		message: typeof entry.message === 'string' && entry.message ? redactText(entry.message) : 'HubSpot rejected this record',
+		message:
+			typeof entry.message === 'string' && entry.message ? redactText(entry.message) : 'HubSpot rejected this record',
 		description: typeof entry.category === 'string' ? entry.category : undefined,
 		httpCode: String(statusCode),
 	});
@@ -34,7 +35,12 @@ function recordError(this: IExecuteFunctions, entry: IDataObject, statusCode: nu
  * results and errors are matched by objectWriteTraceId, else by id; an error wins over a result;
  * a group HubSpot says nothing about fails.
  */
-export function readUpsertAnswer(this: IExecuteFunctions, idProperty: string, batch: readonly Group[], response: HubSpotResponse): Map<Group, Outcome> {
+export function readUpsertAnswer(
+	this: IExecuteFunctions,
+	idProperty: string,
+	batch: readonly Group[],
+	response: HubSpotResponse,
+): Map<Group, Outcome> {
 	const outcomes = new Map<Group, Outcome>();
 	const byTrace = new Map(batch.map((g) => [g.trace, g]));
 	const byKey = new Map(batch.map((g) => [g.key, g]));
@@ -54,7 +60,14 @@ export function readUpsertAnswer(this: IExecuteFunctions, idProperty: string, ba
 		for (const g of new Set(matched)) outcomes.set(g, { ok: false, error });
 	}
 	for (const g of batch) {
-		if (!outcomes.has(g)) outcomes.set(g, { ok: false, error: new NodeApiError(this.getNode(), response.body as JsonObject, { message: 'HubSpot answered without a result or an error for this record', httpCode: String(response.statusCode) }) });
+		if (!outcomes.has(g))
+			outcomes.set(g, {
+				ok: false,
+				error: new NodeApiError(this.getNode(), response.body as JsonObject, {
+					message: 'HubSpot answered without a result or an error for this record',
+					httpCode: String(response.statusCode),
+				}),
+			});
 	}
 	return outcomes;
 }

@@ -17,13 +17,16 @@ export const audienceIdField: INodeProperties = {
 	type: 'string',
 	default: '',
 	required: true,
-	description: 'The Custom Audience\'s numeric ID',
+	description: "The Custom Audience's numeric ID",
 };
 
 /** Graph IDs are digits; anything else would address another object or a path. */
 function digits(this: IExecuteFunctions, label: string, raw: unknown, itemIndex: number): string {
 	const id = String(raw ?? '').trim();
-	if (!/^\d+$/.test(id)) throw new NodeOperationError(this.getNode(), `${label} must be digits only, not ${describeValue(raw)}`, { itemIndex });
+	if (!/^\d+$/.test(id))
+		throw new NodeOperationError(this.getNode(), `${label} must be digits only, not ${describeValue(raw)}`, {
+			itemIndex,
+		});
 	return id;
 }
 

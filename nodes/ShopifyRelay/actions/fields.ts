@@ -6,5 +6,5 @@ export const simplifyField: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description: 'Whether to return a simplified version of the response instead of the raw data',
-	hint: 'Simplified: the field names of Shopify\'s webhooks (email, first_name, orders_count, total_spent, default_address…). Raw: the Admin GraphQL objects.',
+	hint: "Simplified: the field names of Shopify's webhooks (email, first_name, orders_count, total_spent, default_address…). Raw: the Admin GraphQL objects.",
 };

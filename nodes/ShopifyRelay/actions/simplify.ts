@@ -15,7 +15,12 @@ export interface GraphqlCustomer {
 	updatedAt?: string | null;
 	numberOfOrders?: string | number | null;
 	amountSpent?: { amount?: string | null; currencyCode?: string | null } | null;
-	lastOrder?: { id?: string | null; legacyResourceId?: string | null; name?: string | null; processedAt?: string | null } | null;
+	lastOrder?: {
+		id?: string | null;
+		legacyResourceId?: string | null;
+		name?: string | null;
+		processedAt?: string | null;
+	} | null;
 	defaultEmailAddress?: { emailAddress?: string | null; marketingState?: string | null } | null;
 	defaultPhoneNumber?: { phoneNumber?: string | null; marketingState?: string | null } | null;
 	defaultAddress?: {
@@ -59,7 +64,8 @@ export interface GraphqlOrder {
 }
 
 /** The number at the end of a gid, exact as text (ids pass 2^53). */
-const legacyId = (gid: string | null | undefined, legacy?: string | null): string | null => legacy ?? /\/(\d+)$/.exec(gid ?? '')?.[1] ?? null;
+const legacyId = (gid: string | null | undefined, legacy?: string | null): string | null =>
+	legacy ?? /\/(\d+)$/.exec(gid ?? '')?.[1] ?? null;
 
 /** An UnsignedInt64 as a number while it is exact, else the text. */
 function count(value: string | number | null | undefined): number | string | null {

@@ -7,7 +7,12 @@ export const REMEMBERED_DELIVERIES = 1000;
  * The event when Shopify names it (X-Shopify-Event-Id: the same for every delivery of one event),
  * else the delivery (X-Shopify-Webhook-Id: the same across retries). Undefined: nothing to key on.
  */
-export function deliveryKey(shop: string, topic: string, eventId: string | undefined, webhookId: string | undefined): string | undefined {
+export function deliveryKey(
+	shop: string,
+	topic: string,
+	eventId: string | undefined,
+	webhookId: string | undefined,
+): string | undefined {
 	const id = eventId ? `event:${eventId}` : webhookId ? `webhook:${webhookId}` : undefined;
 	return id ? `${shop}|${topic}|${id}` : undefined;
 }

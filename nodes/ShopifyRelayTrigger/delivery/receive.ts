@@ -31,7 +31,9 @@ function isRepeat(this: IWebhookFunctions, delivery: Delivery): boolean {
 	const key = deliveryKey(delivery.shop, delivery.topic, delivery.eventId, delivery.webhookId);
 	if (!key) return false;
 	const scope = `${this.getWorkflow().id ?? ''}|${this.getNode().name}`;
-	return [seenInProcess(scope, key), seenBefore(this.getWorkflowStaticData('node') as TriggerStaticData, key)].includes(true);
+	return [seenInProcess(scope, key), seenBefore(this.getWorkflowStaticData('node') as TriggerStaticData, key)].includes(
+		true,
+	);
 }
 
 /** The delivery as the trigger outputs it: its headers, the payload and the views chosen in the options. */
@@ -76,7 +78,12 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		return { webhookResponse: { received: true, ignored: shopifyHeader(headers, 'topic') ?? 'no topic' } };
 	}
 	const shop = shopifyHeader(headers, 'shop-domain') ?? shopDomainOf(credential);
-	const delivery: Delivery = { topic, shop, webhookId: shopifyHeader(headers, 'webhook-id'), eventId: shopifyHeader(headers, 'event-id') };
+	const delivery: Delivery = {
+		topic,
+		shop,
+		webhookId: shopifyHeader(headers, 'webhook-id'),
+		eventId: shopifyHeader(headers, 'event-id'),
+	};
 	if (isRepeat.call(this, delivery)) return { webhookResponse: { received: true, duplicate: true } };
 	return { workflowData: [[{ json: deliveryJson.call(this, delivery, headers), pairedItem: { item: 0 } }]] };
 }

@@ -37,14 +37,19 @@ function rawUserData(kind: Kind, payload: IDataObject): RawUserData | undefined 
 	}
 	if (kind === 'customer') return customerToUserData(payload as Customer);
 	// Privacy topics name the customer by id, e-mail and phone: enough to find their events.
-	if (kind === 'privacyCustomer' && payload.customer) return customerToUserData(payload.customer as PrivacyCustomer as Customer);
+	if (kind === 'privacyCustomer' && payload.customer)
+		return customerToUserData(payload.customer as PrivacyCustomer as Customer);
 	return undefined;
 }
 
 function refundCustomData(refund: Refund): CustomData {
 	const transactions = Array.isArray(refund.transactions) ? refund.transactions : [];
 	const currency = transactions.map((t) => present(t?.currency)).find(Boolean);
-	return compact<CustomData>({ value: refundAmount(refund), currency: currency?.toUpperCase(), order_id: present(refund.order_id) });
+	return compact<CustomData>({
+		value: refundAmount(refund),
+		currency: currency?.toUpperCase(),
+		order_id: present(refund.order_id),
+	});
 }
 
 function customData(kind: Kind, payload: IDataObject, options: ViewOptions): CustomData | undefined {

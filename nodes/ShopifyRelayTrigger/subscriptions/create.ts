@@ -23,7 +23,10 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	staticData.subscriptionIds = [...ids];
 	const covered = new Set(existing.map((s) => s.topic));
 	for (const topic of topics.filter((t) => !covered.has(t))) {
-		const data = (await adminGraphql.call(this, CREATE_SUBSCRIPTION, { topic, webhookSubscription: { uri, format: 'JSON' } })) as CreateData;
+		const data = (await adminGraphql.call(this, CREATE_SUBSCRIPTION, {
+			topic,
+			webhookSubscription: { uri, format: 'JSON' },
+		})) as CreateData;
 		const result = data?.webhookSubscriptionCreate;
 		throwOnUserErrors.call(this, result?.userErrors, `Shopify refused the ${topic} subscription`);
 		if (result?.webhookSubscription?.id) ids.push(result.webhookSubscription.id);

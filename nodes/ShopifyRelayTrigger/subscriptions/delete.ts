@@ -23,7 +23,9 @@ export async function deleteSubscriptions(this: IHookFunctions): Promise<boolean
 	const remaining = [...ids];
 	for (const id of ids) {
 		const data = (await adminGraphql.call(this, DELETE_SUBSCRIPTION, { id })) as DeleteData;
-		const errors = (data?.webhookSubscriptionDelete?.userErrors ?? []).filter((e) => !ALREADY_GONE.test(e.message ?? ''));
+		const errors = (data?.webhookSubscriptionDelete?.userErrors ?? []).filter(
+			(e) => !ALREADY_GONE.test(e.message ?? ''),
+		);
 		throwOnUserErrors.call(this, errors, `Shopify refused to delete ${id}`);
 		remaining.splice(remaining.indexOf(id), 1);
 		staticData.subscriptionIds = [...remaining];

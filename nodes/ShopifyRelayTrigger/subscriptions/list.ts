@@ -18,7 +18,11 @@ interface ListData {
 const MAX_PAGES = 20;
 
 /** This app's subscriptions to these topics that deliver to `uri`. */
-export async function subscriptionsAt(this: ShopifyContext, topics: readonly string[], uri: string): Promise<Subscription[]> {
+export async function subscriptionsAt(
+	this: ShopifyContext,
+	topics: readonly string[],
+	uri: string,
+): Promise<Subscription[]> {
 	const found: Subscription[] = [];
 	let after: string | null = null;
 	for (let page = 0; page < MAX_PAGES; page++) {

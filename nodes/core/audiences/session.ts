@@ -32,7 +32,10 @@ export class SessionCounter {
 }
 
 /** Pairs each batch with its session, knowing the last only when the iterator ends (streams). */
-export function* withSessions<T>(batches: Iterable<T>, counter: SessionCounter): Generator<{ batch: T; session: ReplaceSession }> {
+export function* withSessions<T>(
+	batches: Iterable<T>,
+	counter: SessionCounter,
+): Generator<{ batch: T; session: ReplaceSession }> {
 	const it = batches[Symbol.iterator]();
 	let current = it.next();
 	while (!current.done) {

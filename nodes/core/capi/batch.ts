@@ -48,8 +48,17 @@ export interface ByteBatches<T> {
  * serializes once and knows it). An item that cannot be sent at all is set aside in `tooLarge`,
  * so its size never holds back or fails the others.
  */
-export function chunkByBytes<T>(items: readonly T[], bytesOf: (item: T) => number, limits: ByteLimits = {}): ByteBatches<T> {
-	const { maxCount = MAX_EVENTS_PER_REQUEST, maxBytes = MAX_REQUEST_BYTES, maxItemBytes = MAX_EVENT_BYTES, envelopeBytes: envelope = envelopeBytes() } = limits;
+export function chunkByBytes<T>(
+	items: readonly T[],
+	bytesOf: (item: T) => number,
+	limits: ByteLimits = {},
+): ByteBatches<T> {
+	const {
+		maxCount = MAX_EVENTS_PER_REQUEST,
+		maxBytes = MAX_REQUEST_BYTES,
+		maxItemBytes = MAX_EVENT_BYTES,
+		envelopeBytes: envelope = envelopeBytes(),
+	} = limits;
 	if (!Number.isInteger(maxCount) || maxCount < 1) throw new RangeError('maxCount must be a positive integer');
 	const batches: T[][] = [];
 	const tooLarge: T[] = [];
@@ -83,7 +92,10 @@ export interface EventsRequestOptions {
 }
 
 /** Body of POST /{version}/{pixel_id}/events without the token (the transport adds it). */
-export function eventsRequestBody(events: readonly ServerEvent[], options: EventsRequestOptions = {}): Record<string, unknown> {
+export function eventsRequestBody(
+	events: readonly ServerEvent[],
+	options: EventsRequestOptions = {},
+): Record<string, unknown> {
 	if (events.length === 0 || events.length > MAX_EVENTS_PER_REQUEST) {
 		throw new RangeError(`a request carries 1 to ${MAX_EVENTS_PER_REQUEST} events, not ${events.length}`);
 	}
@@ -94,7 +106,9 @@ export function eventsRequestBody(events: readonly ServerEvent[], options: Event
 }
 
 /** Duplicate (event_name, event_id) pairs within one run: Meta would count both. First one wins. */
-export function dropDuplicateEvents<T extends Pick<ServerEvent, 'event_name' | 'event_id'>>(events: readonly T[]): { kept: T[]; duplicates: number[] } {
+export function dropDuplicateEvents<T extends Pick<ServerEvent, 'event_name' | 'event_id'>>(
+	events: readonly T[],
+): { kept: T[]; duplicates: number[] } {
 	const seen = new Set<string>();
 	const kept: T[] = [];
 	const duplicates: number[] = [];

@@ -79,7 +79,8 @@ export async function sendWithBisection<T, R, E = unknown>(
 	options: BisectOptions<E> = {},
 ): Promise<SentItem<T, R, E>[]> {
 	const outcomes = new Array<SentItem<T, R, E>>(items.length);
-	const settle = (part: Part<E>, outcome: Omit<SentItem<T, R, E>, 'item'>) => part.positions.forEach((p) => (outcomes[p] = { item: items[p], ...outcome }));
+	const settle = (part: Part<E>, outcome: Omit<SentItem<T, R, E>, 'item'>) =>
+		part.positions.forEach((p) => (outcomes[p] = { item: items[p], ...outcome }));
 	const alike = options.stopWhenHalvesFailAlike ? new AlikeLevels(options.stopWhenHalvesFailAlike) : undefined;
 	const work: Part<E>[] = items.length ? [{ positions: items.map((_, p) => p), depth: 0 }] : [];
 	for (let part = work.shift(); part; part = work.shift()) {

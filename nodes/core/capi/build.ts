@@ -46,7 +46,10 @@ function cleanCustomData(cd: CustomData | undefined): CustomData | undefined {
 export function buildEvent(input: EventInput, options: BuildOptions = {}): ServerEvent {
 	const event: ServerEvent = {
 		event_name: present(input.event_name) ?? '',
-		event_time: input.event_time === undefined ? (options.now ?? Math.floor(Date.now() / 1000)) : (toUnixSeconds(input.event_time) ?? NaN),
+		event_time:
+			input.event_time === undefined
+				? (options.now ?? Math.floor(Date.now() / 1000))
+				: (toUnixSeconds(input.event_time) ?? NaN),
 		action_source: (present(input.action_source) ?? options.defaultActionSource ?? 'website') as ActionSource,
 		user_data: hashUserData(input.user_data ?? {}, options.normalize),
 	};
@@ -61,8 +64,10 @@ export function buildEvent(input: EventInput, options: BuildOptions = {}): Serve
 	if (customData) event.custom_data = customData;
 	if (input.data_processing_options !== undefined) {
 		event.data_processing_options = input.data_processing_options;
-		if (input.data_processing_options_country !== undefined) event.data_processing_options_country = input.data_processing_options_country;
-		if (input.data_processing_options_state !== undefined) event.data_processing_options_state = input.data_processing_options_state;
+		if (input.data_processing_options_country !== undefined)
+			event.data_processing_options_country = input.data_processing_options_country;
+		if (input.data_processing_options_state !== undefined)
+			event.data_processing_options_state = input.data_processing_options_state;
 	}
 	return event;
 }

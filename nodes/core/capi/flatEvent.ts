@@ -46,10 +46,14 @@ export const FLAT_USER_DATA_KEYS: ReadonlyArray<{ field: keyof FlatEvent; key: k
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A text field: absent, or a string. Anything else is an error naming the field, not a silent default. */
-function text(body: FlatEvent, field: 'event_name' | 'action_source' | 'event_source_url' | 'referrer_url'): string | undefined {
+function text(
+	body: FlatEvent,
+	field: 'event_name' | 'action_source' | 'event_source_url' | 'referrer_url',
+): string | undefined {
 	const value = body[field];
 	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value !== 'string') throw new FlatEventError(field, `must be text, not ${Array.isArray(value) ? 'a list' : typeof value}`);
+	if (typeof value !== 'string')
+		throw new FlatEventError(field, `must be text, not ${Array.isArray(value) ? 'a list' : typeof value}`);
 	return value;
 }
 
@@ -67,11 +71,17 @@ export class FlatEventError extends Error {
  * The flat shape as the core's EventInput; values stay raw (the core normalizes, hashes and
  * validates them). Defaults fill what the event leaves out.
  */
-export function flatToEventInput(body: FlatEvent, defaults: { eventName?: string; actionSource?: ActionSource } = {}): EventInput {
-	if (body.user_data !== undefined && !isObject(body.user_data)) throw new FlatEventError('user_data', 'must be an object of Meta user_data keys');
-	if (body.custom_data !== undefined && !isObject(body.custom_data)) throw new FlatEventError('custom_data', 'must be an object');
+export function flatToEventInput(
+	body: FlatEvent,
+	defaults: { eventName?: string; actionSource?: ActionSource } = {},
+): EventInput {
+	if (body.user_data !== undefined && !isObject(body.user_data))
+		throw new FlatEventError('user_data', 'must be an object of Meta user_data keys');
+	if (body.custom_data !== undefined && !isObject(body.custom_data))
+		throw new FlatEventError('custom_data', 'must be an object');
 	const user_data: RawUserData = { ...(body.user_data as RawUserData | undefined) };
-	for (const { field, key } of FLAT_USER_DATA_KEYS) if (body[field] !== undefined && user_data[key] === undefined) user_data[key] = body[field];
+	for (const { field, key } of FLAT_USER_DATA_KEYS)
+		if (body[field] !== undefined && user_data[key] === undefined) user_data[key] = body[field];
 	const custom_data = { ...(body.custom_data as CustomData | undefined) } as CustomData & Record<string, unknown>;
 	if (body.value !== undefined && custom_data.value === undefined) custom_data.value = body.value as number;
 	if (body.currency !== undefined && custom_data.currency === undefined) custom_data.currency = body.currency as string;
@@ -85,8 +95,10 @@ export function flatToEventInput(body: FlatEvent, defaults: { eventName?: string
 		referrer_url: text(body, 'referrer_url'),
 		opt_out: typeof body.opt_out === 'boolean' ? body.opt_out : undefined,
 		data_processing_options: Array.isArray(dpo) ? dpo.map(String) : undefined,
-		data_processing_options_country: typeof body.data_processing_options_country === 'number' ? body.data_processing_options_country : undefined,
-		data_processing_options_state: typeof body.data_processing_options_state === 'number' ? body.data_processing_options_state : undefined,
+		data_processing_options_country:
+			typeof body.data_processing_options_country === 'number' ? body.data_processing_options_country : undefined,
+		data_processing_options_state:
+			typeof body.data_processing_options_state === 'number' ? body.data_processing_options_state : undefined,
 		user_data,
 		custom_data,
 	};

@@ -49,12 +49,10 @@ export const PLAIN_USER_DATA_KEYS = [
 export type PlainUserDataKey = (typeof PLAIN_USER_DATA_KEYS)[number];
 
 /** Raw identifiers as a source gives them: strings, numbers or lists of them, possibly pre-hashed. */
-export type RawUserData = Partial<Record<HashedUserDataKey, unknown>> &
-	Partial<Record<PlainUserDataKey, unknown>>;
+export type RawUserData = Partial<Record<HashedUserDataKey, unknown>> & Partial<Record<PlainUserDataKey, unknown>>;
 
 /** user_data as sent to Meta: hashed keys are arrays of 64-char lowercase hex. */
-export type UserData = Partial<Record<HashedUserDataKey, string[]>> &
-	Partial<Record<PlainUserDataKey, string>>;
+export type UserData = Partial<Record<HashedUserDataKey, string[]>> & Partial<Record<PlainUserDataKey, string>>;
 
 export interface Content {
 	id: string;

@@ -41,7 +41,11 @@ function checkTime(event: ServerEvent, now: number, future: number, issues: Issu
 	const maxDays = event.action_source === 'physical_store' ? MAX_PHYSICAL_STORE_AGE_DAYS : MAX_EVENT_AGE_DAYS;
 	if (now - t > maxDays * DAY) {
 		const age = Math.floor((now - t) / DAY);
-		issues.push({ field: 'event_time', message: `event_time is ${age} days old; Meta accepts at most ${maxDays} days for action_source ${event.action_source}`, tooOld: true });
+		issues.push({
+			field: 'event_time',
+			message: `event_time is ${age} days old; Meta accepts at most ${maxDays} days for action_source ${event.action_source}`,
+			tooOld: true,
+		});
 	}
 	if (t - now > future) {
 		issues.push({ field: 'event_time', message: `event_time is ${t - now} seconds in the future` });
@@ -65,21 +69,29 @@ function checkUserData(event: ServerEvent, issues: Issue[]): void {
 	if (present.length === 0) {
 		issues.push({ field: 'user_data', message: 'user_data has no customer information parameter to match on' });
 	} else if (TOO_FEW_IDENTIFIERS.some((set) => present.every((k) => set.includes(k)))) {
-		issues.push({ field: 'user_data', message: `user_data has too few identifiers to match (${present.join(', ')}); add em, ph, external_id, fbp, fbc or client_ip_address` });
+		issues.push({
+			field: 'user_data',
+			message: `user_data has too few identifiers to match (${present.join(', ')}); add em, ph, external_id, fbp, fbc or client_ip_address`,
+		});
 	}
 }
 
 function checkCustomData(event: ServerEvent, issues: Issue[]): void {
 	const cd = event.custom_data;
 	if (cd?.currency !== undefined && !CURRENCY.test(String(cd.currency))) {
-		issues.push({ field: 'custom_data.currency', message: 'custom_data.currency must be a three-letter ISO 4217 code' });
+		issues.push({
+			field: 'custom_data.currency',
+			message: 'custom_data.currency must be a three-letter ISO 4217 code',
+		});
 	}
 	if (cd?.value !== undefined && (typeof cd.value !== 'number' || !Number.isFinite(cd.value))) {
 		issues.push({ field: 'custom_data.value', message: 'custom_data.value must be a number' });
 	}
 	if (event.event_name === 'Purchase') {
-		if (cd?.value === undefined) issues.push({ field: 'custom_data.value', message: 'custom_data.value is required for Purchase' });
-		if (cd?.currency === undefined) issues.push({ field: 'custom_data.currency', message: 'custom_data.currency is required for Purchase' });
+		if (cd?.value === undefined)
+			issues.push({ field: 'custom_data.value', message: 'custom_data.value is required for Purchase' });
+		if (cd?.currency === undefined)
+			issues.push({ field: 'custom_data.currency', message: 'custom_data.currency is required for Purchase' });
 	}
 }
 
@@ -91,7 +103,10 @@ function checkWebsite(event: ServerEvent, issues: Issue[]): void {
 		issues.push({ field: 'event_source_url', message: 'event_source_url must be an absolute http(s) URL' });
 	}
 	if (!event.user_data?.client_user_agent) {
-		issues.push({ field: 'user_data.client_user_agent', message: 'user_data.client_user_agent is required when action_source is website' });
+		issues.push({
+			field: 'user_data.client_user_agent',
+			message: 'user_data.client_user_agent is required when action_source is website',
+		});
 	}
 }
 

@@ -54,17 +54,26 @@ export function classifyGraphError(status: number, body: unknown, headers?: Head
 		(typeof error?.error_user_msg === 'string' && error.error_user_msg) ||
 		(typeof error?.message === 'string' && error.message) ||
 		`Graph API answered HTTP ${status}`;
-	const base = { message, code, subcode, traceId: typeof error?.fbtrace_id === 'string' ? error.fbtrace_id : undefined };
+	const base = {
+		message,
+		code,
+		subcode,
+		traceId: typeof error?.fbtrace_id === 'string' ? error.fbtrace_id : undefined,
+	};
 	const usage = parseUsageHeaders(headers);
 	const wait = retryAfterMs(headers) ?? usage.regainAfterMs;
 
-	if (code !== undefined && THROTTLING.has(code)) return { ...base, class: 'throttle', retryable: true, retryAfterMs: wait };
+	if (code !== undefined && THROTTLING.has(code))
+		return { ...base, class: 'throttle', retryable: true, retryAfterMs: wait };
 	if (code === 368) return { ...base, class: 'throttle', retryable: true, retryAfterMs: wait ?? 60_000 };
-	if (code === 2650 && subcode === REPLACE_IN_PROGRESS) return { ...base, class: 'retry', retryable: true, retryAfterMs: wait ?? 60_000 };
+	if (code === 2650 && subcode === REPLACE_IN_PROGRESS)
+		return { ...base, class: 'retry', retryable: true, retryAfterMs: wait ?? 60_000 };
 	if (code !== undefined && TOKEN.has(code)) return { ...base, class: 'auth', retryable: false };
 	// 10 and 200-299: permissions. A person must grant them; retrying cannot.
-	if (code === 10 || (code !== undefined && code >= 200 && code <= 299)) return { ...base, class: 'auth', retryable: false };
-	if ((code !== undefined && TRANSIENT.has(code)) || error?.is_transient === true) return { ...base, class: 'retry', retryable: true, retryAfterMs: wait };
+	if (code === 10 || (code !== undefined && code >= 200 && code <= 299))
+		return { ...base, class: 'auth', retryable: false };
+	if ((code !== undefined && TRANSIENT.has(code)) || error?.is_transient === true)
+		return { ...base, class: 'retry', retryable: true, retryAfterMs: wait };
 	if (code !== undefined) return { ...base, class: 'invalid', retryable: false };
 	if (status === 429) return { ...base, class: 'throttle', retryable: true, retryAfterMs: wait };
 	if (status === 401 || status === 403) return { ...base, class: 'auth', retryable: false };

@@ -2,7 +2,10 @@ import { isRecord, retryAfterMs, type Classified, type Headers } from './types';
 
 interface GraphqlError {
 	message?: string;
-	extensions?: { code?: string; cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable?: number; restoreRate?: number } } };
+	extensions?: {
+		code?: string;
+		cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable?: number; restoreRate?: number } };
+	};
 }
 
 /** GraphQL answers 200 even when it failed: errors[] (THROTTLED, ACCESS_DENIED, …) or userErrors. */
@@ -24,7 +27,11 @@ function throttleWait(body: unknown, error: GraphqlError): number | undefined {
 
 export function classifyShopifyError(status: number, body: unknown, headers?: Headers): Classified | undefined {
 	const errors = graphqlErrors(body);
-	const message = errors.map((e) => e.message).filter(Boolean).join('; ') || `Shopify answered HTTP ${status}`;
+	const message =
+		errors
+			.map((e) => e.message)
+			.filter(Boolean)
+			.join('; ') || `Shopify answered HTTP ${status}`;
 	const throttled = errors.find((e) => e.extensions?.code === 'THROTTLED');
 	if (status === 429 || throttled) {
 		const wait = retryAfterMs(headers) ?? (throttled ? throttleWait(body, throttled) : undefined) ?? 1000;
@@ -33,7 +40,8 @@ export function classifyShopifyError(status: number, body: unknown, headers?: He
 	if (status === 401 || status === 403 || errors.some((e) => e.extensions?.code === 'ACCESS_DENIED')) {
 		return { class: 'auth', retryable: false, message, code: status };
 	}
-	if (status >= 500) return { class: 'retry', retryable: true, message, code: status, retryAfterMs: retryAfterMs(headers) };
+	if (status >= 500)
+		return { class: 'retry', retryable: true, message, code: status, retryAfterMs: retryAfterMs(headers) };
 	if (status >= 400 || errors.length) return { class: 'invalid', retryable: false, message, code: status };
 	return undefined;
 }

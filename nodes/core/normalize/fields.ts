@@ -22,8 +22,34 @@ export function email(value: string): string | undefined {
 }
 
 // NANP countries share +1 and 10-digit national numbers.
-const NANP = new Set(['us', 'ca', 'pr', 'vi', 'gu', 'as', 'mp', 'um', 'ag', 'ai', 'bb', 'bm', 'bs',
-	'dm', 'do', 'gd', 'jm', 'kn', 'ky', 'lc', 'ms', 'sx', 'tc', 'tt', 'vc', 'vg']);
+const NANP = new Set([
+	'us',
+	'ca',
+	'pr',
+	'vi',
+	'gu',
+	'as',
+	'mp',
+	'um',
+	'ag',
+	'ai',
+	'bb',
+	'bm',
+	'bs',
+	'dm',
+	'do',
+	'gd',
+	'jm',
+	'kn',
+	'ky',
+	'lc',
+	'ms',
+	'sx',
+	'tc',
+	'tt',
+	'vc',
+	'vg',
+]);
 // Countries whose international form keeps the leading 0 of the national number.
 const KEEPS_LEADING_ZERO = new Set(['it', 'sm', 'va']);
 // Starts at a marker, not at whitespace, and the text is trimmed first: a pattern that opened with
@@ -61,12 +87,63 @@ export function name(value: string): string | undefined {
 	return v || undefined;
 }
 
-const MALE = new Set(['m', 'male', 'man', 'boy', 'mr', 'mister', 'sir', 'he', 'him', 'his',
-	'gentleman', 'guy', 'husband', 'father', 'son', 'brother', 'masculine', 'hombre', 'homme',
-	'mann', 'maennlich', 'männlich', 'masculino', 'masculin', 'maschio', 'uomo']);
-const FEMALE = new Set(['f', 'female', 'woman', 'girl', 'ms', 'mrs', 'miss', 'madam', 'lady', 'she',
-	'her', 'hers', 'wife', 'mother', 'daughter', 'sister', 'feminine', 'mujer', 'femme', 'frau',
-	'weiblich', 'femenino', 'feminin', 'féminin', 'femmina', 'donna', 'w']);
+const MALE = new Set([
+	'm',
+	'male',
+	'man',
+	'boy',
+	'mr',
+	'mister',
+	'sir',
+	'he',
+	'him',
+	'his',
+	'gentleman',
+	'guy',
+	'husband',
+	'father',
+	'son',
+	'brother',
+	'masculine',
+	'hombre',
+	'homme',
+	'mann',
+	'maennlich',
+	'männlich',
+	'masculino',
+	'masculin',
+	'maschio',
+	'uomo',
+]);
+const FEMALE = new Set([
+	'f',
+	'female',
+	'woman',
+	'girl',
+	'ms',
+	'mrs',
+	'miss',
+	'madam',
+	'lady',
+	'she',
+	'her',
+	'hers',
+	'wife',
+	'mother',
+	'daughter',
+	'sister',
+	'feminine',
+	'mujer',
+	'femme',
+	'frau',
+	'weiblich',
+	'femenino',
+	'feminin',
+	'féminin',
+	'femmina',
+	'donna',
+	'w',
+]);
 
 /** ge: f or m; anything else (unknown, non-binary, blank) is left out rather than guessed. */
 export function gender(value: string): string | undefined {

@@ -8,9 +8,7 @@ const PARAM_BUILDER_HASH = /^([a-f0-9]{64})\.(?:[A-Za-z0-9_-]{2}|[A-Za-z0-9_-]{8
 const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
 
 export function sha256Hex(value: string): string {
-	return oneShot
-		? oneShot('sha256', value, 'hex')
-		: crypto.createHash('sha256').update(value, 'utf8').digest('hex');
+	return oneShot ? oneShot('sha256', value, 'hex') : crypto.createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
 /** Anchored: a value that merely contains 64 hex characters is not a hash. */

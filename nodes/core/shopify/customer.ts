@@ -53,7 +53,11 @@ export interface CustomerEventOptions {
  * browser context (no page, user agent or IP), so the honest action_source is system_generated;
  * website would also demand event_source_url and client_user_agent, which do not exist here.
  */
-export function customerToEvent(customer: Customer, eventName: 'Lead' | 'CompleteRegistration' = 'Lead', options: CustomerEventOptions = {}): RawServerEvent {
+export function customerToEvent(
+	customer: Customer,
+	eventName: 'Lead' | 'CompleteRegistration' = 'Lead',
+	options: CustomerEventOptions = {},
+): RawServerEvent {
 	const id = present(customer.id);
 	return compact<RawServerEvent>({
 		event_name: eventName,
@@ -86,7 +90,8 @@ export function customerOrderCount(customer: Customer): number | undefined {
 
 /** The consent state decides when there is one; the deprecated accepts_marketing otherwise. */
 export function isEmailSubscribed(customer: Customer): boolean {
-	const state = present(customer.email_marketing_consent?.state) ?? present(customer.emailMarketingConsent?.marketingState);
+	const state =
+		present(customer.email_marketing_consent?.state) ?? present(customer.emailMarketingConsent?.marketingState);
 	if (state) return state.toLowerCase() === 'subscribed';
 	return customer.accepts_marketing === true;
 }
@@ -107,7 +112,8 @@ export function classifyCustomerSegment(customer: Customer, options: SegmentOpti
 	if ((customerOrderCount(customer) ?? 0) >= 1) return 'existing';
 	const created = Date.parse(present(customer.created_at) ?? present(customer.createdAt) ?? '');
 	// A creation time slightly ahead of `now` (clock skew) still counts as new.
-	if (Number.isFinite(created) && nowMs(options.now) - created <= (options.newWithinDays ?? 30) * 86_400_000) return 'new';
+	if (Number.isFinite(created) && nowMs(options.now) - created <= (options.newWithinDays ?? 30) * 86_400_000)
+		return 'new';
 	if (isEmailSubscribed(customer)) return 'engaged';
 	return 'other';
 }

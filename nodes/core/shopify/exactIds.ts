@@ -26,5 +26,9 @@ function exactId<T extends WithIds>(record: T): T {
 export function withExactIds<T extends object>(payload: T): T {
 	const out = exactId(payload as WithIds);
 	const customer = out.customer;
-	return (customer && typeof customer === 'object' && !Array.isArray(customer) ? { ...out, customer: exactId(customer as WithIds) } : out) as T;
+	return (
+		customer && typeof customer === 'object' && !Array.isArray(customer)
+			? { ...out, customer: exactId(customer as WithIds) }
+			: out
+	) as T;
 }

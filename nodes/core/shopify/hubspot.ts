@@ -18,12 +18,50 @@ export const SHOPIFY_HUBSPOT_GROUP = { name: 'shopify', label: 'Shopify' } as co
 
 /** Contact properties this package writes, for the "ensure properties" operation. */
 export const SHOPIFY_HUBSPOT_PROPERTIES: readonly HubSpotPropertyDefinition[] = [
-	{ name: 'shopify_customer_id', label: 'Shopify customer ID', type: 'string', fieldType: 'text', groupName: 'shopify' },
-	{ name: 'shopify_order_count', label: 'Shopify order count', type: 'number', fieldType: 'number', groupName: 'shopify', description: "Shopify's own count of the customer's orders" },
-	{ name: 'shopify_total_spent', label: 'Shopify total spent', type: 'number', fieldType: 'number', groupName: 'shopify', description: "Shopify's own total, in the shop's currency" },
-	{ name: 'shopify_last_order_date', label: 'Shopify last order date', type: 'date', fieldType: 'date', groupName: 'shopify' },
-	{ name: 'shopify_last_order_id', label: 'Shopify last order ID', type: 'string', fieldType: 'text', groupName: 'shopify' },
-	{ name: 'shopify_first_order_date', label: 'Shopify first order date', type: 'date', fieldType: 'date', groupName: 'shopify' },
+	{
+		name: 'shopify_customer_id',
+		label: 'Shopify customer ID',
+		type: 'string',
+		fieldType: 'text',
+		groupName: 'shopify',
+	},
+	{
+		name: 'shopify_order_count',
+		label: 'Shopify order count',
+		type: 'number',
+		fieldType: 'number',
+		groupName: 'shopify',
+		description: "Shopify's own count of the customer's orders",
+	},
+	{
+		name: 'shopify_total_spent',
+		label: 'Shopify total spent',
+		type: 'number',
+		fieldType: 'number',
+		groupName: 'shopify',
+		description: "Shopify's own total, in the shop's currency",
+	},
+	{
+		name: 'shopify_last_order_date',
+		label: 'Shopify last order date',
+		type: 'date',
+		fieldType: 'date',
+		groupName: 'shopify',
+	},
+	{
+		name: 'shopify_last_order_id',
+		label: 'Shopify last order ID',
+		type: 'string',
+		fieldType: 'text',
+		groupName: 'shopify',
+	},
+	{
+		name: 'shopify_first_order_date',
+		label: 'Shopify first order date',
+		type: 'date',
+		fieldType: 'date',
+		groupName: 'shopify',
+	},
 ];
 
 /** Deal property that makes an order's deal findable and upsertable (one deal per order). */
@@ -76,7 +114,10 @@ function counters(customer: Customer): Record<string, string | undefined> {
 
 /** Standard contact properties and Shopify's own counters, never increments. */
 export function customerToHubSpotProperties(customer: Customer): Record<string, string> {
-	return compact({ ...standardProperties(customerToUserData(customer)), ...counters(customer) }) as Record<string, string>;
+	return compact({ ...standardProperties(customerToUserData(customer)), ...counters(customer) }) as Record<
+		string,
+		string
+	>;
 }
 
 /**

@@ -5,7 +5,14 @@ import { extractClickIds } from './clickIds';
 import type { Address, Order } from './types';
 
 /** Order fields an event id template may use, as `{name}`. */
-export const EVENT_ID_PLACEHOLDERS = ['id', 'order_number', 'name', 'checkout_token', 'cart_token', 'admin_graphql_api_id'] as const;
+export const EVENT_ID_PLACEHOLDERS = [
+	'id',
+	'order_number',
+	'name',
+	'checkout_token',
+	'cart_token',
+	'admin_graphql_api_id',
+] as const;
 export type EventIdPlaceholder = (typeof EVENT_ID_PLACEHOLDERS)[number];
 
 export type OrderValueField = 'total_price' | 'subtotal_price' | 'current_total_price';
@@ -57,7 +64,10 @@ export function eventIdFrom(order: Order, template = '{id}'): string | undefined
 }
 
 function shopOrigin(order: Order, shopDomain?: string): string | undefined {
-	const candidates = [shopDomain ? `https://${shopDomain.trim().replace(/^https?:\/\//i, '')}` : undefined, present(order.order_status_url)];
+	const candidates = [
+		shopDomain ? `https://${shopDomain.trim().replace(/^https?:\/\//i, '')}` : undefined,
+		present(order.order_status_url),
+	];
 	for (const candidate of candidates) {
 		if (!candidate) continue;
 		try {
@@ -100,7 +110,10 @@ function first(field: keyof Address, ...sources: Array<Address | null | undefine
 }
 
 const hasLocation = (a: Address | null | undefined): a is Address =>
-	Boolean(a && (present(a.city) || present(a.zip) || present(a.province_code) || present(a.country_code) || present(a.country)));
+	Boolean(
+		a &&
+		(present(a.city) || present(a.zip) || present(a.province_code) || present(a.country_code) || present(a.country)),
+	);
 
 // "0.0.0.0" (Shopify's sample, some POS orders) says nothing about the buyer.
 const UNSPECIFIED_IP = new Set(['0.0.0.0', '::', '::0']);
@@ -135,7 +148,10 @@ export function orderUserData(order: Order, createdAtMs?: number): RawUserData {
 }
 
 /** value, currency and one content per line item, as Shopify reports them. */
-export function orderCustomData(order: Order, options: Pick<OrderEventOptions, 'valueField' | 'orderIdField'> = {}): CustomData {
+export function orderCustomData(
+	order: Order,
+	options: Pick<OrderEventOptions, 'valueField' | 'orderIdField'> = {},
+): CustomData {
 	const contents: Content[] = [];
 	let numItems = 0;
 	for (const item of Array.isArray(order.line_items) ? order.line_items : []) {

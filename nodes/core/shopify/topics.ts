@@ -34,7 +34,11 @@ export const SHOPIFY_TOPICS: Readonly<Record<ShopifyTopic, string | null>> = {
 	'shop/redact': null,
 };
 
-export const PRIVACY_TOPICS: readonly ShopifyTopic[] = [TOPICS.CUSTOMERS_DATA_REQUEST, TOPICS.CUSTOMERS_REDACT, TOPICS.SHOP_REDACT];
+export const PRIVACY_TOPICS: readonly ShopifyTopic[] = [
+	TOPICS.CUSTOMERS_DATA_REQUEST,
+	TOPICS.CUSTOMERS_REDACT,
+	TOPICS.SHOP_REDACT,
+];
 
 /** 'orders/create', 'ORDERS_CREATE' or ' Orders/Create ' → 'orders/create'; unknown → undefined. */
 export function normalizeTopic(topic: unknown): ShopifyTopic | undefined {
@@ -82,7 +86,8 @@ export function classifyOrder(order: Order): OrderKind {
 }
 
 /** The order has been cancelled (orders/cancelled, or an orders/updated after a cancellation). */
-export const isCancellation = (order: Order | null | undefined): boolean => Boolean(order && present(order.cancelled_at));
+export const isCancellation = (order: Order | null | undefined): boolean =>
+	Boolean(order && present(order.cancelled_at));
 
 // A refunds/create body: it points at its order and has refund parts, but no line_items of its own.
 const looksLikeRefund = (payload: object): boolean =>
@@ -92,7 +97,10 @@ const looksLikeRefund = (payload: object): boolean =>
  * A refund: the refunds/create topic, a refunds/create body, or an order whose money went back
  * in whole or in part. Call with a topic, a payload, or both (`isRefund(topic, payload)`).
  */
-export function isRefund(subject: string | Order | Refund | null | undefined, payload?: Order | Refund | null): boolean {
+export function isRefund(
+	subject: string | Order | Refund | null | undefined,
+	payload?: Order | Refund | null,
+): boolean {
 	if (typeof subject === 'string') {
 		if (normalizeTopic(subject) === TOPICS.REFUNDS_CREATE) return true;
 		return payload ? isRefund(payload) : false;
@@ -110,7 +118,8 @@ const cents = (value: unknown): number => Math.round((amount(value) ?? 0) * 100)
 export function refundAmount(refund: Refund | null | undefined): number {
 	let total = 0;
 	for (const t of Array.isArray(refund?.transactions) ? refund.transactions : []) {
-		if (present(t?.kind)?.toLowerCase() === 'refund' && present(t?.status)?.toLowerCase() === 'success') total += cents(t?.amount);
+		if (present(t?.kind)?.toLowerCase() === 'refund' && present(t?.status)?.toLowerCase() === 'success')
+			total += cents(t?.amount);
 	}
 	return total / 100;
 }

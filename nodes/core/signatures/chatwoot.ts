@@ -22,13 +22,15 @@ export function signChatwootWebhook(rawBody: Buffer | string, secret: string, ti
 /** Chatwoot ≥ 4.11: sha256=hex HMAC of "<timestamp>.<raw body>", timestamp within 5 minutes. */
 export function verifyChatwootWebhook(input: ChatwootSignatureInput): boolean {
 	const { signature, timestamp } = input;
-	if (typeof signature !== 'string' || typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp.trim())) return false;
+	if (typeof signature !== 'string' || typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp.trim()))
+		return false;
 	if (!fresh(Number(timestamp), input.toleranceSeconds ?? 300, input.now ?? nowSeconds())) return false;
 	const match = /^sha256=(.*)$/.exec(signature.trim());
 	const given = match ? decodeHex(match[1]) : undefined;
 	if (!given) return false;
 	let ok = false;
-	for (const secret of nonEmptySecrets(input.secret)) ok = safeEqual(hmacSha256(secret, signedPayload(timestamp.trim(), input.rawBody)), given) || ok;
+	for (const secret of nonEmptySecrets(input.secret))
+		ok = safeEqual(hmacSha256(secret, signedPayload(timestamp.trim(), input.rawBody)), given) || ok;
 	return ok;
 }
 

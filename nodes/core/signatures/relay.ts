@@ -7,7 +7,8 @@ import { decodeHex, fresh, hmacSha256, nonEmptySecrets, nowSeconds, safeEqual } 
  */
 export const RELAY_SIGNATURE_HEADER = 'x-relay-signature';
 
-export type RelayVerdict = { ok: true; timestamp: number } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
+export type RelayVerdict =
+	{ ok: true; timestamp: number } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
 
 export interface RelayVerifyInput {
 	rawBody: Buffer | string;
@@ -18,14 +19,18 @@ export interface RelayVerifyInput {
 }
 
 function mac(secret: string, timestamp: string, rawBody: Buffer | string): Buffer {
-	return hmacSha256(secret, Buffer.concat([Buffer.from(`${timestamp}.`), Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody)]));
+	return hmacSha256(
+		secret,
+		Buffer.concat([Buffer.from(`${timestamp}.`), Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody)]),
+	);
 }
 
 export function signRelayRequest(rawBody: Buffer | string, secret: string, now = nowSeconds()): string {
 	return `t=${now},v1=${mac(secret, String(now), rawBody).toString('hex')}`;
 }
 
-export type RelayHeader = { ok: true; timestamp: string; macs: Buffer[] } | { ok: false; reason: 'missing' | 'malformed' | 'stale' };
+export type RelayHeader =
+	{ ok: true; timestamp: string; macs: Buffer[] } | { ok: false; reason: 'missing' | 'malformed' | 'stale' };
 
 /** What can be checked before the body has arrived: the header's shape and its timestamp. */
 export function readRelaySignatureHeader(input: Omit<RelayVerifyInput, 'rawBody' | 'secrets'>): RelayHeader {
@@ -41,7 +46,8 @@ export function readRelaySignatureHeader(input: Omit<RelayVerifyInput, 'rawBody'
 		}
 	}
 	if (!timestamp || macs.length === 0) return { ok: false, reason: 'malformed' };
-	if (!fresh(Number(timestamp), input.toleranceSeconds ?? 300, input.now ?? nowSeconds())) return { ok: false, reason: 'stale' };
+	if (!fresh(Number(timestamp), input.toleranceSeconds ?? 300, input.now ?? nowSeconds()))
+		return { ok: false, reason: 'stale' };
 	return { ok: true, timestamp, macs };
 }
 

@@ -19,10 +19,18 @@ export interface PreparedItem {
 
 function prepareItem(this: IExecuteFunctions, i: number, get: ParamReader, item: IDataObject): PreparedItem {
 	const pixelId = String(get('pixelId', i)).trim();
-	if (!/^\d+$/.test(pixelId)) throw new NodeOperationError(this.getNode(), `Pixel ID must be digits only, not ${describeValue(get('pixelId', i))}`, { itemIndex: i });
+	if (!/^\d+$/.test(pixelId))
+		throw new NodeOperationError(
+			this.getNode(),
+			`Pixel ID must be digits only, not ${describeValue(get('pixelId', i))}`,
+			{ itemIndex: i },
+		);
 	const options = get('options', i, {}) as IDataObject;
 	const result = prepareEvent(readEvent.call(this, i, get, item));
-	if (!result.ok) throw new NodeOperationError(this.getNode(), `Item ${i}: ${describeIssues(result.event, result.issues)}`, { itemIndex: i });
+	if (!result.ok)
+		throw new NodeOperationError(this.getNode(), `Item ${i}: ${describeIssues(result.event, result.issues)}`, {
+			itemIndex: i,
+		});
 	return {
 		index: i,
 		pixelId,
@@ -39,7 +47,11 @@ function prepareItem(this: IExecuteFunctions, i: number, get: ParamReader, item:
  * failing item does in every other operation (the valid events were sent first, so a run that
  * ended in an error had still delivered them, and running it again after the fix sent them twice).
  */
-export function collectEvents(this: IExecuteFunctions, items: INodeExecutionData[], outcomes: ItemOutcomes): PreparedItem[] {
+export function collectEvents(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	outcomes: ItemOutcomes,
+): PreparedItem[] {
 	const prepared: PreparedItem[] = [];
 	const get = paramReader(this);
 	const stops = !this.continueOnFail();

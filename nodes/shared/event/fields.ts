@@ -50,7 +50,8 @@ const manualMappingFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		description: 'Raw values: the node normalizes and hashes them as Meta specifies. Already hashed values are sent as they are.',
+		description:
+			'Raw values: the node normalizes and hashes them as Meta specifies. Already hashed values are sent as they are.',
 		// n8n's variable is $json, in lower case. Kept out of `description`: n8n's lint rule
 		// node-param-description-miscased-json upper-cases every "json" there (it had written $JSON).
 		hint: 'E.g. Email: {{ $json.email }}',
@@ -63,7 +64,13 @@ const manualMappingFields: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
-			{ displayName: 'Content IDs', name: 'contentIds', type: 'string', default: '', description: 'Comma-separated product IDs' },
+			{
+				displayName: 'Content IDs',
+				name: 'contentIds',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated product IDs',
+			},
 			{ displayName: 'Content Name', name: 'contentName', type: 'string', default: '' },
 			{
 				displayName: 'Content Type',
@@ -75,11 +82,30 @@ const manualMappingFields: INodeProperties[] = [
 				],
 				default: 'product',
 			},
-			{ displayName: 'Contents (JSON)', name: 'contents', type: 'json', default: '[]', description: 'Array of {ID, quantity, item_price}' },
-			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', description: 'ISO 4217 code, e.g. USD; required for Purchase' },
+			{
+				displayName: 'Contents (JSON)',
+				name: 'contents',
+				type: 'json',
+				default: '[]',
+				description: 'Array of {ID, quantity, item_price}',
+			},
+			{
+				displayName: 'Currency',
+				name: 'currency',
+				type: 'string',
+				default: '',
+				description: 'ISO 4217 code, e.g. USD; required for Purchase',
+			},
 			{ displayName: 'Number of Items', name: 'numItems', type: 'number', default: 0 },
 			{ displayName: 'Order ID', name: 'orderId', type: 'string', default: '' },
-			{ displayName: 'Value', name: 'value', type: 'number', typeOptions: { numberPrecision: 2 }, default: 0, description: 'Required for Purchase' },
+			{
+				displayName: 'Value',
+				name: 'value',
+				type: 'number',
+				typeOptions: { numberPrecision: 2 },
+				default: 0,
+				description: 'Required for Purchase',
+			},
 		],
 	},
 ];
@@ -87,26 +113,45 @@ const manualMappingFields: INodeProperties[] = [
 /** Meta's action sources by name, sorted as n8n's lint wants them; Meta's own descriptions. */
 const ACTION_SOURCE_OPTIONS: Array<{ name: string; value: ActionSource; description: string }> = [
 	{ name: 'App', value: 'app', description: 'In your mobile or desktop app' },
-	{ name: 'Business Messaging', value: 'business_messaging', description: 'From an ad that clicks to Messenger, Instagram or WhatsApp' },
+	{
+		name: 'Business Messaging',
+		value: 'business_messaging',
+		description: 'From an ad that clicks to Messenger, Instagram or WhatsApp',
+	},
 	{ name: 'Chat', value: 'chat', description: 'In a messaging app, by SMS or in an online chat' },
 	{ name: 'Email', value: 'email', description: 'Over e-mail' },
 	{ name: 'Other', value: 'other', description: 'In a way not listed here' },
 	{ name: 'Phone Call', value: 'phone_call', description: 'Over the phone' },
-	{ name: 'Physical Store', value: 'physical_store', description: 'In person at your store (accepted up to 62 days later)' },
-	{ name: 'System Generated', value: 'system_generated', description: 'Recorded by a system: an order, a CRM status change, a renewal' },
-	{ name: 'Website', value: 'website', description: 'On your website, in a visitor\'s browser session; needs the page URL and the user agent' },
+	{
+		name: 'Physical Store',
+		value: 'physical_store',
+		description: 'In person at your store (accepted up to 62 days later)',
+	},
+	{
+		name: 'System Generated',
+		value: 'system_generated',
+		description: 'Recorded by a system: an order, a CRM status change, a renewal',
+	},
+	{
+		name: 'Website',
+		value: 'website',
+		description: "On your website, in a visitor's browser session; needs the page URL and the user agent",
+	},
 ];
 
 /** The Action Source field; its default depends on the node's version. */
-function actionSourceField(defaultValue: string, versions: NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>['@version']): INodeProperties {
+function actionSourceField(
+	defaultValue: string,
+	versions: NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>['@version'],
+): INodeProperties {
 	return {
 		displayName: 'Action Source',
 		name: 'actionSource',
 		type: 'options',
 		options: ACTION_SOURCE_OPTIONS,
 		default: defaultValue,
-		description: 'Where the conversion happened. Mapped automatically, an item\'s own action_source wins.',
-		hint: 'System Generated suits orders, CRM changes and other server-side data; Chat suits chats. Choose Website only for an event from a visitor\'s browser session on your site: Meta then requires its page (Event Source URL, or event_source_url in the item) and the browser\'s user agent (Client User Agent, or client_user_agent).',
+		description: "Where the conversion happened. Mapped automatically, an item's own action_source wins.",
+		hint: "System Generated suits orders, CRM changes and other server-side data; Chat suits chats. Choose Website only for an event from a visitor's browser session on your site: Meta then requires its page (Event Source URL, or event_source_url in the item) and the browser's user agent (Client User Agent, or client_user_agent).",
 		displayOptions: { show: { '@version': versions } },
 	};
 }
@@ -128,9 +173,14 @@ export const sendFields: INodeProperties[] = [
 			{
 				name: 'Map Automatically',
 				value: 'auto',
-				description: 'Each input item is already an event: email, phone, first_name, last_name, external_id, fbc, fbp, value, currency, event_id, event_time… or user_data and custom_data as Meta names them. Fastest: no expression is evaluated per item.',
+				description:
+					'Each input item is already an event: email, phone, first_name, last_name, external_id, fbc, fbp, value, currency, event_id, event_time… or user_data and custom_data as Meta names them. Fastest: no expression is evaluated per item.',
 			},
-			{ name: 'Map Each Field Below', value: 'manual', description: 'Set each field, usually with an expression that reads the input item' },
+			{
+				name: 'Map Each Field Below',
+				value: 'manual',
+				description: 'Set each field, usually with an expression that reads the input item',
+			},
 		],
 		default: 'manual',
 	},
@@ -159,7 +209,7 @@ export const sendFields: INodeProperties[] = [
 			{ name: 'ViewContent', value: 'ViewContent' },
 		],
 		default: 'Purchase',
-		description: 'Mapped automatically, an item\'s own event_name wins',
+		description: "Mapped automatically, an item's own event_name wins",
 	},
 	{
 		displayName: 'Custom Event Name',
@@ -182,13 +232,45 @@ export const sendFields: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Batch Size', name: 'batchSize', type: 'number', typeOptions: { minValue: 1, maxValue: 1000 }, default: 1000, description: 'Events per request (Meta accepts at most 1,000)' },
+			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 1000 },
+				default: 1000,
+				description: 'Events per request (Meta accepts at most 1,000)',
+			},
 			// n8n's lint wants a collection's options sorted by display name: these names put the
 			// switch before the two values it uses (they were "LDU Country" and "LDU State").
-			{ displayName: 'Limited Data Use', name: 'limitedDataUse', type: 'boolean', default: false, description: 'Whether to flag events for Limited Data Use (US state privacy laws); Meta geolocates when country and state are 0' },
-			{ displayName: 'Limited Data Use Country', name: 'lduCountry', type: 'number', default: 0, description: 'With Limited Data Use on: 1 for the United States, 0 to let Meta geolocate' },
-			{ displayName: 'Limited Data Use State', name: 'lduState', type: 'number', default: 0, description: 'With Limited Data Use on: 1000 for California, 0 to let Meta geolocate' },
-			{ displayName: 'Test Event Code', name: 'testEventCode', type: 'string', default: '', description: 'From Events Manager → Test events. Such events are still processed.' },
+			{
+				displayName: 'Limited Data Use',
+				name: 'limitedDataUse',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to flag events for Limited Data Use (US state privacy laws); Meta geolocates when country and state are 0',
+			},
+			{
+				displayName: 'Limited Data Use Country',
+				name: 'lduCountry',
+				type: 'number',
+				default: 0,
+				description: 'With Limited Data Use on: 1 for the United States, 0 to let Meta geolocate',
+			},
+			{
+				displayName: 'Limited Data Use State',
+				name: 'lduState',
+				type: 'number',
+				default: 0,
+				description: 'With Limited Data Use on: 1000 for California, 0 to let Meta geolocate',
+			},
+			{
+				displayName: 'Test Event Code',
+				name: 'testEventCode',
+				type: 'string',
+				default: '',
+				description: 'From Events Manager → Test events. Such events are still processed.',
+			},
 		],
 	},
 ];

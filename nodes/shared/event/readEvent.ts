@@ -7,7 +7,8 @@ import { USER_DATA_FIELDS } from './fields';
 
 /** One item's event from the shared event fields, raw: the core normalizes, hashes and validates. */
 export function readEvent(this: IExecuteFunctions, i: number, get: ParamReader, item?: IDataObject): EventInput {
-	if (get('mapping', i, 'manual') === 'auto') return withOptions(readItemEvent.call(this, i, get, item ?? {}), get('options', i, {}) as IDataObject);
+	if (get('mapping', i, 'manual') === 'auto')
+		return withOptions(readItemEvent.call(this, i, get, item ?? {}), get('options', i, {}) as IDataObject);
 	const eventName = get('eventName', i) as string;
 	const userDataParam = get('userData', i, {}) as IDataObject;
 	const cd = get('customData', i, {}) as IDataObject;
@@ -46,7 +47,12 @@ function readCustomData(this: IExecuteFunctions, cd: IDataObject, i: number): Cu
 		content_name: cd.contentName as string | undefined,
 		content_type: cd.contentType as 'product' | undefined,
 		num_items: cd.numItems ? (cd.numItems as number) : undefined,
-		content_ids: cd.contentIds ? String(cd.contentIds).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+		content_ids: cd.contentIds
+			? String(cd.contentIds)
+					.split(',')
+					.map((s) => s.trim())
+					.filter(Boolean)
+			: undefined,
 		contents: Array.isArray(contents) && contents.length ? (contents as never) : undefined,
 	};
 }

@@ -21,7 +21,11 @@ interface Rejected {
 
 /** One POST /v1/events, retried while the service is restarting or overloaded (5xx, 429). */
 async function post(this: IExecuteFunctions, part: PreparedItem[]): Promise<RelayResponse> {
-	const data = part.map((p) => ({ ...p.event, pixel_id: p.pixelId, ...(p.testEventCode ? { test_event_code: p.testEventCode } : {}) }));
+	const data = part.map((p) => ({
+		...p.event,
+		pixel_id: p.pixelId,
+		...(p.testEventCode ? { test_event_code: p.testEventCode } : {}),
+	}));
 	for (let attempt = 1; ; attempt++) {
 		const response = await relayRequest.call(this, 'POST', '/v1/events', { data } as unknown as IDataObject);
 		const transient = response.statusCode >= 500 || response.statusCode === 429;
@@ -35,7 +39,11 @@ async function post(this: IExecuteFunctions, part: PreparedItem[]): Promise<Rela
  * (retries, batching, dead letters). Raw identifiers never leave n8n. Each item's outcome is
  * written by its index.
  */
-export async function sendToRelay(this: IExecuteFunctions, prepared: PreparedItem[], outcomes: ItemOutcomes): Promise<void> {
+export async function sendToRelay(
+	this: IExecuteFunctions,
+	prepared: PreparedItem[],
+	outcomes: ItemOutcomes,
+): Promise<void> {
 	for (const chunkOfItems of chunk(prepared, MAX_EVENTS_PER_REQUEST)) {
 		let part = chunkOfItems;
 		// A request the service refuses as a whole names the first bad event (data.N.field): that
@@ -65,7 +73,8 @@ function wholeRequestRejection(response: RelayResponse, size: number): number | 
 
 /** The service's answer per item: accepted events with their relay id, rejected ones with the service's reason. */
 function settle(this: IExecuteFunctions, part: PreparedItem[], response: RelayResponse, outcomes: ItemOutcomes): void {
-	const failAll = () => part.forEach((p) => outcomes.set(p.index, { ok: false, error: relayApiError.call(this, response, p.index) }));
+	const failAll = () =>
+		part.forEach((p) => outcomes.set(p.index, { ok: false, error: relayApiError.call(this, response, p.index) }));
 	if (response.statusCode !== 202 && response.statusCode !== 400) return failAll();
 	const accepted = (response.body.data ?? []) as unknown as Accepted[];
 	const rejected = (response.body.errors ?? []) as unknown as Rejected[];
@@ -87,7 +96,11 @@ function settle(this: IExecuteFunctions, part: PreparedItem[], response: RelayRe
 	}
 	for (const r of rejected) {
 		const p = part[r.index];
-		const error = relayApiError.call(this, { statusCode: 400, body: { error: { code: 'invalid_event', message: r.message, field: r.field } } }, p.index);
+		const error = relayApiError.call(
+			this,
+			{ statusCode: 400, body: { error: { code: 'invalid_event', message: r.message, field: r.field } } },
+			p.index,
+		);
 		outcomes.set(p.index, { ok: false, error });
 	}
 }

@@ -1,4 +1,11 @@
-import { NodeApiError, sleep, type IDataObject, type IExecuteFunctions, type IHttpRequestMethods, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type JsonObject,
+} from 'n8n-workflow';
 import { classifyGraphError } from '../../core/errors/graph';
 import { redactBody, redactText } from '../../core/errors/redact';
 import type { Classified } from '../../core/errors/types';
@@ -40,8 +47,12 @@ export async function graphCall(
 /** A failed Graph answer as NodeApiError carrying Meta's own message and its fbtrace_id. */
 export function graphApiError(this: IExecuteFunctions, response: GraphResponse, itemIndex?: number): NodeApiError {
 	const error = (response.body.error ?? {}) as IDataObject;
-	const message = (error.error_user_msg as string) || (error.message as string) || `Meta answered HTTP ${response.statusCode}`;
-	const code = error.code !== undefined ? `code ${String(error.code)}${error.error_subcode ? `/${String(error.error_subcode)}` : ''}` : '';
+	const message =
+		(error.error_user_msg as string) || (error.message as string) || `Meta answered HTTP ${response.statusCode}`;
+	const code =
+		error.code !== undefined
+			? `code ${String(error.code)}${error.error_subcode ? `/${String(error.error_subcode)}` : ''}`
+			: '';
 	const trace = error.fbtrace_id ? `fbtrace_id ${error.fbtrace_id as string}` : '';
 	return new NodeApiError(this.getNode(), redactBody(response.body) as JsonObject, {
 		message: redactText(message),

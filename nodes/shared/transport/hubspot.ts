@@ -1,4 +1,11 @@
-import { NodeApiError, sleep, type IDataObject, type IExecuteFunctions, type IHttpRequestMethods, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type JsonObject,
+} from 'n8n-workflow';
 import { classifyHubSpotError } from '../../core/errors/hubspot';
 import { redactBody, redactText } from '../../core/errors/redact';
 import { classifyNetworkError, isRecord, retryAfterMs, type Classified, type Headers } from '../../core/errors/types';
@@ -75,16 +82,25 @@ export async function hubspotRequest(
 			// No HTTP answer (reset, DNS, timeout): worth another try, like a 5xx.
 			const failure = classifyNetworkError(error);
 			if (attempt >= HUBSPOT_MAX_ATTEMPTS) {
-				throw new NodeApiError(this.getNode(), { message: (error as Error).message } as JsonObject, { message: `HubSpot could not be reached: ${(error as Error).message}`, description: failure.message });
+				throw new NodeApiError(this.getNode(), { message: (error as Error).message } as JsonObject, {
+					message: `HubSpot could not be reached: ${(error as Error).message}`,
+					description: failure.message,
+				});
 			}
 			await sleep(1000 * 2 ** (attempt - 1));
 			continue;
 		}
-		const out = { statusCode: response.statusCode, body: asBody(response.body), headers: response.headers ?? {}, requests: attempt };
+		const out = {
+			statusCode: response.statusCode,
+			body: asBody(response.body),
+			headers: response.headers ?? {},
+			requests: attempt,
+		};
 		if (out.statusCode >= 200 && out.statusCode < 300) return { ...out, ok: true };
 		const failure = classifyHubSpotError(out.statusCode, out.body, out.headers);
 		const wait = waitFor(failure, out.headers, attempt);
-		if (!failure.retryable || attempt >= HUBSPOT_MAX_ATTEMPTS || wait > MAX_WAIT_MS) return { ...out, ok: false, failure };
+		if (!failure.retryable || attempt >= HUBSPOT_MAX_ATTEMPTS || wait > MAX_WAIT_MS)
+			return { ...out, ok: false, failure };
 		await sleep(wait);
 	}
 }
@@ -102,13 +118,19 @@ function describe(body: IDataObject, failure?: Classified): string | undefined {
 	if (typeof body.category === 'string') parts.push(body.category);
 	if (typeof body.policyName === 'string') parts.push(`policy ${body.policyName}`);
 	if (failure?.class === 'auth') parts.push('check the private app token and its scopes');
-	if (failure?.class === 'throttle' && !failure.retryable) parts.push('the daily limit resets at midnight in the account\'s time zone');
+	if (failure?.class === 'throttle' && !failure.retryable)
+		parts.push("the daily limit resets at midnight in the account's time zone");
 	if (typeof body.correlationId === 'string') parts.push(`correlationId ${body.correlationId}`);
 	return parts.length ? parts.join(', ') : undefined;
 }
 
 /** A failed answer as NodeApiError carrying HubSpot's message, category and correlationId. */
-export function hubSpotApiError(this: IExecuteFunctions, response: Pick<HubSpotResponse, 'statusCode' | 'body' | 'failure'>, itemIndex?: number, prefix = ''): NodeApiError {
+export function hubSpotApiError(
+	this: IExecuteFunctions,
+	response: Pick<HubSpotResponse, 'statusCode' | 'body' | 'failure'>,
+	itemIndex?: number,
+	prefix = '',
+): NodeApiError {
 	return new NodeApiError(this.getNode(), redactBody(response.body) as JsonObject, {
 		message: `${prefix}${redactText(hubSpotMessage(response.body, response.statusCode))}`,
 		description: describe(response.body, response.failure),

@@ -30,7 +30,9 @@ export async function graphRequest(
 	const credential = (await this.getCredentials(META_CREDENTIAL)) as unknown as MetaCredential;
 	const base = (credential.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, '');
 	const version = credential.apiVersion || 'v25.0';
-	const proof = credential.appSecret ? { appsecret_proof: appSecretProof(credential.accessToken, credential.appSecret) } : {};
+	const proof = credential.appSecret
+		? { appsecret_proof: appSecretProof(credential.accessToken, credential.appSecret) }
+		: {};
 	const sendsBody = method !== 'GET' && method !== 'DELETE';
 	const response = (await this.helpers.httpRequestWithAuthentication.call(this, META_CREDENTIAL, {
 		method,

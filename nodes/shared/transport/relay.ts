@@ -1,4 +1,10 @@
-import { NodeApiError, type IDataObject, type IExecuteFunctions, type IHttpRequestMethods, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type JsonObject,
+} from 'n8n-workflow';
 
 export const RELAY_CREDENTIAL = 'conversionRelayApi';
 
@@ -11,7 +17,13 @@ export interface RelayResponse {
  * Every request to the relay service. The body goes as a JSON string so the credential signs
  * exactly the bytes that are sent; HTTP errors are returned for the caller to map per item.
  */
-export async function relayRequest(this: IExecuteFunctions, method: IHttpRequestMethods, path: string, body?: IDataObject, qs?: IDataObject): Promise<RelayResponse> {
+export async function relayRequest(
+	this: IExecuteFunctions,
+	method: IHttpRequestMethods,
+	path: string,
+	body?: IDataObject,
+	qs?: IDataObject,
+): Promise<RelayResponse> {
 	const credential = await this.getCredentials(RELAY_CREDENTIAL);
 	const base = String(credential.baseUrl || 'http://localhost:3000').replace(/\/+$/, '');
 	const response = (await this.helpers.httpRequestWithAuthentication.call(this, RELAY_CREDENTIAL, {

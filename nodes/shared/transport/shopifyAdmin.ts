@@ -62,7 +62,10 @@ export function shopifyMessage(body: unknown, status: number): string {
 			const messages = body.errors.map((e) => (isRecord(e) ? e.message : e)).filter((m) => typeof m === 'string' && m);
 			if (messages.length) return messages.join('; ');
 		}
-		if (isRecord(body.errors)) return Object.entries(body.errors).map(([k, v]) => `${k}: ${String(v)}`).join('; ');
+		if (isRecord(body.errors))
+			return Object.entries(body.errors)
+				.map(([k, v]) => `${k}: ${String(v)}`)
+				.join('; ');
 		if (typeof body.error_description === 'string' && body.error_description) return body.error_description;
 		if (typeof body.error === 'string' && body.error) return body.error;
 	}
@@ -98,7 +101,10 @@ const RENEW_EARLY_MS = 60_000;
 const DEFAULT_LIFETIME_S = 3600;
 
 function tokenKey(origin: string, credential: ShopifyCredential): string {
-	const secret = createHash('sha256').update(String(credential.clientSecret ?? '')).digest('hex').slice(0, 16);
+	const secret = createHash('sha256')
+		.update(String(credential.clientSecret ?? ''))
+		.digest('hex')
+		.slice(0, 16);
 	return `${origin}\u0000${credential.clientId ?? ''}\u0000${secret}`;
 }
 
@@ -113,18 +119,38 @@ export function clientCredentialsGrant(credential: ShopifyCredential): IHttpRequ
 }
 
 async function requestToken(context: ShopifyContext, credential: ShopifyCredential): Promise<CachedToken> {
-	const response = (await context.helpers.httpRequest({ ...clientCredentialsGrant(credential), returnFullResponse: true, ignoreHttpStatusErrors: true })) as FullResponse;
+	const response = (await context.helpers.httpRequest({
+		...clientCredentialsGrant(credential),
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	})) as FullResponse;
 	const body = isRecord(response.body) ? response.body : {};
-	if (response.statusCode < 200 || response.statusCode >= 300 || typeof body.access_token !== 'string' || !body.access_token) {
-		throw apiError(context, response, 'The client credentials grant failed: check the client ID and secret, and that the app is installed on this shop');
+	if (
+		response.statusCode < 200 ||
+		response.statusCode >= 300 ||
+		typeof body.access_token !== 'string' ||
+		!body.access_token
+	) {
+		throw apiError(
+			context,
+			response,
+			'The client credentials grant failed: check the client ID and secret, and that the app is installed on this shop',
+		);
 	}
 	const lifetime = Number(body.expires_in);
 	const seconds = Number.isFinite(lifetime) && lifetime > 0 ? lifetime : DEFAULT_LIFETIME_S;
-	return { token: body.access_token, expiresAt: Date.now() + seconds * 1000 - Math.min(RENEW_EARLY_MS, (seconds * 1000) / 2) };
+	return {
+		token: body.access_token,
+		expiresAt: Date.now() + seconds * 1000 - Math.min(RENEW_EARLY_MS, (seconds * 1000) / 2),
+	};
 }
 
 /** A valid token for the client-credentials grant: cached until shortly before it expires. */
-export async function clientCredentialsToken(this: ShopifyContext, credential: ShopifyCredential, renew = false): Promise<string> {
+export async function clientCredentialsToken(
+	this: ShopifyContext,
+	credential: ShopifyCredential,
+	renew = false,
+): Promise<string> {
 	const origin = shopOrigin(credential);
 	const key = tokenKey(origin, credential);
 	const cached = tokens.get(key);
@@ -157,7 +183,9 @@ export async function adminGraphql(this: ShopifyContext, query: string, variable
 	const url = `${shopOrigin(credential)}/admin/api/${credential.apiVersion || '2025-10'}/graphql.json`;
 	let renewed = false;
 	for (let attempt = 1; ; attempt++) {
-		const headers = clientCredentials ? { 'X-Shopify-Access-Token': await clientCredentialsToken.call(this, credential) } : undefined;
+		const headers = clientCredentials
+			? { 'X-Shopify-Access-Token': await clientCredentialsToken.call(this, credential) }
+			: undefined;
 		const response = (await this.helpers.httpRequestWithAuthentication.call(this, SHOPIFY_CREDENTIAL, {
 			method: 'POST',
 			url,
@@ -177,7 +205,13 @@ export async function adminGraphql(this: ShopifyContext, query: string, variable
 		}
 		const wait = classified.retryAfterMs ?? 1000 * 2 ** (attempt - 1);
 		if (!classified.retryable || attempt >= MAX_ATTEMPTS || wait > MAX_WAIT_MS) {
-			throw apiError(this, response, classified.class === 'auth' ? 'Check the credential\'s token and the app\'s access scopes' : `Shopify Admin GraphQL (${classified.class})`);
+			throw apiError(
+				this,
+				response,
+				classified.class === 'auth'
+					? "Check the credential's token and the app's access scopes"
+					: `Shopify Admin GraphQL (${classified.class})`,
+			);
 		}
 		await sleep(wait);
 	}
@@ -190,8 +224,17 @@ export interface UserError {
 }
 
 /** A mutation's userErrors (answered with HTTP 200) as a NodeApiError naming the fields. */
-export function throwOnUserErrors(this: ShopifyContext, userErrors: UserError[] | null | undefined, what: string): void {
+export function throwOnUserErrors(
+	this: ShopifyContext,
+	userErrors: UserError[] | null | undefined,
+	what: string,
+): void {
 	if (!Array.isArray(userErrors) || userErrors.length === 0) return;
-	const message = userErrors.map((e) => (e.field?.length ? `${e.field.join('.')}: ${e.message ?? ''}` : (e.message ?? ''))).join('; ');
-	throw new NodeApiError(this.getNode(), { userErrors } as unknown as JsonObject, { message: `${what}: ${message}`, httpCode: '200' });
+	const message = userErrors
+		.map((e) => (e.field?.length ? `${e.field.join('.')}: ${e.message ?? ''}` : (e.message ?? '')))
+		.join('; ');
+	throw new NodeApiError(this.getNode(), { userErrors } as unknown as JsonObject, {
+		message: `${what}: ${message}`,
+		httpCode: '200',
+	});
 }

@@ -10,5 +10,9 @@ export interface Executor {
 }
 
 export function executorRpc(db: Executor): Rpc {
-	return sqlRpc(db.backend, (sql, params) => db.query(sql, params), () => db.close());
+	return sqlRpc(
+		db.backend,
+		(sql, params) => db.query(sql, params),
+		() => db.close(),
+	);
 }

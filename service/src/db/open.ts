@@ -11,7 +11,11 @@ import { openSupabase } from './supabase';
 
 /** The timestamp of the newest migration this service ships with. */
 export function expectedSchemaVersion(dir = MIGRATIONS_DIR): string {
-	const newest = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort().pop() ?? '';
+	const newest =
+		readdirSync(dir)
+			.filter((f) => f.endsWith('.sql'))
+			.sort()
+			.pop() ?? '';
 	return newest.split('_')[0];
 }
 
@@ -27,14 +31,21 @@ export async function openStorage(config: Config, log: Logger): Promise<Rpc> {
 		try {
 			version = await new Repository(rpc).schemaVersion();
 		} catch (error) {
-			throw new Error(`SUPABASE_URL: cannot read the relay schema (${(error as Error).message}); apply supabase/migrations with \`supabase db push\``);
+			throw new Error(
+				`SUPABASE_URL: cannot read the relay schema (${(error as Error).message}); apply supabase/migrations with \`supabase db push\``,
+			);
 		}
 		const expected = expectedSchemaVersion();
-		if (version < expected) throw new Error(`SUPABASE_URL: the database has relay schema ${version}, this service needs ${expected}; apply supabase/migrations with \`supabase db push\``);
+		if (version < expected)
+			throw new Error(
+				`SUPABASE_URL: the database has relay schema ${version}, this service needs ${expected}; apply supabase/migrations with \`supabase db push\``,
+			);
 		return rpc;
 	}
 	const db = config.DATABASE_URL
-		? openPostgres(config.DATABASE_URL, (error) => log.warn({ err: { message: error.message } }, 'idle database connection lost'))
+		? openPostgres(config.DATABASE_URL, (error) =>
+				log.warn({ err: { message: error.message } }, 'idle database connection lost'),
+			)
 		: await openPglite(config.RELAY_DATA_DIR);
 	await migrate(db);
 	return executorRpc(db);

@@ -58,7 +58,12 @@ export const LIST_MAX_PAYLOAD_BYTES = 2_000_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type EventRow = Omit<StoredEvent, 'created_at' | 'updated_at' | 'payload'> & { created_at: unknown; updated_at: unknown; payload: unknown; cursor_at?: string };
+type EventRow = Omit<StoredEvent, 'created_at' | 'updated_at' | 'payload'> & {
+	created_at: unknown;
+	updated_at: unknown;
+	payload: unknown;
+	cursor_at?: string;
+};
 
 /** Backends differ in how timestamps and JSON arrive (Date, text, object): one shape out. */
 function iso(value: unknown): string {
@@ -96,8 +101,18 @@ export class Repository {
 	}
 
 	private readonly ingestGroup = new GroupCommit<IngestCall, IngestResult>(
-		async (calls) => json<unknown[]>(await this.db.value('relay_ingest_many', { p_deliveries: calls })).map((r) => json<IngestResult>(r)),
-		async (call) => json<IngestResult>(await this.db.value('relay_ingest', { p_source: call.source, p_delivery_key: call.delivery_key, p_events: call.events })),
+		async (calls) =>
+			json<unknown[]>(await this.db.value('relay_ingest_many', { p_deliveries: calls })).map((r) =>
+				json<IngestResult>(r),
+			),
+		async (call) =>
+			json<IngestResult>(
+				await this.db.value('relay_ingest', {
+					p_source: call.source,
+					p_delivery_key: call.delivery_key,
+					p_events: call.events,
+				}),
+			),
 	);
 
 	/** Stored in one transaction with whatever else arrived meanwhile (group commit). */
@@ -108,7 +123,9 @@ export class Repository {
 	/** The stored events among these keys, by the key's position; absent keys are not in the map. */
 	async findEvents(keys: EventKey[]): Promise<Map<number, { id: string; status: string }>> {
 		if (keys.length === 0) return new Map();
-		const rows = await this.db.rows<{ ord: number | string; id: string; status: string }>('relay_find_events', { p_keys: keys });
+		const rows = await this.db.rows<{ ord: number | string; id: string; status: string }>('relay_find_events', {
+			p_keys: keys,
+		});
 		return new Map(rows.map((r) => [Number(r.ord) - 1, { id: r.id, status: r.status }]));
 	}
 
@@ -123,7 +140,11 @@ export class Repository {
 	 * page holds at most `limit` rows and stops before their payloads pass LIST_MAX_PAYLOAD_BYTES
 	 * (a row larger than that comes alone); `more` says whether rows follow.
 	 */
-	async listEvents(filter: { status?: string; limit: number; cursor?: { createdAt: string; id: string } }): Promise<{ rows: StoredEvent[]; last?: { createdAt: string; id: string }; more: boolean }> {
+	async listEvents(filter: {
+		status?: string;
+		limit: number;
+		cursor?: { createdAt: string; id: string };
+	}): Promise<{ rows: StoredEvent[]; last?: { createdAt: string; id: string }; more: boolean }> {
 		const rows = await this.db.rows<EventRow & { more: boolean }>('relay_list_events', {
 			p_limit: filter.limit,
 			p_status: filter.status,
@@ -133,7 +154,11 @@ export class Repository {
 		});
 		const tail = rows[rows.length - 1];
 		// cursor_at is created_at as text: a JS Date would drop the microseconds and skip rows.
-		return { rows: rows.map(toStored), last: tail ? { createdAt: String(tail.cursor_at), id: tail.id } : undefined, more: rows[0]?.more === true };
+		return {
+			rows: rows.map(toStored),
+			last: tail ? { createdAt: String(tail.cursor_at), id: tail.id } : undefined,
+			more: rows[0]?.more === true,
+		};
 	}
 
 	/** A dead letter back to the queue; undefined when there is no such dead event. */
@@ -162,20 +187,35 @@ export class Repository {
 
 	/** For the status page: counts per hour and status over the last `hours`. */
 	async countsByHour(hours: number): Promise<Array<{ hour: string; status: string; n: number }>> {
-		const rows = await this.db.rows<{ hour: string; status: string; n: string | number }>('relay_counts_by_hour', { p_hours: hours });
+		const rows = await this.db.rows<{ hour: string; status: string; n: string | number }>('relay_counts_by_hour', {
+			p_hours: hours,
+		});
 		return rows.map((r) => ({ ...r, n: Number(r.n) }));
 	}
 
-	async recentFailures(limit: number): Promise<Array<{ id: string; event_name: string; status: string; attempts: number; last_error: string; updated_at: string }>> {
+	async recentFailures(
+		limit: number,
+	): Promise<
+		Array<{ id: string; event_name: string; status: string; attempts: number; last_error: string; updated_at: string }>
+	> {
 		return this.db.rows('relay_recent_failures', { p_limit: limit });
 	}
 
 	/** Per event name: how many events carry each identifier (keys only; never values). */
-	async identifierCoverage(keys: readonly string[]): Promise<Array<{ event_name: string; total: number; counts: Record<string, number> }>> {
-		const rows = await this.db.rows<{ event_name: string; total: number; counts: unknown }>('relay_identifier_coverage', { p_keys: [...keys] });
+	async identifierCoverage(
+		keys: readonly string[],
+	): Promise<Array<{ event_name: string; total: number; counts: Record<string, number> }>> {
+		const rows = await this.db.rows<{ event_name: string; total: number; counts: unknown }>(
+			'relay_identifier_coverage',
+			{ p_keys: [...keys] },
+		);
 		return rows.map((r) => {
 			const counts = json<Record<string, number>>(r.counts);
-			return { event_name: r.event_name, total: Number(r.total), counts: Object.fromEntries(keys.map((k) => [k, Number(counts[k] ?? 0)])) };
+			return {
+				event_name: r.event_name,
+				total: Number(r.total),
+				counts: Object.fromEntries(keys.map((k) => [k, Number(counts[k] ?? 0)])),
+			};
 		});
 	}
 
@@ -234,7 +274,9 @@ export class OutboxRepository {
 	 * ones, and claims whose lease (`leaseSeconds` since taken or renewed) lapsed.
 	 */
 	async claim(worker: string, limit: number, leaseSeconds: number, maxBytes: number): Promise<ClaimedEvent[]> {
-		const rows = await this.db.rows<Omit<ClaimedEvent, 'payload' | 'storedBytes'> & { payload: unknown; payload_bytes: number | string }>('relay_claim', {
+		const rows = await this.db.rows<
+			Omit<ClaimedEvent, 'payload' | 'storedBytes'> & { payload: unknown; payload_bytes: number | string }
+		>('relay_claim', {
 			p_worker: worker,
 			p_limit: limit,
 			p_stale_after_seconds: leaseSeconds,
@@ -255,12 +297,31 @@ export class OutboxRepository {
 		return Number(await this.db.value('relay_renew', { p_worker: worker, p_ids: ids, p_lease_seconds: leaseSeconds }));
 	}
 
-	async markSent(worker: string, ids: string[], fbtraceId: string | null, eventsReceived: number | null): Promise<number> {
-		return Number(await this.db.value('relay_mark_sent', { p_worker: worker, p_ids: ids, p_fbtrace_id: fbtraceId, p_events_received: eventsReceived }));
+	async markSent(
+		worker: string,
+		ids: string[],
+		fbtraceId: string | null,
+		eventsReceived: number | null,
+	): Promise<number> {
+		return Number(
+			await this.db.value('relay_mark_sent', {
+				p_worker: worker,
+				p_ids: ids,
+				p_fbtrace_id: fbtraceId,
+				p_events_received: eventsReceived,
+			}),
+		);
 	}
 
 	async markRetry(worker: string, ids: string[], error: string, delayMs: number): Promise<number> {
-		return Number(await this.db.value('relay_mark_retry', { p_worker: worker, p_ids: ids, p_error: error, p_delay_ms: Math.round(delayMs) }));
+		return Number(
+			await this.db.value('relay_mark_retry', {
+				p_worker: worker,
+				p_ids: ids,
+				p_error: error,
+				p_delay_ms: Math.round(delayMs),
+			}),
+		);
 	}
 
 	async markDead(worker: string, ids: string[], error: string): Promise<number> {

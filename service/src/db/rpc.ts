@@ -24,11 +24,18 @@ function sqlParam(value: unknown): unknown {
 function call(fn: string, args: Record<string, unknown>): { sql: string; params: unknown[] } {
 	const names = Object.keys(args).filter((k) => args[k] !== undefined);
 	for (const name of [fn, ...names]) if (!NAME.test(name)) throw new Error(`not a SQL name: ${name}`);
-	return { sql: `${fn}(${names.map((n, i) => `${n} => $${i + 1}`).join(', ')})`, params: names.map((n) => sqlParam(args[n])) };
+	return {
+		sql: `${fn}(${names.map((n, i) => `${n} => $${i + 1}`).join(', ')})`,
+		params: names.map((n) => sqlParam(args[n])),
+	};
 }
 
 /** The SQL backends: named-notation calls, so argument order never matters. */
-export function sqlRpc(backend: 'pglite' | 'postgres', query: <T>(sql: string, params: unknown[]) => Promise<T[]>, close: () => Promise<void>): Rpc {
+export function sqlRpc(
+	backend: 'pglite' | 'postgres',
+	query: <T>(sql: string, params: unknown[]) => Promise<T[]>,
+	close: () => Promise<void>,
+): Rpc {
 	return {
 		backend,
 		rows: async <T>(fn: string, args: Record<string, unknown> = {}) => {

@@ -47,13 +47,34 @@ export function createApp(deps: AppDeps) {
 	// The sender is checked from the headers before the body is read, wherever the headers suffice.
 	app.post('/v1/events', auth.apiHeaders, jsonBody(BODY_LIMITS.events), auth.apiBody, route(postEventsRoute(deps)));
 	app.get('/v1/events', jsonBody(BODY_LIMITS.control), auth.read, route(listEventsRoute(deps)));
-	app.post('/v1/events/:id/retry', auth.apiHeaders, jsonBody(BODY_LIMITS.control), auth.apiBody, route(retryEventRoute(deps)));
+	app.post(
+		'/v1/events/:id/retry',
+		auth.apiHeaders,
+		jsonBody(BODY_LIMITS.control),
+		auth.apiBody,
+		route(retryEventRoute(deps)),
+	);
 	app.get('/v1/events/:id', jsonBody(BODY_LIMITS.control), auth.read, route(getEventRoute(deps)));
 
 	// Each webhook sender signs its own way: what its headers show first, its signature after the body.
-	app.post('/v1/webhooks/shopify', shopifyHeaders(config), jsonBody(BODY_LIMITS.shopify), route(shopifyWebhookRoute(deps)));
-	app.post('/v1/webhooks/supabase', supabaseHeaders(config), jsonBody(BODY_LIMITS.webhook), route(supabaseWebhookRoute(deps)));
-	app.post('/v1/webhooks/chatwoot', chatwootHeaders(config, clock), jsonBody(BODY_LIMITS.webhook), route(chatwootWebhookRoute(deps)));
+	app.post(
+		'/v1/webhooks/shopify',
+		shopifyHeaders(config),
+		jsonBody(BODY_LIMITS.shopify),
+		route(shopifyWebhookRoute(deps)),
+	);
+	app.post(
+		'/v1/webhooks/supabase',
+		supabaseHeaders(config),
+		jsonBody(BODY_LIMITS.webhook),
+		route(supabaseWebhookRoute(deps)),
+	);
+	app.post(
+		'/v1/webhooks/chatwoot',
+		chatwootHeaders(config, clock),
+		jsonBody(BODY_LIMITS.webhook),
+		route(chatwootWebhookRoute(deps)),
+	);
 
 	app.use(notFound);
 	app.use(errorHandler(log));

@@ -1,6 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import { safeEqual } from '../../../nodes/core/signatures/compare';
-import { readRelaySignatureHeader, RELAY_SIGNATURE_HEADER, verifyRelaySignature } from '../../../nodes/core/signatures/relay';
+import {
+	readRelaySignatureHeader,
+	RELAY_SIGNATURE_HEADER,
+	verifyRelaySignature,
+} from '../../../nodes/core/signatures/relay';
 import { systemClock, unixSeconds, type Clock } from '../clock';
 import type { Config } from '../config';
 import { HttpError } from './errors';
@@ -12,7 +16,8 @@ export function matchesAny(token: string, secrets: readonly string[]): boolean {
 	return ok;
 }
 
-const bearerOf = (req: Request): string | undefined => /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1]?.trim();
+const bearerOf = (req: Request): string | undefined =>
+	/^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1]?.trim();
 
 /**
  * Before the body is read: Authorization: Bearer <secret> is checked in full, a signed request
@@ -24,7 +29,9 @@ export function requireApiHeaders(secrets: readonly string[], clock: Clock = sys
 		const signature = req.header(RELAY_SIGNATURE_HEADER);
 		if (signature !== undefined) {
 			const header = readRelaySignatureHeader({ header: signature, now: unixSeconds(clock) });
-			return next(header.ok ? undefined : new HttpError(401, 'unauthorized', `request signature rejected: ${header.reason}`));
+			return next(
+				header.ok ? undefined : new HttpError(401, 'unauthorized', `request signature rejected: ${header.reason}`),
+			);
 		}
 		const token = bearerOf(req);
 		if (token && matchesAny(token, secrets)) return next();
@@ -37,7 +44,12 @@ export function requireApiSignature(secrets: readonly string[], clock: Clock = s
 	return (req: Request, _res: Response, next: NextFunction): void => {
 		const signature = req.header(RELAY_SIGNATURE_HEADER);
 		if (signature === undefined) return next();
-		const verdict = verifyRelaySignature({ rawBody: (req.body as Buffer) ?? Buffer.alloc(0), header: signature, secrets, now: unixSeconds(clock) });
+		const verdict = verifyRelaySignature({
+			rawBody: (req.body as Buffer) ?? Buffer.alloc(0),
+			header: signature,
+			secrets,
+			now: unixSeconds(clock),
+		});
 		next(verdict.ok ? undefined : new HttpError(401, 'unauthorized', `request signature rejected: ${verdict.reason}`));
 	};
 }
@@ -57,17 +69,28 @@ function presented(req: Request): string | undefined {
  * Reading (status page, event lookups): the API secret or the read-only RELAY_STATUS_TOKEN, as
  * a Bearer token or as the password of HTTP Basic so a person can open the status page.
  */
-export function requireReadAuth(apiSecrets: readonly string[], statusToken: string | undefined, clock: Clock = systemClock) {
+export function requireReadAuth(
+	apiSecrets: readonly string[],
+	statusToken: string | undefined,
+	clock: Clock = systemClock,
+) {
 	const accepted = statusToken ? [...apiSecrets, statusToken] : [...apiSecrets];
 	const headers = requireApiHeaders(apiSecrets, clock);
 	const signed = requireApiSignature(apiSecrets, clock);
 	return (req: Request, res: Response, next: NextFunction): void => {
-		if (req.header(RELAY_SIGNATURE_HEADER) !== undefined) return headers(req, res, (error?: unknown) => (error ? next(error) : signed(req, res, next)));
+		if (req.header(RELAY_SIGNATURE_HEADER) !== undefined)
+			return headers(req, res, (error?: unknown) => (error ? next(error) : signed(req, res, next)));
 		const token = presented(req);
 		const ok = token !== undefined && matchesAny(token, accepted);
 		if (ok) return next();
 		res.setHeader('WWW-Authenticate', 'Basic realm="Conversion Relay", charset="UTF-8"');
-		next(new HttpError(401, 'unauthorized', 'send the API secret or RELAY_STATUS_TOKEN as a Bearer token or as the password of HTTP Basic'));
+		next(
+			new HttpError(
+				401,
+				'unauthorized',
+				'send the API secret or RELAY_STATUS_TOKEN as a Bearer token or as the password of HTTP Basic',
+			),
+		);
 	};
 }
 

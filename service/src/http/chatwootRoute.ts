@@ -15,13 +15,37 @@ import { refusalsAs400 } from './refusals';
  * POST /v1/webhooks/chatwoot, after chatwootHeaders: a signed delivery's signature is checked on
  * its body here; a shared-secret one (older Chatwoot) was checked in full from its headers.
  */
-export function chatwootWebhookRoute({ repo, config, metrics, dispatcher, clock = systemClock }: { repo: Repository; config: Config; metrics?: Metrics; dispatcher?: Dispatcher; clock?: Clock }) {
+export function chatwootWebhookRoute({
+	repo,
+	config,
+	metrics,
+	dispatcher,
+	clock = systemClock,
+}: {
+	repo: Repository;
+	config: Config;
+	metrics?: Metrics;
+	dispatcher?: Dispatcher;
+	clock?: Clock;
+}) {
 	return async (req: Request, res: Response): Promise<void> => {
 		// "new,old" during a rotation: both are accepted.
-		const secret = (config.CHATWOOT_WEBHOOK_SECRET ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+		const secret = (config.CHATWOOT_WEBHOOK_SECRET ?? '')
+			.split(',')
+			.map((x) => x.trim())
+			.filter(Boolean);
 		const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 		const signature = req.header('x-chatwoot-signature');
-		if (signature && !verifyChatwootWebhook({ rawBody: raw, signature, timestamp: req.header('x-chatwoot-timestamp'), secret, now: unixSeconds(clock) })) {
+		if (
+			signature &&
+			!verifyChatwootWebhook({
+				rawBody: raw,
+				signature,
+				timestamp: req.header('x-chatwoot-timestamp'),
+				secret,
+				now: unixSeconds(clock),
+			})
+		) {
 			throw new HttpError(401, 'unauthorized', 'X-Chatwoot-Signature or X-Chatwoot-Timestamp rejected');
 		}
 		const payload = parseJsonBody(raw, WEBHOOK_MAX_DEPTH, { object: true });
@@ -30,8 +54,16 @@ export function chatwootWebhookRoute({ repo, config, metrics, dispatcher, clock 
 		}
 		// The delivery id is the receipt's key.
 		const delivery = req.header('x-chatwoot-delivery') ?? null;
-		if (delivery && delivery.length > MAX_DELIVERY_ID_LENGTH) throw new HttpError(400, 'invalid_header', `X-Chatwoot-Delivery: at most ${MAX_DELIVERY_ID_LENGTH} characters`, 'X-Chatwoot-Delivery');
-		const result = await refusalsAs400(handleChatwootDelivery({ repo, config, metrics, clock }, payload as never, delivery));
+		if (delivery && delivery.length > MAX_DELIVERY_ID_LENGTH)
+			throw new HttpError(
+				400,
+				'invalid_header',
+				`X-Chatwoot-Delivery: at most ${MAX_DELIVERY_ID_LENGTH} characters`,
+				'X-Chatwoot-Delivery',
+			);
+		const result = await refusalsAs400(
+			handleChatwootDelivery({ repo, config, metrics, clock }, payload as never, delivery),
+		);
 		if (result.data.length) dispatcher?.nudge();
 		res.status(200).json(result);
 	};

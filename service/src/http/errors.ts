@@ -30,20 +30,29 @@ export function errorHandler(log: { error: (o: object, m: string) => void }) {
 		// Refused before its body was read: close the connection rather than read the rest.
 		if (!req.complete) res.setHeader('Connection', 'close');
 		if (err instanceof HttpError) {
-			res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
+			res
+				.status(err.status)
+				.json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
 			return;
 		}
 		const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
 		if (status === 413) {
 			const limit = Number((err as { limit?: unknown }).limit);
-			res.status(413).json({ error: { code: 'payload_too_large', message: `request body is too large (at most ${limit} bytes here)` } });
+			res.status(413).json({
+				error: { code: 'payload_too_large', message: `request body is too large (at most ${limit} bytes here)` },
+			});
 			return;
 		}
 		if (status >= 400 && status < 500) {
 			// The body reader's own refusals (aborted, bad encoding, length mismatch): its message
 			// names the problem and never carries the body.
 			const type = (err as { type?: unknown }).type;
-			res.status(status).json({ error: { code: typeof type === 'string' ? type.replace(/\./g, '_') : 'bad_request', message: (err as Error).message || 'bad request' } });
+			res.status(status).json({
+				error: {
+					code: typeof type === 'string' ? type.replace(/\./g, '_') : 'bad_request',
+					message: (err as Error).message || 'bad request',
+				},
+			});
 			return;
 		}
 		// Only the error's name and message: never the request body.

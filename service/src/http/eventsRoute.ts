@@ -25,7 +25,8 @@ interface Deps {
 function eventsIn(body: unknown): unknown[] {
 	if (!body || typeof body !== 'object' || Array.isArray(body) || !('data' in body)) return [body];
 	const batch = BatchSchema.safeParse(body);
-	if (!batch.success) throw new HttpError(400, 'invalid_batch', `data must be an array of 1 to ${MAX_EVENTS} events`, 'data');
+	if (!batch.success)
+		throw new HttpError(400, 'invalid_batch', `data must be an array of 1 to ${MAX_EVENTS} events`, 'data');
 	return batch.data.data;
 }
 
@@ -37,7 +38,11 @@ function eventsIn(body: unknown): unknown[] {
 function signedEventIds(req: Request): ((index: number) => string) | undefined {
 	const header = readRelaySignatureHeader({ header: req.header(RELAY_SIGNATURE_HEADER), toleranceSeconds: Infinity });
 	if (!header.ok) return undefined;
-	const digest = createHash('sha256').update(`${header.timestamp}.`).update((req.body as Buffer | undefined) ?? Buffer.alloc(0)).digest('hex').slice(0, 40);
+	const digest = createHash('sha256')
+		.update(`${header.timestamp}.`)
+		.update((req.body as Buffer | undefined) ?? Buffer.alloc(0))
+		.digest('hex')
+		.slice(0, 40);
 	return (index) => `signed:${digest}:${index}`;
 }
 
@@ -45,12 +50,20 @@ function signedEventIds(req: Request): ((index: number) => string) | undefined {
 export function postEventsRoute({ repo, config, metrics, dispatcher, clock }: Deps) {
 	return async (req: Request, res: Response): Promise<void> => {
 		const items = eventsIn(parseJsonBody(req.body as Buffer, EVENT_MAX_DEPTH));
-		const { accepted, errors } = await ingestEvents({ repo, config, metrics, clock, defaultEventId: signedEventIds(req) }, 'api', items);
+		const { accepted, errors } = await ingestEvents(
+			{ repo, config, metrics, clock, defaultEventId: signedEventIds(req) },
+			'api',
+			items,
+		);
 		if (accepted.length) dispatcher?.nudge();
 		res.status(accepted.length ? 202 : 400).json({
 			data: accepted,
 			errors,
-			...(accepted.length ? {} : { error: { code: 'invalid_event', message: errors[0]?.message ?? 'no valid event', field: errors[0]?.field } }),
+			...(accepted.length
+				? {}
+				: {
+						error: { code: 'invalid_event', message: errors[0]?.message ?? 'no valid event', field: errors[0]?.field },
+					}),
 		});
 	};
 }
@@ -65,7 +78,11 @@ export function listEventsRoute({ repo }: Pick<Deps, 'repo'>) {
 		const query = ListQuerySchema.safeParse(req.query);
 		if (!query.success) throw invalidInput('invalid_query', query.error);
 		const { status, limit, cursor } = query.data;
-		const { rows, last, more } = await repo.listEvents({ status, limit, cursor: cursor ? decodeCursor(cursor) : undefined });
+		const { rows, last, more } = await repo.listEvents({
+			status,
+			limit,
+			cursor: cursor ? decodeCursor(cursor) : undefined,
+		});
 		res.json({ data: rows, next_cursor: more && last ? encodeCursor(last.createdAt, last.id) : null });
 	};
 }
@@ -75,7 +92,8 @@ export function retryEventRoute({ repo, dispatcher }: Pick<Deps, 'repo' | 'dispa
 	return async (req: Request, res: Response): Promise<void> => {
 		const outcome = await retryDeadEvent(repo, String(req.params.id));
 		if (outcome.kind === 'missing') throw new HttpError(404, 'not_found', 'no event with this id', 'id');
-		if (outcome.kind === 'not_dead') throw new HttpError(409, 'not_dead', `only dead events can be retried; this one is ${outcome.status}`, 'id');
+		if (outcome.kind === 'not_dead')
+			throw new HttpError(409, 'not_dead', `only dead events can be retried; this one is ${outcome.status}`, 'id');
 		dispatcher?.nudge();
 		res.status(202).json(outcome.event);
 	};

@@ -17,15 +17,39 @@ export function checkJsonLimits(value: unknown, maxDepth: number): void {
 	while (stack.length) {
 		const { v, path, depth } = stack.pop() as { v: unknown; path: string; depth: number };
 		if (typeof v === 'string') {
-			if (v.includes('\u0000')) throw new HttpError(400, 'invalid_value', `${path || 'body'}: the character U+0000 is not allowed`, path || undefined);
-			if (LONE_SURROGATE.test(v)) throw new HttpError(400, 'invalid_value', `${path || 'body'}: a lone UTF-16 surrogate is not text`, path || undefined);
+			if (v.includes('\u0000'))
+				throw new HttpError(
+					400,
+					'invalid_value',
+					`${path || 'body'}: the character U+0000 is not allowed`,
+					path || undefined,
+				);
+			if (LONE_SURROGATE.test(v))
+				throw new HttpError(
+					400,
+					'invalid_value',
+					`${path || 'body'}: a lone UTF-16 surrogate is not text`,
+					path || undefined,
+				);
 			continue;
 		}
 		if (!v || typeof v !== 'object') continue;
-		if (depth >= maxDepth) throw new HttpError(400, 'too_deep', `${path || 'body'}: nested deeper than ${maxDepth} levels`, path || undefined);
+		if (depth >= maxDepth)
+			throw new HttpError(
+				400,
+				'too_deep',
+				`${path || 'body'}: nested deeper than ${maxDepth} levels`,
+				path || undefined,
+			);
 		const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
 		for (const [k, x] of entries) {
-			if (k.includes('\u0000') || LONE_SURROGATE.test(k)) throw new HttpError(400, 'invalid_value', `${path || 'body'}: a key contains U+0000 or a lone surrogate`, path || undefined);
+			if (k.includes('\u0000') || LONE_SURROGATE.test(k))
+				throw new HttpError(
+					400,
+					'invalid_value',
+					`${path || 'body'}: a key contains U+0000 or a lone surrogate`,
+					path || undefined,
+				);
 			stack.push({ v: x, path: path ? `${path}.${k}` : k, depth: depth + 1 });
 		}
 	}
@@ -36,7 +60,7 @@ const SIXTEEN_DIGITS = /\d{16}/;
 
 /** Where the string token opening at `open` ends (after its closing quote). */
 function endOfString(text: string, open: number): number {
-	for (let from = open + 1; ; ) {
+	for (let from = open + 1; ;) {
 		const close = text.indexOf('"', from);
 		if (close < 0) return text.length;
 		let backslashes = 0;
@@ -58,7 +82,7 @@ const isNumberPart = (c: number) => isDigit(c) || c === 0x2e || c === 0x65 || c 
 function longIntegersAsText(text: string): string {
 	const parts: string[] = [];
 	let copied = 0;
-	for (let i = 0; i < text.length; ) {
+	for (let i = 0; i < text.length;) {
 		const c = text.charCodeAt(i);
 		if (c === 0x22) {
 			i = endOfString(text, i);
@@ -94,7 +118,8 @@ export function parseJsonBody(raw: Buffer, maxDepth: number, { object = false } 
 	}
 	// Read again only when some number may have lost digits; the text is valid JSON by now.
 	if (SIXTEEN_DIGITS.test(text)) value = JSON.parse(longIntegersAsText(text));
-	if (object && (!value || typeof value !== 'object' || Array.isArray(value))) throw new HttpError(400, 'invalid_payload', 'the body must be a JSON object');
+	if (object && (!value || typeof value !== 'object' || Array.isArray(value)))
+		throw new HttpError(400, 'invalid_payload', 'the body must be a JSON object');
 	checkJsonLimits(value, maxDepth);
 	return value;
 }

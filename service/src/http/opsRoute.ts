@@ -38,7 +38,14 @@ export function metricsRoute(metrics: Metrics | undefined) {
 
 function dispatcherHealth(state: DispatcherState | undefined) {
 	if (!state) return { running: false };
-	return { running: state.running, last_round_at: state.lastRoundAt ?? null, paused_until: state.pausedUntil ?? null, sent: state.sent, retried: state.retried, dead: state.dead };
+	return {
+		running: state.running,
+		last_round_at: state.lastRoundAt ?? null,
+		paused_until: state.pausedUntil ?? null,
+		sent: state.sent,
+		retried: state.retried,
+		dead: state.dead,
+	};
 }
 
 /** GET /health: 503 when the database does not answer or Meta refused the token. Open: it names the refusal and its code, never Meta's text. */
@@ -50,7 +57,10 @@ export function healthRoute({ repo, config, dispatcher }: Deps) {
 		res.status(healthy ? 200 : 503).json({
 			status: healthy ? 'ok' : 'degraded',
 			database: { ok: database, backend: repo.backend },
-			meta: { configured: Boolean(config.META_ACCESS_TOKEN), ...(state?.authError ? { error: state.authRefusal ?? 'Meta refused the token' } : {}) },
+			meta: {
+				configured: Boolean(config.META_ACCESS_TOKEN),
+				...(state?.authError ? { error: state.authRefusal ?? 'Meta refused the token' } : {}),
+			},
 			dispatcher: dispatcherHealth(state),
 		});
 	};

@@ -3,7 +3,20 @@ import { HttpError } from './errors';
 
 // Headers that decide who is asking or what the body is: sent twice, they are ambiguous (Node
 // keeps only the first), so the request is refused instead of guessed.
-const SINGLE_HEADERS = ['authorization', 'content-type', 'x-relay-signature', 'x-shopify-hmac-sha256', 'x-shopify-topic', 'x-shopify-shop-domain', 'x-shopify-webhook-id', 'x-shopify-event-id', 'x-chatwoot-signature', 'x-chatwoot-timestamp', 'x-chatwoot-delivery', 'x-chatwoot-token'];
+const SINGLE_HEADERS = [
+	'authorization',
+	'content-type',
+	'x-relay-signature',
+	'x-shopify-hmac-sha256',
+	'x-shopify-topic',
+	'x-shopify-shop-domain',
+	'x-shopify-webhook-id',
+	'x-shopify-event-id',
+	'x-chatwoot-signature',
+	'x-chatwoot-timestamp',
+	'x-chatwoot-delivery',
+	'x-chatwoot-token',
+];
 
 export function rejectDuplicateHeaders(req: Request, _res: Response, next: NextFunction): void {
 	const seen = new Set<string>();
@@ -22,5 +35,12 @@ export function requireJsonBody(req: Request, _res: Response, next: NextFunction
 	if (length === 0) return next();
 	const type = (req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
 	if (type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type)) return next();
-	next(new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json${type ? `, not ${type}` : ''}`, 'content-type'));
+	next(
+		new HttpError(
+			415,
+			'unsupported_media_type',
+			`Content-Type must be application/json${type ? `, not ${type}` : ''}`,
+			'content-type',
+		),
+	);
 }

@@ -4,7 +4,8 @@ import { requireJsonBody } from './requestGuards';
 type Handler = (req: Request, res: Response) => Promise<void>;
 
 // Express 5 forwards rejected promises; this keeps the handlers' types plain.
-export const route = (handler: Handler) => (req: Request, res: Response, next: NextFunction) => handler(req, res).catch(next);
+export const route = (handler: Handler) => (req: Request, res: Response, next: NextFunction) =>
+	handler(req, res).catch(next);
 
 /**
  * The most each endpoint reads. 1,000 events of a few KB each; one Shopify order with a long cart;

@@ -7,7 +7,13 @@ import type { NextFunction, Request, Response } from 'express';
  */
 export function securityHeaders(inlineStyles: readonly string[]) {
 	const styles = inlineStyles.map((css) => `'sha256-${createHash('sha256').update(css).digest('base64')}'`).join(' ');
-	const policy = ["default-src 'none'", `style-src ${styles || "'none'"}`, "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"].join('; ');
+	const policy = [
+		"default-src 'none'",
+		`style-src ${styles || "'none'"}`,
+		"base-uri 'none'",
+		"form-action 'none'",
+		"frame-ancestors 'none'",
+	].join('; ');
 	return (_req: Request, res: Response, next: NextFunction): void => {
 		res.setHeader('Content-Security-Policy', policy);
 		res.setHeader('X-Frame-Options', 'DENY');

@@ -41,9 +41,16 @@ export function shopifyWebhookRoute({ repo, config, log, metrics, dispatcher, cl
 		const deliveryId = eventId ?? shopifyHeader(headers, 'webhook-id');
 		if (!topic) throw new HttpError(400, 'missing_header', 'X-Shopify-Topic is required', 'X-Shopify-Topic');
 		if (!shop) throw new HttpError(400, 'missing_header', 'X-Shopify-Shop-Domain is required', 'X-Shopify-Shop-Domain');
-		if (!deliveryId) throw new HttpError(400, 'missing_header', 'X-Shopify-Webhook-Id is required', 'X-Shopify-Webhook-Id');
+		if (!deliveryId)
+			throw new HttpError(400, 'missing_header', 'X-Shopify-Webhook-Id is required', 'X-Shopify-Webhook-Id');
 		// The shop and the delivery id are stored keys (the receipt, the events' shop).
-		if (shop.length > MAX_SHOP_DOMAIN_LENGTH || !SHOP_DOMAIN.test(shop)) throw new HttpError(400, 'invalid_header', `X-Shopify-Shop-Domain: must be a domain name (letters, digits, '.', '-'), at most ${MAX_SHOP_DOMAIN_LENGTH} characters`, 'X-Shopify-Shop-Domain');
+		if (shop.length > MAX_SHOP_DOMAIN_LENGTH || !SHOP_DOMAIN.test(shop))
+			throw new HttpError(
+				400,
+				'invalid_header',
+				`X-Shopify-Shop-Domain: must be a domain name (letters, digits, '.', '-'), at most ${MAX_SHOP_DOMAIN_LENGTH} characters`,
+				'X-Shopify-Shop-Domain',
+			);
 		if (deliveryId.length > MAX_DELIVERY_ID_LENGTH) {
 			const header = eventId ? 'X-Shopify-Event-Id' : 'X-Shopify-Webhook-Id';
 			throw new HttpError(400, 'invalid_header', `${header}: at most ${MAX_DELIVERY_ID_LENGTH} characters`, header);
@@ -61,7 +68,8 @@ export function shopifyWebhookRoute({ repo, config, log, metrics, dispatcher, cl
 			dispatcher?.nudge();
 			const errors = (outcome.body as { errors?: Array<{ field?: string }> }).errors ?? [];
 			// Shopify cannot fix an order that makes no valid event: acknowledged, and said in the log.
-			if (errors.length) log.warn({ topic, shop, fields: errors.map((e) => e.field) }, 'shopify delivery made no valid event');
+			if (errors.length)
+				log.warn({ topic, shop, fields: errors.map((e) => e.field) }, 'shopify delivery made no valid event');
 		}
 		res.status(200).json(outcome.body);
 	};

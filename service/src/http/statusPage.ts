@@ -4,14 +4,18 @@ import type { DispatcherState } from '../usecases/dispatcher';
 import { estimateMatchQuality, MATCH_WEIGHTS } from '../usecases/matchQuality';
 
 const escape = (value: unknown): string =>
-	String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+	String(value ?? '').replace(
+		/[&<>"']/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+	);
 
 const STATUSES = ['queued', 'sending', 'sent', 'retry', 'dead'];
 
 type Rows<K extends 'countsByHour' | 'recentFailures' | 'identifierCoverage'> = Awaited<ReturnType<Repository[K]>>;
 
 function configurationSection(config: Config, dispatcher: DispatcherState | undefined): string {
-	const configured = (label: string, on: boolean, note: string) => `<li>${escape(label)}: <strong class="${on ? 'on' : 'off'}">${on ? 'configured' : 'not configured'}</strong>${on ? '' : ` — ${escape(note)}`}</li>`;
+	const configured = (label: string, on: boolean, note: string) =>
+		`<li>${escape(label)}: <strong class="${on ? 'on' : 'off'}">${on ? 'configured' : 'not configured'}</strong>${on ? '' : ` — ${escape(note)}`}</li>`;
 	return `<h2>Configuration</h2>
 <ul>
 ${configured('Meta access token', Boolean(config.META_ACCESS_TOKEN), 'events are stored and held until META_ACCESS_TOKEN is set; nothing is lost')}
@@ -56,8 +60,16 @@ th:first-child,td:first-child{text-align:left}.on{color:#137333}.off{color:#b326
 `;
 
 /** GET /: plain server-rendered HTML, readable without JavaScript. Shows keys and counts only. */
-export async function renderStatusPage(repo: Repository, config: Config, dispatcher: DispatcherState | undefined): Promise<string> {
-	const [counts, failures, coverage] = await Promise.all([repo.countsByHour(24), repo.recentFailures(20), repo.identifierCoverage(Object.keys(MATCH_WEIGHTS))]);
+export async function renderStatusPage(
+	repo: Repository,
+	config: Config,
+	dispatcher: DispatcherState | undefined,
+): Promise<string> {
+	const [counts, failures, coverage] = await Promise.all([
+		repo.countsByHour(24),
+		repo.recentFailures(20),
+		repo.identifierCoverage(Object.keys(MATCH_WEIGHTS)),
+	]);
 	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Conversion Relay — status</title>

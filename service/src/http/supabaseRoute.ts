@@ -22,7 +22,19 @@ const ChangeSchema = z.object({
 });
 
 /** POST /v1/webhooks/supabase, after supabaseHeaders has checked the bearer secret. */
-export function supabaseWebhookRoute({ repo, config, metrics, dispatcher, clock }: { repo: Repository; config: Config; metrics?: Metrics; dispatcher?: Dispatcher; clock?: Clock }) {
+export function supabaseWebhookRoute({
+	repo,
+	config,
+	metrics,
+	dispatcher,
+	clock,
+}: {
+	repo: Repository;
+	config: Config;
+	metrics?: Metrics;
+	dispatcher?: Dispatcher;
+	clock?: Clock;
+}) {
 	return async (req: Request, res: Response): Promise<void> => {
 		const body = parseJsonBody(req.body as Buffer, WEBHOOK_MAX_DEPTH, { object: true });
 		const change = ChangeSchema.safeParse(body);

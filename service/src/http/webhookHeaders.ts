@@ -13,14 +13,22 @@ import { HttpError } from './errors';
  * in the routes.
  */
 
-const secretsOf = (value: string | undefined) => (value ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const secretsOf = (value: string | undefined) =>
+	(value ?? '')
+		.split(',')
+		.map((x) => x.trim())
+		.filter(Boolean);
 
 /** Shopify: a secret to check against, and an HMAC header that can be one (32 bytes, base64). */
 export function shopifyHeaders(config: Config) {
 	return (req: Request, _res: Response, next: NextFunction): void => {
-		if (config.SHOPIFY_WEBHOOK_SECRETS.length === 0) return next(new HttpError(401, 'unauthorized', 'SHOPIFY_WEBHOOK_SECRETS is not set: deliveries cannot be verified'));
+		if (config.SHOPIFY_WEBHOOK_SECRETS.length === 0)
+			return next(
+				new HttpError(401, 'unauthorized', 'SHOPIFY_WEBHOOK_SECRETS is not set: deliveries cannot be verified'),
+			);
 		const hmac = shopifyHeader(req.headers as Record<string, string | string[] | undefined>, 'hmac-sha256');
-		if (!hmac || decodeBase64(hmac)?.length !== 32) return next(new HttpError(401, 'unauthorized', 'X-Shopify-Hmac-Sha256 does not match the body'));
+		if (!hmac || decodeBase64(hmac)?.length !== 32)
+			return next(new HttpError(401, 'unauthorized', 'X-Shopify-Hmac-Sha256 does not match the body'));
 		next();
 	};
 }
@@ -30,9 +38,13 @@ export function supabaseHeaders(config: Config) {
 	return (req: Request, _res: Response, next: NextFunction): void => {
 		// "new,old" during a rotation: both are accepted.
 		const secrets = secretsOf(config.SUPABASE_WEBHOOK_SECRET);
-		if (secrets.length === 0) return next(new HttpError(401, 'unauthorized', 'SUPABASE_WEBHOOK_SECRET is not set: deliveries cannot be checked'));
+		if (secrets.length === 0)
+			return next(
+				new HttpError(401, 'unauthorized', 'SUPABASE_WEBHOOK_SECRET is not set: deliveries cannot be checked'),
+			);
 		const token = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1]?.trim();
-		if (!token || !matchesAny(token, secrets)) return next(new HttpError(401, 'unauthorized', 'send Authorization: Bearer <SUPABASE_WEBHOOK_SECRET>'));
+		if (!token || !matchesAny(token, secrets))
+			return next(new HttpError(401, 'unauthorized', 'send Authorization: Bearer <SUPABASE_WEBHOOK_SECRET>'));
 		next();
 	};
 }
@@ -44,11 +56,16 @@ export function supabaseHeaders(config: Config) {
 export function chatwootHeaders(config: Config, clock: Clock = systemClock) {
 	return (req: Request, _res: Response, next: NextFunction): void => {
 		const secrets = secretsOf(config.CHATWOOT_WEBHOOK_SECRET);
-		if (secrets.length === 0) return next(new HttpError(401, 'unauthorized', 'CHATWOOT_WEBHOOK_SECRET is not set: deliveries cannot be checked'));
+		if (secrets.length === 0)
+			return next(
+				new HttpError(401, 'unauthorized', 'CHATWOOT_WEBHOOK_SECRET is not set: deliveries cannot be checked'),
+			);
 		if (req.header('x-chatwoot-signature')) {
 			const timestamp = (req.header('x-chatwoot-timestamp') ?? '').trim();
 			const ok = /^\d{1,12}$/.test(timestamp) && fresh(Number(timestamp), 300, unixSeconds(clock));
-			return next(ok ? undefined : new HttpError(401, 'unauthorized', 'X-Chatwoot-Signature or X-Chatwoot-Timestamp rejected'));
+			return next(
+				ok ? undefined : new HttpError(401, 'unauthorized', 'X-Chatwoot-Signature or X-Chatwoot-Timestamp rejected'),
+			);
 		}
 		const token = req.header('x-chatwoot-token') ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
 		const ok = secrets.map((one) => verifySharedSecret(token, one)).includes(true);

@@ -2,7 +2,14 @@ import { appSecretProof } from '../../../nodes/core/capi/appSecretProof';
 import { envelopeBytes, eventsRequestBody, utf8Bytes } from '../../../nodes/core/capi/batch';
 import { MAX_REQUEST_BYTES } from '../../../nodes/core/capi/limits';
 import type { ServerEvent } from '../../../nodes/core/capi/types';
-import { classifyGraphError, classifyNetworkError, parseUsageHeaders, redactText, type Classified, type Usage } from '../../../nodes/core/errors';
+import {
+	classifyGraphError,
+	classifyNetworkError,
+	parseUsageHeaders,
+	redactText,
+	type Classified,
+	type Usage,
+} from '../../../nodes/core/errors';
 
 export interface GraphSettings {
 	graphUrl: string;
@@ -12,7 +19,9 @@ export interface GraphSettings {
 	timeoutMs?: number;
 }
 
-export type SendResult = { ok: true; fbtraceId: string | null; eventsReceived: number | null; usage: Usage } | { ok: false; error: Classified };
+export type SendResult =
+	| { ok: true; fbtraceId: string | null; eventsReceived: number | null; usage: Usage }
+	| { ok: false; error: Classified };
 
 /** What a request carries besides its events. */
 function requestFields(settings: GraphSettings, testEventCode: string | null | undefined): Record<string, unknown> {
@@ -32,22 +41,47 @@ export function requestEnvelopeBytes(settings: GraphSettings, testEventCode?: st
  * MAX_REQUEST_BYTES. Either is about the content, not the network ('invalid'), so a batch
  * bisects down to the event at fault and the others still go.
  */
-function serialize(settings: GraphSettings, events: readonly ServerEvent[], testEventCode: string | null | undefined): { ok: true; text: string } | { ok: false; error: Classified } {
+function serialize(
+	settings: GraphSettings,
+	events: readonly ServerEvent[],
+	testEventCode: string | null | undefined,
+): { ok: true; text: string } | { ok: false; error: Classified } {
 	let text: string;
 	try {
 		text = JSON.stringify({ ...eventsRequestBody(events), ...requestFields(settings, testEventCode) });
 	} catch (error) {
-		return { ok: false, error: { class: 'invalid', retryable: false, code: 'request_build', message: `the request could not be built: ${(error as Error).name}: ${(error as Error).message}` } };
+		return {
+			ok: false,
+			error: {
+				class: 'invalid',
+				retryable: false,
+				code: 'request_build',
+				message: `the request could not be built: ${(error as Error).name}: ${(error as Error).message}`,
+			},
+		};
 	}
 	const bytes = utf8Bytes(text);
 	if (bytes > MAX_REQUEST_BYTES) {
-		return { ok: false, error: { class: 'invalid', retryable: false, code: 'too_large', message: `the request is ${bytes.toLocaleString('en-US')} bytes, above the ${MAX_REQUEST_BYTES.toLocaleString('en-US')} bytes a request may carry` } };
+		return {
+			ok: false,
+			error: {
+				class: 'invalid',
+				retryable: false,
+				code: 'too_large',
+				message: `the request is ${bytes.toLocaleString('en-US')} bytes, above the ${MAX_REQUEST_BYTES.toLocaleString('en-US')} bytes a request may carry`,
+			},
+		};
 	}
 	return { ok: true, text };
 }
 
 /** The service's one transport to Meta's Conversions API. The token goes in a header, never a URL. */
-export async function sendEvents(settings: GraphSettings, pixelId: string, events: readonly ServerEvent[], testEventCode?: string | null): Promise<SendResult> {
+export async function sendEvents(
+	settings: GraphSettings,
+	pixelId: string,
+	events: readonly ServerEvent[],
+	testEventCode?: string | null,
+): Promise<SendResult> {
 	const body = serialize(settings, events, testEventCode);
 	if (!body.ok) return body;
 	const url = `${settings.graphUrl.replace(/\/+$/, '')}/${settings.apiVersion}/${encodeURIComponent(pixelId)}/events`;
@@ -73,7 +107,12 @@ export async function sendEvents(settings: GraphSettings, pixelId: string, event
 	}
 	if (response.ok) {
 		const b = (parsed ?? {}) as { fbtrace_id?: string; events_received?: number };
-		return { ok: true, fbtraceId: b.fbtrace_id ?? null, eventsReceived: b.events_received ?? null, usage: parseUsageHeaders(Object.fromEntries(response.headers.entries())) };
+		return {
+			ok: true,
+			fbtraceId: b.fbtrace_id ?? null,
+			eventsReceived: b.events_received ?? null,
+			usage: parseUsageHeaders(Object.fromEntries(response.headers.entries())),
+		};
 	}
 	const error = classifyGraphError(response.status, parsed, Object.fromEntries(response.headers.entries()));
 	// Meta's text quotes what it refused and can be any length: it goes to last_error, logs and the

@@ -23,7 +23,8 @@ interface ChatwootPayload extends Person {
 /** Which configured triggers this delivery fires. */
 export function triggersOf(p: ChatwootPayload): string[] {
 	const out: string[] = [];
-	if (p.event === 'conversation_created') out.push('conversation_created', ...(p.labels ?? []).map((l) => `label:${l}`));
+	if (p.event === 'conversation_created')
+		out.push('conversation_created', ...(p.labels ?? []).map((l) => `label:${l}`));
 	if (p.event === 'contact_created') out.push('contact_created');
 	if (p.event === 'conversation_status_changed' && p.status) out.push(`status:${p.status}`);
 	if (p.event === 'conversation_updated') {
@@ -40,12 +41,15 @@ export function triggersOf(p: ChatwootPayload): string[] {
 
 // The event id holds the account id and the conversation's (or contact's) id: each at most this
 // long, so that "chatwoot:<account>:conversation:<id>:<event name>" stays a storable key.
-const MAX_CHATWOOT_ID_LENGTH = Math.floor((MAX_EVENT_ID_LENGTH - 'chatwoot::conversation::'.length - MAX_EVENT_NAME_LENGTH) / 2);
+const MAX_CHATWOOT_ID_LENGTH = Math.floor(
+	(MAX_EVENT_ID_LENGTH - 'chatwoot::conversation::'.length - MAX_EVENT_NAME_LENGTH) / 2,
+);
 
 function checkId(value: unknown, field: string): void {
 	if (value === undefined || value === null) return;
 	if (typeof value !== 'number' && typeof value !== 'string') throw new RefusedInput(field, 'must be a number or text');
-	if (String(value).length > MAX_CHATWOOT_ID_LENGTH) throw new RefusedInput(field, `at most ${MAX_CHATWOOT_ID_LENGTH} characters`);
+	if (String(value).length > MAX_CHATWOOT_ID_LENGTH)
+		throw new RefusedInput(field, `at most ${MAX_CHATWOOT_ID_LENGTH} characters`);
 }
 
 function toEvent(p: ChatwootPayload, eventName: string): EventInputBody {
@@ -73,5 +77,10 @@ export async function handleChatwootDelivery(ctx: IngestContext, payload: Chatwo
 	checkId(payload.id, 'id');
 	const key = deliveryId ?? null;
 	const result = await ingestEvents(ctx, 'chatwoot', events, key);
-	return { matched: events.length, duplicate_delivery: result.duplicateDelivery, data: result.accepted, errors: result.errors };
+	return {
+		matched: events.length,
+		duplicate_delivery: result.duplicateDelivery,
+		data: result.accepted,
+		errors: result.errors,
+	};
 }

@@ -48,7 +48,15 @@ export const USAGE_SLOWDOWN_PERCENT = 90;
 const INLINE_TRIES = 4;
 const INLINE_MAX_WAIT_MS = 5_000;
 
-const DEFAULT_OPTIONS: Required<DispatcherOptions> = { claimLimit: MAX_EVENTS_PER_REQUEST, concurrency: 4, maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, staleAfterSeconds: 10, idleMs: 500 };
+const DEFAULT_OPTIONS: Required<DispatcherOptions> = {
+	claimLimit: MAX_EVENTS_PER_REQUEST,
+	concurrency: 4,
+	maxAttempts: 8,
+	baseDelayMs: 1000,
+	maxDelayMs: 15 * 60_000,
+	staleAfterSeconds: 10,
+	idleMs: 500,
+};
 
 /** Exponential backoff with full jitter, at least what Meta asked for. */
 export function backoffMs(attempt: number, base: number, max: number, atLeast = 0): number {
@@ -57,10 +65,16 @@ export function backoffMs(attempt: number, base: number, max: number, atLeast = 
 }
 
 /** Not sent: the claim's lease could not be renewed in time, so its events are left for the next claim. */
-const LEASE_LAPSING: Classified = { class: 'retry', retryable: true, code: 'lease', message: 'the claim could not be renewed in time; left for the next claim' };
+const LEASE_LAPSING: Classified = {
+	class: 'retry',
+	retryable: true,
+	code: 'lease',
+	message: 'the claim could not be renewed in time; left for the next claim',
+};
 
 /** A failure that may pass if the same request is sent again later. */
-const isTransient = (error: Classified): boolean => (error.class === 'retry' || error.class === 'throttle') && error.retryable;
+const isTransient = (error: Classified): boolean =>
+	(error.class === 'retry' || error.class === 'throttle') && error.retryable;
 
 /** What /health may say of an auth error: no text of Meta's, only which refusal and its code. */
 function refusalOf(error: Classified): string {
@@ -69,7 +83,8 @@ function refusalOf(error: Classified): string {
 	return `Meta refused the token${permissions ? '’s permissions' : ''} (code ${error.code})`;
 }
 
-const reasonOf = (error: Classified): string => `${error.class}${error.code !== undefined ? ` ${error.code}${error.subcode ? `/${error.subcode}` : ''}` : ''}: ${error.message}`;
+const reasonOf = (error: Classified): string =>
+	`${error.class}${error.code !== undefined ? ` ${error.code}${error.subcode ? `/${error.subcode}` : ''}` : ''}: ${error.message}`;
 
 type Accepted = Extract<SendResult, { ok: true }>;
 
@@ -85,12 +100,18 @@ const figure = (n: number): string => n.toLocaleString('en-US');
  */
 function measure(event: ClaimedEvent): { ok: true; event: Sendable } | { ok: false; reason: string } {
 	if (!event.payload) {
-		return { ok: false, reason: `too_large: the event is ${figure(event.storedBytes)} bytes as stored, above the ${figure(MAX_REQUEST_BYTES)} bytes a request to Meta may carry; not sent` };
+		return {
+			ok: false,
+			reason: `too_large: the event is ${figure(event.storedBytes)} bytes as stored, above the ${figure(MAX_REQUEST_BYTES)} bytes a request to Meta may carry; not sent`,
+		};
 	}
 	try {
 		return { ok: true, event: { ...event, payload: event.payload, bytes: utf8Bytes(JSON.stringify(event.payload)) } };
 	} catch (error) {
-		return { ok: false, reason: `unserializable: the event cannot be written as JSON (${(error as Error).name}: ${(error as Error).message}); not sent` };
+		return {
+			ok: false,
+			reason: `unserializable: the event cannot be written as JSON (${(error as Error).name}: ${(error as Error).message}); not sent`,
+		};
 	}
 }
 
@@ -233,10 +254,18 @@ export class Dispatcher {
 	 */
 	async round(): Promise<number> {
 		const sentAt = Date.now();
-		const events = await this.outbox.claim(this.worker, Math.min(this.options.claimLimit, MAX_EVENTS_PER_REQUEST), this.options.staleAfterSeconds, MAX_REQUEST_BYTES);
+		const events = await this.outbox.claim(
+			this.worker,
+			Math.min(this.options.claimLimit, MAX_EVENTS_PER_REQUEST),
+			this.options.staleAfterSeconds,
+			MAX_REQUEST_BYTES,
+		);
 		this.state.lastRoundAt = new Date().toISOString();
 		if (events.length === 0) return 0;
-		const lease = this.leases.take(events.map((e) => e.id), sentAt);
+		const lease = this.leases.take(
+			events.map((e) => e.id),
+			sentAt,
+		);
 		try {
 			await this.work(events, lease);
 		} finally {
@@ -259,7 +288,12 @@ export class Dispatcher {
 		}
 		for (const group of groups.values()) {
 			const envelope = requestEnvelopeBytes(this.settings as GraphSettings, group[0].test_event_code);
-			const { batches, tooLarge } = chunkByBytes(group, (e) => e.bytes, { maxCount: MAX_EVENTS_PER_REQUEST, maxBytes: MAX_REQUEST_BYTES, maxItemBytes: MAX_EVENT_BYTES, envelopeBytes: envelope });
+			const { batches, tooLarge } = chunkByBytes(group, (e) => e.bytes, {
+				maxCount: MAX_EVENTS_PER_REQUEST,
+				maxBytes: MAX_REQUEST_BYTES,
+				maxItemBytes: MAX_EVENT_BYTES,
+				envelopeBytes: envelope,
+			});
 			for (const e of tooLarge) await this.refuse(e, tooLargeReason(e, envelope));
 			for (const batch of batches) await this.deliver(batch, lease);
 		}
@@ -273,7 +307,9 @@ export class Dispatcher {
 	/** One batch of one pixel: sent (split around invalid events), then each outcome recorded. */
 	private async deliver(batch: Sendable[], lease: Lease): Promise<void> {
 		const { pixel_id: pixel, test_event_code: testCode } = batch[0];
-		const outcomes = await sendWithBisection<Sendable, Accepted>(batch, (part) => this.sendPart(pixel, testCode, part, lease));
+		const outcomes = await sendWithBisection<Sendable, Accepted>(batch, (part) =>
+			this.sendPart(pixel, testCode, part, lease),
+		);
 		for (const mark of this.planMarks(outcomes)) await this.applyMark(mark);
 	}
 
@@ -282,7 +318,12 @@ export class Dispatcher {
 	 * batch being split around an invalid event keeps its progress instead of starting over at
 	 * the next claim. No request goes out unless the claim's lease surely holds.
 	 */
-	private async sendPart(pixel: string, testCode: string | null, part: readonly Sendable[], lease: Lease): Promise<SendOutcome<Accepted>> {
+	private async sendPart(
+		pixel: string,
+		testCode: string | null,
+		part: readonly Sendable[],
+		lease: Lease,
+	): Promise<SendOutcome<Accepted>> {
 		for (let attempt = 1; ; attempt++) {
 			if (!this.leases.holds(lease)) return { ok: false, invalid: false, error: LEASE_LAPSING };
 			const result = await this.timedSend(pixel, testCode, part);
@@ -292,7 +333,8 @@ export class Dispatcher {
 			}
 			const { error } = result;
 			const wait = backoffMs(attempt, this.options.baseDelayMs, INLINE_MAX_WAIT_MS, error.retryAfterMs ?? 0);
-			if (!isTransient(error) || attempt >= INLINE_TRIES || wait > INLINE_MAX_WAIT_MS || this.stopping) return { ok: false, invalid: error.class === 'invalid', error };
+			if (!isTransient(error) || attempt >= INLINE_TRIES || wait > INLINE_MAX_WAIT_MS || this.stopping)
+				return { ok: false, invalid: error.class === 'invalid', error };
 			// Not woken by new events: Meta asked for this wait.
 			await new Promise((resolve) => setTimeout(resolve, wait));
 		}
@@ -301,7 +343,12 @@ export class Dispatcher {
 	private async timedSend(pixel: string, testCode: string | null, part: readonly Sendable[]): Promise<SendResult> {
 		const timer = this.metrics?.metaLatency.startTimer();
 		this.metrics?.batchSize.observe(part.length);
-		const result = await sendEvents(this.settings as GraphSettings, pixel, part.map((e) => e.payload), testCode);
+		const result = await sendEvents(
+			this.settings as GraphSettings,
+			pixel,
+			part.map((e) => e.payload),
+			testCode,
+		);
 		timer?.({ outcome: result.ok ? 'ok' : result.error.class });
 		return result;
 	}
@@ -311,7 +358,11 @@ export class Dispatcher {
 		const marks = new Map<string, Mark>();
 		for (const outcome of outcomes) {
 			// sendPart fails only with a classified error.
-			const verdict: Verdict = outcome.ok ? sentVerdict(outcome.result as Accepted) : outcome.error === LEASE_LAPSING ? { kind: 'left' } : this.failedVerdict(outcome.item, outcome.error as Classified);
+			const verdict: Verdict = outcome.ok
+				? sentVerdict(outcome.result as Accepted)
+				: outcome.error === LEASE_LAPSING
+					? { kind: 'left' }
+					: this.failedVerdict(outcome.item, outcome.error as Classified);
 			const key = markKey(verdict);
 			const mark: Mark = marks.get(key) ?? { ...verdict, ids: [] };
 			mark.ids.push(outcome.item.id);
@@ -332,7 +383,11 @@ export class Dispatcher {
 
 	/** Retrying with a refused token burns attempts: the lanes stop until a person fixes the token. */
 	private stopDelivering(error: Classified, reason: string): void {
-		if (!this.state.authError) this.log.error({ code: error.code, traceId: error.traceId }, 'Meta refused the access token or permissions; delivery stopped');
+		if (!this.state.authError)
+			this.log.error(
+				{ code: error.code, traceId: error.traceId },
+				'Meta refused the access token or permissions; delivery stopped',
+			);
 		this.state.authError = reason;
 		this.state.authRefusal = refusalOf(error);
 	}
@@ -350,7 +405,12 @@ export class Dispatcher {
 				await this.outbox.markRetry(this.worker, mark.ids, mark.reason, baseDelayMs);
 				return;
 			case 'retry': {
-				const n = await this.outbox.markRetry(this.worker, mark.ids, mark.reason, backoffMs(mark.attempts, baseDelayMs, maxDelayMs, mark.retryAfterMs));
+				const n = await this.outbox.markRetry(
+					this.worker,
+					mark.ids,
+					mark.reason,
+					backoffMs(mark.attempts, baseDelayMs, maxDelayMs, mark.retryAfterMs),
+				);
 				this.state.retried += n;
 				this.metrics?.retries.inc(n);
 				return;

@@ -65,12 +65,20 @@ async function resolveAged(repo: Repository, aged: Aged[], errors: EventError[])
 }
 
 /** One item after its checks: ready to store, too old (perhaps a repeat), or refused. */
-type Checked = { kind: 'valid'; index: number; event: NewEvent } | ({ kind: 'aged' } & Aged) | { kind: 'invalid'; error: EventError };
+type Checked =
+	| { kind: 'valid'; index: number; event: NewEvent }
+	| ({ kind: 'aged' } & Aged)
+	| { kind: 'invalid'; error: EventError };
 
 function schemaError(index: number, error: ZodError): EventError {
 	const issue = error.issues[0];
 	const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
-	return { index, code: 'invalid_event', field: field || undefined, message: issue.code === 'unrecognized_keys' ? `unknown field ${field}` : `${field || 'event'}: ${issue.message}` };
+	return {
+		index,
+		code: 'invalid_event',
+		field: field || undefined,
+		message: issue.code === 'unrecognized_keys' ? `unknown field ${field}` : `${field || 'event'}: ${issue.message}`,
+	};
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -85,21 +93,56 @@ function sizeError(index: number, event: ServerEvent): EventError | undefined {
 	const [largest] = Object.entries(event)
 		.map(([key, value]) => [key, Buffer.byteLength(JSON.stringify(value) ?? '')] as const)
 		.sort((a, b) => b[1] - a[1]);
-	return { index, code: 'invalid_event', field: largest[0], message: `event: ${count(bytes)} bytes as sent (hashed, serialized), at most ${count(MAX_EVENT_BYTES)}; ${largest[0]} is ${count(largest[1])} of them` };
+	return {
+		index,
+		code: 'invalid_event',
+		field: largest[0],
+		message: `event: ${count(bytes)} bytes as sent (hashed, serialized), at most ${count(MAX_EVENT_BYTES)}; ${largest[0]} is ${count(largest[1])} of them`,
+	};
 }
 
 /** One item: checked against the schema, given its pixel, normalized and hashed, and checked as Meta would. */
-function checkItem(item: unknown, index: number, config: Config, now: number, shop: string | undefined, defaultId: string): Checked {
+function checkItem(
+	item: unknown,
+	index: number,
+	config: Config,
+	now: number,
+	shop: string | undefined,
+	defaultId: string,
+): Checked {
 	const parsed = EventInputSchema.safeParse(item);
 	if (!parsed.success) return { kind: 'invalid', error: schemaError(index, parsed.error) };
 	const pixelId = parsed.data.pixel_id ?? config.META_PIXEL_ID;
-	if (!pixelId) return { kind: 'invalid', error: { index, code: 'invalid_event', field: 'pixel_id', message: 'pixel_id is required: set META_PIXEL_ID or send pixel_id with the event' } };
+	if (!pixelId)
+		return {
+			kind: 'invalid',
+			error: {
+				index,
+				code: 'invalid_event',
+				field: 'pixel_id',
+				message: 'pixel_id is required: set META_PIXEL_ID or send pixel_id with the event',
+			},
+		};
 	// The schema caps the event's own; META_PIXEL_ID is a stored key as well.
-	if (pixelId.length > MAX_PIXEL_ID_LENGTH) return { kind: 'invalid', error: { index, code: 'invalid_event', field: 'pixel_id', message: `pixel_id: at most ${MAX_PIXEL_ID_LENGTH} characters` } };
+	if (pixelId.length > MAX_PIXEL_ID_LENGTH)
+		return {
+			kind: 'invalid',
+			error: {
+				index,
+				code: 'invalid_event',
+				field: 'pixel_id',
+				message: `pixel_id: at most ${MAX_PIXEL_ID_LENGTH} characters`,
+			},
+		};
 	const prepared = prepareEvent(toEventInput(parsed.data, defaultId), { now });
 	if (!prepared.ok) {
 		const first = prepared.issues[0];
-		const error: EventError = { index, code: 'invalid_event', field: first.field, message: prepared.issues.map((i) => i.message).join('; ') };
+		const error: EventError = {
+			index,
+			code: 'invalid_event',
+			field: first.field,
+			message: prepared.issues.map((i) => i.message).join('; '),
+		};
 		const { event_name: eventName, event_id: eventId } = prepared.event;
 		// Only an event with its own id can be a repeat of a stored one.
 		if (parsed.data.event_id !== undefined && eventId && prepared.issues.every((i) => i.tooOld)) {
@@ -110,14 +153,29 @@ function checkItem(item: unknown, index: number, config: Config, now: number, sh
 	const tooLarge = sizeError(index, prepared.event);
 	if (tooLarge) return { kind: 'invalid', error: tooLarge };
 	const testCode = parsed.data.test_event_code ?? config.META_TEST_EVENT_CODE;
-	return { kind: 'valid', index, event: { pixel_id: pixelId, payload: prepared.event, ...(testCode ? { test_event_code: testCode } : {}), ...(shop ? { shop } : {}) } };
+	return {
+		kind: 'valid',
+		index,
+		event: {
+			pixel_id: pixelId,
+			payload: prepared.event,
+			...(testCode ? { test_event_code: testCode } : {}),
+			...(shop ? { shop } : {}),
+		},
+	};
 }
 
 /**
  * Validate, normalize and hash each event, then store the valid ones in one transaction. Invalid
  * events are reported by index with the field and the reason; raw identifiers never reach storage.
  */
-export async function ingestEvents({ repo, config, metrics, clock = systemClock, defaultEventId = () => randomUUID() }: IngestContext, source: string, items: unknown[], deliveryKey: string | null = null, shop?: string) {
+export async function ingestEvents(
+	{ repo, config, metrics, clock = systemClock, defaultEventId = () => randomUUID() }: IngestContext,
+	source: string,
+	items: unknown[],
+	deliveryKey: string | null = null,
+	shop?: string,
+) {
 	metrics?.received.inc({ source }, items.length);
 	const now = unixSeconds(clock);
 	const checked = items.map((item, index) => checkItem(item, index, config, now, shop, defaultEventId(index)));
@@ -128,7 +186,11 @@ export async function ingestEvents({ repo, config, metrics, clock = systemClock,
 	errors.sort((a, b) => a.index - b.index);
 	metrics?.invalid.inc({ source }, errors.length);
 	if (valid.length === 0) return { accepted: repeats, errors, duplicateDelivery: false };
-	const result = await repo.ingest(source, deliveryKey, valid.map((v) => v.event));
+	const result = await repo.ingest(
+		source,
+		deliveryKey,
+		valid.map((v) => v.event),
+	);
 	const fresh: EventAccepted[] = result.events.map((e, i) => ({ index: valid[i].index, ...e }));
 	metrics?.stored.inc({ source }, fresh.filter((a) => !a.duplicate).length);
 	const accepted = repeats.length ? [...fresh, ...repeats].sort((a, b) => a.index - b.index) : fresh;

@@ -67,7 +67,10 @@ export class Leases {
 		if (held.lost) return false;
 		if (Date.now() < held.confirmedAt + this.leaseMs - 2 * this.beatMs) return true;
 		held.lost = true;
-		this.log.warn({ events: held.ids.length, confirmedMsAgo: Date.now() - held.confirmedAt }, 'claim lease not renewed in time; its events are left for the next claim');
+		this.log.warn(
+			{ events: held.ids.length, confirmedMsAgo: Date.now() - held.confirmedAt },
+			'claim lease not renewed in time; its events are left for the next claim',
+		);
 		return false;
 	}
 

@@ -1,6 +1,7 @@
 import type { Repository, StoredEvent } from '../db/repository';
 
-export type RetryOutcome = { kind: 'queued'; event: StoredEvent } | { kind: 'missing' } | { kind: 'not_dead'; status: string };
+export type RetryOutcome =
+	{ kind: 'queued'; event: StoredEvent } | { kind: 'missing' } | { kind: 'not_dead'; status: string };
 
 /** A dead letter goes back to the queue; any other event stays as it is, and says why. */
 export async function retryDeadEvent(repo: Repository, id: string): Promise<RetryOutcome> {

@@ -27,10 +27,15 @@ export type ShopifyOutcome =
 type Refused = Extract<ShopifyOutcome, { kind: 'refused' }>;
 type Body = Record<string, unknown>;
 
-const refuse = (field: string, message: string): Refused => ({ kind: 'refused', field, message: `${field}: ${message}` });
+const refuse = (field: string, message: string): Refused => ({
+	kind: 'refused',
+	field,
+	message: `${field}: ${message}`,
+});
 const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
 // Shopify's ids are 64-bit: a safe integer, or (past 2^53, read as text) at most 20 digits.
-const isShopifyId = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && /^\d{1,20}$/.test(v));
+const isShopifyId = (v: unknown) =>
+	(typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && /^\d{1,20}$/.test(v));
 
 type PrivacyTopic = 'customers/data_request' | 'customers/redact' | 'shop/redact';
 
@@ -51,7 +56,8 @@ const isPrivacyTopic = (topic: string): topic is PrivacyTopic => Object.hasOwn(P
 
 function privacyBodyRefusal(topic: PrivacyTopic, shop: string, body: Body): Refused | undefined {
 	const shape = PRIVACY_BODIES[topic];
-	if (!isShopifyId(body.shop_id)) return refuse('shop_id', `required in a ${topic} payload (the shop's id): this body is not one`);
+	if (!isShopifyId(body.shop_id))
+		return refuse('shop_id', `required in a ${topic} payload (the shop's id): this body is not one`);
 	if (typeof body.shop_domain !== 'string') return refuse('shop_domain', `required in a ${topic} payload`);
 	if (body.shop_domain !== shop) return refuse('shop_domain', 'the body names another shop than X-Shopify-Shop-Domain');
 	if (shape.orders && !isObject(body.customer)) return refuse('customer', `required in a ${topic} payload`);
@@ -61,8 +67,10 @@ function privacyBodyRefusal(topic: PrivacyTopic, shop: string, body: Body): Refu
 		for (const key of ['id', 'email', 'phone']) {
 			const value = customer[key];
 			if (value === undefined || value === null) continue;
-			if (typeof value !== 'string' && typeof value !== 'number') return refuse(`customer.${key}`, 'must be text or a number');
-			if (String(value).length > MAX_IDENTIFIER_LENGTH) return refuse(`customer.${key}`, `at most ${MAX_IDENTIFIER_LENGTH.toLocaleString('en-US')} characters`);
+			if (typeof value !== 'string' && typeof value !== 'number')
+				return refuse(`customer.${key}`, 'must be text or a number');
+			if (String(value).length > MAX_IDENTIFIER_LENGTH)
+				return refuse(`customer.${key}`, `at most ${MAX_IDENTIFIER_LENGTH.toLocaleString('en-US')} characters`);
 		}
 	}
 	if (shape.orders && !Array.isArray(body[shape.orders])) return refuse(shape.orders, `required in a ${topic} payload`);
@@ -74,13 +82,22 @@ function privacyBodyRefusal(topic: PrivacyTopic, shop: string, body: Body): Refu
 function eventBodyRefusal(topic: string, resource: 'Order' | 'Customer', body: Body): Refused | undefined {
 	if (body.id === undefined || body.id === null) return refuse('id', `required in a ${topic} payload`);
 	// After withExactIds: a number here is what JSON.parse made of it (1e309 is Infinity).
-	if (!isShopifyId(body.id)) return refuse('id', "must be Shopify's id, a whole number of at most 20 digits, and there is no admin_graphql_api_id to read it from");
+	if (!isShopifyId(body.id))
+		return refuse(
+			'id',
+			"must be Shopify's id, a whole number of at most 20 digits, and there is no admin_graphql_api_id to read it from",
+		);
 	const gid = body.admin_graphql_api_id;
 	if (gid !== undefined && gid !== null && !(typeof gid === 'string' && gid.startsWith(`gid://shopify/${resource}/`))) {
-		return refuse('admin_graphql_api_id', `a ${topic} payload is an ${resource} (gid://shopify/${resource}/…): this body is not one`);
+		return refuse(
+			'admin_graphql_api_id',
+			`a ${topic} payload is an ${resource} (gid://shopify/${resource}/…): this body is not one`,
+		);
 	}
-	if (resource === 'Order' && !Array.isArray(body.line_items)) return refuse('line_items', `required in a ${topic} payload`);
-	if (resource === 'Customer' && body.line_items !== undefined) return refuse('line_items', `an order's field: a ${topic} payload is a customer`);
+	if (resource === 'Order' && !Array.isArray(body.line_items))
+		return refuse('line_items', `required in a ${topic} payload`);
+	if (resource === 'Customer' && body.line_items !== undefined)
+		return refuse('line_items', `an order's field: a ${topic} payload is a customer`);
 	return undefined;
 }
 
@@ -95,11 +112,25 @@ async function privacy(repo: Repository, topic: PrivacyTopic, shop: string, payl
 	if (refused) return refused;
 	if (topic === 'shop/redact') return { kind: 'privacy', body: { redacted: await repo.redactShop(shop) } };
 	const hashes = customerHashes(payload.customer as { id?: unknown; email?: unknown; phone?: unknown });
-	if (hashes.length === 0) return { kind: 'privacy', body: topic === 'customers/redact' ? { redacted: 0 } : { events: [] } };
-	if (topic === 'customers/redact') return { kind: 'privacy', body: { redacted: await repo.redactCustomer(shop, hashes) } };
+	if (hashes.length === 0)
+		return { kind: 'privacy', body: topic === 'customers/redact' ? { redacted: 0 } : { events: [] } };
+	if (topic === 'customers/redact')
+		return { kind: 'privacy', body: { redacted: await repo.redactCustomer(shop, hashes) } };
 	// customers/data_request: what is held, which is hashes and delivery state only.
 	const events = await repo.findCustomerEvents(shop, hashes);
-	return { kind: 'privacy', body: { events: events.map((e) => ({ id: e.id, event_name: e.event_name, event_id: e.event_id, status: e.status, created_at: e.created_at, user_data: e.payload.user_data })) } };
+	return {
+		kind: 'privacy',
+		body: {
+			events: events.map((e) => ({
+				id: e.id,
+				event_name: e.event_name,
+				event_id: e.event_id,
+				status: e.status,
+				created_at: e.created_at,
+				user_data: e.payload.user_data,
+			})),
+		},
+	};
 }
 
 /** A verified Shopify delivery: the configured order and customer topics become events. */
@@ -108,7 +139,8 @@ export async function handleShopifyDelivery(ctx: IngestContext, d: ShopifyDelive
 	const now = unixSeconds(ctx.clock ?? systemClock);
 	const payload = (isObject(d.payload) ? d.payload : {}) as Body;
 	if (isPrivacyTopic(d.topic)) return privacy(repo, d.topic, d.shop, payload);
-	const resource = d.topic === config.SHOPIFY_PURCHASE_TOPIC ? 'Order' : d.topic === 'customers/create' ? 'Customer' : undefined;
+	const resource =
+		d.topic === config.SHOPIFY_PURCHASE_TOPIC ? 'Order' : d.topic === 'customers/create' ? 'Customer' : undefined;
 	if (!resource) return { kind: 'ignored', reason: `topic ${d.topic} is not turned into events` };
 	const body = withExactIds(payload);
 	const refused = eventBodyRefusal(d.topic, resource, body);
@@ -117,12 +149,16 @@ export async function handleShopifyDelivery(ctx: IngestContext, d: ShopifyDelive
 	if (resource === 'Order') {
 		const order = body as Order;
 		const kind = classifyOrder(order);
-		if (kind === 'test' || kind === 'cancelled' || kind === 'refunded') return { kind: 'ignored', reason: `${kind} order` };
+		if (kind === 'test' || kind === 'cancelled' || kind === 'refunded')
+			return { kind: 'ignored', reason: `${kind} order` };
 		event = orderToPurchaseEvent(order, { shopDomain: d.shop, eventIdTemplate: config.SHOPIFY_EVENT_ID_TEMPLATE, now });
 	} else {
 		event = customerToEvent(body as Customer, config.SHOPIFY_CUSTOMER_EVENT, { now });
 	}
 	const key = `${d.shop}|${d.topic}|${d.deliveryId}`;
 	const result = await ingestEvents(ctx, 'shopify', [event], key, d.shop);
-	return { kind: 'stored', body: { duplicate_delivery: result.duplicateDelivery, data: result.accepted, errors: result.errors } };
+	return {
+		kind: 'stored',
+		body: { duplicate_delivery: result.duplicateDelivery, data: result.accepted, errors: result.errors },
+	};
 }

@@ -54,11 +54,17 @@ export async function handleDatabaseChange(ctx: IngestContext, change: DatabaseC
 	// The record's id (in the event id and the delivery key) and updated_at (in the key) are stored keys.
 	for (const column of new Set([...rules.map((r) => r.id_column), 'updated_at'])) {
 		const value = text(record[column]);
-		if (value && value.length > MAX_DELIVERY_ID_LENGTH) throw new RefusedInput(`record.${column}`, `at most ${MAX_DELIVERY_ID_LENGTH} characters`);
+		if (value && value.length > MAX_DELIVERY_ID_LENGTH)
+			throw new RefusedInput(`record.${column}`, `at most ${MAX_DELIVERY_ID_LENGTH} characters`);
 	}
 	const events = rules.map((r) => toEvent(r, record, change.table));
 	const id = text(record[rules[0].id_column]) ?? 'unknown';
 	const key = `${change.schema ?? 'public'}.${change.table}|${id}|${change.type}|${text(record.updated_at) ?? ''}|${rules.map((r) => r.event_name).join(',')}`;
 	const result = await ingestEvents(ctx, 'supabase', events, key);
-	return { matched: rules.length, duplicate_delivery: result.duplicateDelivery, data: result.accepted, errors: result.errors };
+	return {
+		matched: rules.length,
+		duplicate_delivery: result.duplicateDelivery,
+		data: result.accepted,
+		errors: result.errors,
+	};
 }

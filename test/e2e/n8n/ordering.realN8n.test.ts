@@ -13,7 +13,12 @@ const SECRET = 'shpss_ordering_secret';
 const HUBSPOT_TOKEN = 'pat-na1-ordering';
 const WEBHOOK = 'shopify-ordering-e2e';
 
-function order(id: number, customer: { orders_count: number; total_spent: string }, processedAt: string, total: string) {
+function order(
+	id: number,
+	customer: { orders_count: number; total_spent: string },
+	processedAt: string,
+	total: string,
+) {
 	return {
 		id,
 		admin_graphql_api_id: `gid://shopify/Order/${id}`,
@@ -54,7 +59,14 @@ const workflow = {
 			typeVersion: 1,
 			position: [240, 0],
 			credentials: { hubSpotRelayApi: { id: 'hub', name: 'HubSpot' } },
-			parameters: { resource: 'contact', operation: 'recordPurchase', shopifyRecord: '={{ $json.payload ?? $json }}', recordType: 'order', writeDetails: true, keepLater: true },
+			parameters: {
+				resource: 'contact',
+				operation: 'recordPurchase',
+				shopifyRecord: '={{ $json.payload ?? $json }}',
+				recordType: 'order',
+				writeDetails: true,
+				keepLater: true,
+			},
 		},
 	],
 	connections: { 'Shopify Trigger': { main: [[{ node: 'HubSpot', type: 'main', index: 0 }]] } },
@@ -73,8 +85,25 @@ describe('ordering and duplicates in a live n8n: Shopify trigger → HubSpot rec
 		hubspot = await startHubSpotDouble({ token: HUBSPOT_TOKEN });
 		n8n = await startRealN8n();
 		await n8n.importCredentials([
-			{ id: 'shop', name: 'Shop', type: 'shopifyRelayApi', data: { shopDomain: shopify.shop, apiVersion: '2025-10', authMethod: 'accessToken', accessToken: 'shpat_ordering', clientSecret: SECRET, baseUrl: shopify.url } },
-			{ id: 'hub', name: 'HubSpot', type: 'hubSpotRelayApi', data: { accessToken: HUBSPOT_TOKEN, baseUrl: hubspot.url } },
+			{
+				id: 'shop',
+				name: 'Shop',
+				type: 'shopifyRelayApi',
+				data: {
+					shopDomain: shopify.shop,
+					apiVersion: '2025-10',
+					authMethod: 'accessToken',
+					accessToken: 'shpat_ordering',
+					clientSecret: SECRET,
+					baseUrl: shopify.url,
+				},
+			},
+			{
+				id: 'hub',
+				name: 'HubSpot',
+				type: 'hubSpotRelayApi',
+				data: { accessToken: HUBSPOT_TOKEN, baseUrl: hubspot.url },
+			},
 		]);
 		await n8n.importWorkflow(workflow);
 		await n8n.publish(workflow.id);
@@ -100,13 +129,20 @@ describe('ordering and duplicates in a live n8n: Shopify trigger → HubSpot rec
 		const late = (upserts()[1].body as { inputs: Array<{ properties: Record<string, string> }> }).inputs[0].properties;
 		expect(late).not.toHaveProperty('shopify_order_count');
 		expect(late).not.toHaveProperty('shopify_total_spent');
-		expect(contact()).toMatchObject({ shopify_order_count: '3', shopify_total_spent: '300.00', shopify_last_order_id: '5003', shopify_last_order_date: '2026-11-20' });
+		expect(contact()).toMatchObject({
+			shopify_order_count: '3',
+			shopify_total_spent: '300.00',
+			shopify_last_order_id: '5003',
+			shopify_last_order_date: '2026-11-20',
+		});
 	});
 
 	it('runs once for the same delivery sent 20 times at once', async () => {
 		const next = order(5004, { orders_count: 4, total_spent: '350.00' }, '2026-11-21T09:00:00Z', '50.00');
 		const before = upserts().length;
-		const answers = await Promise.all(Array.from({ length: 20 }, () => shopify.deliver('orders/updated', next, { webhookId: 'wh-burst-5004' })));
+		const answers = await Promise.all(
+			Array.from({ length: 20 }, () => shopify.deliver('orders/updated', next, { webhookId: 'wh-burst-5004' })),
+		);
 		// Shopify needs a 200 for every copy, or it retries them.
 		expect(answers.flat().map((r) => r.status)).toEqual(Array(20).fill(200));
 		await eventually(async () => expect(contact().shopify_order_count).toBe('4'), 30_000);

@@ -35,7 +35,8 @@ const WORKFLOW_ID = 'e2eShopTrigger1';
 
 const FBCLID = 'IwAR2xYz_Lk9-Qm3';
 const FBP = 'fb.1.1773496000000.1234567890';
-const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+const UA =
+	'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
 // An orders/paid body as Shopify sends it (REST webhook shape), trimmed to the fields that matter.
 // The customer id is past 2^53, as in Shopify's own samples: JSON parsing loses its last digits,
@@ -64,11 +65,46 @@ const paidOrder = {
 	client_details: { browser_ip: '203.0.113.7', user_agent: UA, accept_language: 'en-US' },
 	note_attributes: [{ name: '_fbp', value: FBP }],
 	line_items: [
-		{ id: 14001, variant_id: 44556677001, product_id: 8899001, sku: 'LS-M-WHT', title: 'Linen shirt', quantity: 2, price: '49.95' },
-		{ id: 14002, variant_id: 44556677002, product_id: 8899002, sku: 'CAP-NVY', title: 'Cap', quantity: 1, price: '30.00' },
+		{
+			id: 14001,
+			variant_id: 44556677001,
+			product_id: 8899001,
+			sku: 'LS-M-WHT',
+			title: 'Linen shirt',
+			quantity: 2,
+			price: '49.95',
+		},
+		{
+			id: 14002,
+			variant_id: 44556677002,
+			product_id: 8899002,
+			sku: 'CAP-NVY',
+			title: 'Cap',
+			quantity: 1,
+			price: '30.00',
+		},
 	],
-	billing_address: { first_name: 'Mary', last_name: "O'Neil", address1: '500 Howard St', city: 'San Francisco', province: 'California', province_code: 'CA', zip: '94103-1234', country: 'United States', country_code: 'US', phone: '(415) 555-0132' },
-	shipping_address: { first_name: 'Mary', last_name: "O'Neil", address1: '500 Howard St', city: 'San Francisco', province_code: 'CA', zip: '94103', country_code: 'US' },
+	billing_address: {
+		first_name: 'Mary',
+		last_name: "O'Neil",
+		address1: '500 Howard St',
+		city: 'San Francisco',
+		province: 'California',
+		province_code: 'CA',
+		zip: '94103-1234',
+		country: 'United States',
+		country_code: 'US',
+		phone: '(415) 555-0132',
+	},
+	shipping_address: {
+		first_name: 'Mary',
+		last_name: "O'Neil",
+		address1: '500 Howard St',
+		city: 'San Francisco',
+		province_code: 'CA',
+		zip: '94103',
+		country_code: 'US',
+	},
 	customer: {
 		id: 207119551234567891,
 		admin_graphql_api_id: 'gid://shopify/Customer/207119551234567891',
@@ -102,7 +138,9 @@ const anonymousOrder = {
 	client_details: null,
 	landing_site: null,
 	note_attributes: [],
-	line_items: [{ id: 14003, variant_id: 44556677003, product_id: 8899003, title: 'Tote bag', quantity: 1, price: '12.50' }],
+	line_items: [
+		{ id: 14003, variant_id: 44556677003, product_id: 8899003, title: 'Tote bag', quantity: 1, price: '12.50' },
+	],
 	billing_address: null,
 	shipping_address: null,
 	customer: null,
@@ -123,7 +161,10 @@ function workflow(recorderUrl: string) {
 				position: [0, 0],
 				webhookId: WEBHOOK_ID,
 				credentials: { shopifyRelayApi: { id: 'shop-cc', name: 'Shop (client credentials)' } },
-				parameters: { topics: ['orders/paid'], options: { views: ['metaUserData', 'metaCustomData', 'metaEventId', 'hubspotProperties'] } },
+				parameters: {
+					topics: ['orders/paid'],
+					options: { views: ['metaUserData', 'metaCustomData', 'metaEventId', 'hubspotProperties'] },
+				},
 			},
 			{
 				id: 't2',
@@ -131,7 +172,14 @@ function workflow(recorderUrl: string) {
 				type: 'n8n-nodes-base.httpRequest',
 				typeVersion: 4.2,
 				position: [240, 0],
-				parameters: { method: 'POST', url: `${recorderUrl}/observed`, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
+				parameters: {
+					method: 'POST',
+					url: `${recorderUrl}/observed`,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify($json) }}',
+					options: {},
+				},
 			},
 		],
 		connections: { 'Shopify Trigger': { main: [[{ node: 'Observe', type: 'main', index: 0 }]] } },
@@ -167,7 +215,16 @@ describe('Shopify (Conversion Relay) Trigger in a live n8n', () => {
 				id: 'shop-cc',
 				name: 'Shop (client credentials)',
 				type: 'shopifyRelayApi',
-				data: { shopDomain: shopify.shop, apiVersion: '2025-10', authMethod: 'clientCredentials', accessToken: '', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, previousClientSecret: '', baseUrl: shopify.url },
+				data: {
+					shopDomain: shopify.shop,
+					apiVersion: '2025-10',
+					authMethod: 'clientCredentials',
+					accessToken: '',
+					clientId: CLIENT_ID,
+					clientSecret: CLIENT_SECRET,
+					previousClientSecret: '',
+					baseUrl: shopify.url,
+				},
 			},
 		]);
 		await n8n.importWorkflow(workflow(recorder.url));
@@ -184,18 +241,33 @@ describe('Shopify (Conversion Relay) Trigger in a live n8n', () => {
 		await recorder?.close();
 	});
 
-	it('registers exactly one orders/paid subscription, at n8n\'s production URL of the node, with a token from the client-credentials grant', async () => {
+	it("registers exactly one orders/paid subscription, at n8n's production URL of the node, with a token from the client-credentials grant", async () => {
 		// n8n's production webhook URL: <base>/webhook/<webhookId>/<path>, the base being
 		// http://localhost:<N8N_PORT>/ when WEBHOOK_URL is not set.
 		const port = new URL(server.url).port;
-		expect(shopify.subscriptions).toEqual([{ id: expect.stringMatching(/^gid:\/\/shopify\/WebhookSubscription\/\d+$/), topic: 'ORDERS_PAID', uri: `http://localhost:${port}/webhook/${WEBHOOK_ID}/webhook` }]);
+		expect(shopify.subscriptions).toEqual([
+			{
+				id: expect.stringMatching(/^gid:\/\/shopify\/WebhookSubscription\/\d+$/),
+				topic: 'ORDERS_PAID',
+				uri: `http://localhost:${port}/webhook/${WEBHOOK_ID}/webhook`,
+			},
+		]);
 		const grants = shopify.received.filter((r) => r.path === '/admin/oauth/access_token');
 		expect(grants.length).toBeGreaterThanOrEqual(1);
-		expect(grants[0].body).toEqual({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'client_credentials' });
+		expect(grants[0].body).toEqual({
+			client_id: CLIENT_ID,
+			client_secret: CLIENT_SECRET,
+			grant_type: 'client_credentials',
+		});
 		const graphql = shopify.received.filter((r) => r.path === '/admin/api/2025-10/graphql.json');
-		const creates = graphql.filter((r) => String((r.body as { query?: string }).query).includes('webhookSubscriptionCreate'));
+		const creates = graphql.filter((r) =>
+			String((r.body as { query?: string }).query).includes('webhookSubscriptionCreate'),
+		);
 		expect(creates).toHaveLength(1);
-		expect((creates[0].body as { variables: object }).variables).toEqual({ topic: 'ORDERS_PAID', webhookSubscription: { uri: shopify.subscriptions[0].uri, format: 'JSON' } });
+		expect((creates[0].body as { variables: object }).variables).toEqual({
+			topic: 'ORDERS_PAID',
+			webhookSubscription: { uri: shopify.subscriptions[0].uri, format: 'JSON' },
+		});
 		// Every GraphQL call carried a token the grant handed out (the double accepts no other).
 		for (const r of graphql) expect(shopify.tokens.has(String(r.headers['x-shopify-access-token']))).toBe(true);
 	});
@@ -280,14 +352,24 @@ describe('Shopify (Conversion Relay) Trigger in a live n8n', () => {
 	});
 
 	it('answers a forged delivery 401 and runs nothing', async () => {
-		const [forged] = await shopify.deliver('orders/paid', { ...paidOrder, id: 5861234567891, total_price: '0.01' }, { secret: 'shpss_not_the_app_secret', webhookId: 'wh-forged-1' });
+		const [forged] = await shopify.deliver(
+			'orders/paid',
+			{ ...paidOrder, id: 5861234567891, total_price: '0.01' },
+			{ secret: 'shpss_not_the_app_secret', webhookId: 'wh-forged-1' },
+		);
 		expect(forged.status).toBe(401);
 		expect(await forged.json()).toEqual({ error: 'invalid Shopify webhook signature' });
 		// The HMAC of the real order with the right secret, on a body changed after signing.
 		const signed = JSON.stringify(paidOrder);
 		const tampered = await fetch(shopify.subscriptions[0].uri, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/paid', 'x-shopify-shop-domain': shopify.shop, 'x-shopify-webhook-id': 'wh-forged-2', 'x-shopify-hmac-sha256': createHmac('sha256', CLIENT_SECRET).update(signed, 'utf8').digest('base64') },
+			headers: {
+				'content-type': 'application/json',
+				'x-shopify-topic': 'orders/paid',
+				'x-shopify-shop-domain': shopify.shop,
+				'x-shopify-webhook-id': 'wh-forged-2',
+				'x-shopify-hmac-sha256': createHmac('sha256', CLIENT_SECRET).update(signed, 'utf8').digest('base64'),
+			},
 			body: signed.replace('"129.90"', '"0.01"'),
 		});
 		expect(tampered.status).toBe(401);
@@ -315,10 +397,20 @@ describe('Shopify (Conversion Relay) Trigger in a live n8n', () => {
 		expect(item.orderKind).toBe('purchase');
 		// Nothing identifies the buyer: no hashed key and no IP, agent or click id.
 		expect(item.meta.user_data).toEqual({});
-		expect(item.meta.custom_data).toEqual({ value: 12.5, currency: 'EUR', contents: [{ id: '44556677003', quantity: 1, item_price: 12.5 }], content_ids: ['44556677003'], content_type: 'product', num_items: 1, order_id: '5861234567999' });
+		expect(item.meta.custom_data).toEqual({
+			value: 12.5,
+			currency: 'EUR',
+			contents: [{ id: '44556677003', quantity: 1, item_price: 12.5 }],
+			content_ids: ['44556677003'],
+			content_type: 'product',
+			num_items: 1,
+			order_id: '5861234567999',
+		});
 		expect(item.meta.event_id).toBe('5861234567999');
 		// Only the order's own facts: 08:00 UTC on the 15th.
-		expect(item.hubspot).toEqual({ properties: { shopify_last_order_id: '5861234567999', shopify_last_order_date: '2026-03-15' } });
+		expect(item.hubspot).toEqual({
+			properties: { shopify_last_order_id: '5861234567999', shopify_last_order_date: '2026-03-15' },
+		});
 		await eventually(async () => expect((await runs()).map((e) => e.status)).toEqual(['success', 'success']), 30_000);
 	});
 
@@ -326,10 +418,16 @@ describe('Shopify (Conversion Relay) Trigger in a live n8n', () => {
 		const id = shopify.subscriptions[0].id;
 		await rest.deactivate(WORKFLOW_ID);
 		await eventually(async () => expect(shopify.subscriptions).toEqual([]), 30_000);
-		const deletes = shopify.received.filter((r) => String((r.body as { query?: string } | undefined)?.query).includes('webhookSubscriptionDelete'));
+		const deletes = shopify.received.filter((r) =>
+			String((r.body as { query?: string } | undefined)?.query).includes('webhookSubscriptionDelete'),
+		);
 		expect(deletes.map((r) => (r.body as { variables: object }).variables)).toEqual([{ id }]);
 		// And n8n no longer serves the node's URL.
-		const res = await fetch(`${server.url}/webhook/${WEBHOOK_ID}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		const res = await fetch(`${server.url}/webhook/${WEBHOOK_ID}/webhook`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}',
+		});
 		expect(res.status).toBe(404);
 	});
 });

@@ -9,7 +9,8 @@ const SECRET = 'cw-hook-secret-5f1e2d3c4b5a6978';
 const now = () => Math.floor(Date.now() / 1000);
 
 // Chatwoot ≥ 4.11 (lib/webhooks/trigger.rb), written out here, not taken from the package.
-const sign = (raw: string, secret: string, ts: number) => `sha256=${createHmac('sha256', secret).update(`${ts}.${raw}`).digest('hex')}`;
+const sign = (raw: string, secret: string, ts: number) =>
+	`sha256=${createHmac('sha256', secret).update(`${ts}.${raw}`).digest('hex')}`;
 
 // Chatwoot's conversation webhook data (Conversation#webhook_data + event + account).
 const conversation = (id: number, extra: object = {}) => ({
@@ -20,16 +21,43 @@ const conversation = (id: number, extra: object = {}) => ({
 	channel: 'Channel::WebWidget',
 	can_reply: true,
 	labels: [],
-	additional_attributes: { browser: { browser_name: 'Chrome', platform_name: 'macOS' }, referer: 'https://shop.example.com/pricing' },
+	additional_attributes: {
+		browser: { browser_name: 'Chrome', platform_name: 'macOS' },
+		referer: 'https://shop.example.com/pricing',
+	},
 	custom_attributes: {},
-	meta: { sender: { id: 90 + id, name: 'Ana Souza', email: `Ana.Souza+${id}@Example.com`, phone_number: '+55 11 91234-5678', identifier: null, additional_attributes: {}, custom_attributes: {}, type: 'contact' }, assignee: null, team: null, hmac_verified: false },
+	meta: {
+		sender: {
+			id: 90 + id,
+			name: 'Ana Souza',
+			email: `Ana.Souza+${id}@Example.com`,
+			phone_number: '+55 11 91234-5678',
+			identifier: null,
+			additional_attributes: {},
+			custom_attributes: {},
+			type: 'contact',
+		},
+		assignee: null,
+		team: null,
+		hmac_verified: false,
+	},
 	messages: [],
 	account: { id: 7, name: 'Linen Co' },
 	created_at: now(),
 	timestamp: now(),
 	...extra,
 });
-const contact = { event: 'contact_created', id: 555, name: 'Bruno  Lima', email: ' bruno@lima.example ', phone_number: '+351 912 345 678', identifier: 'crm-8841', custom_attributes: {}, additional_attributes: {}, account: { id: 7, name: 'Linen Co' } };
+const contact = {
+	event: 'contact_created',
+	id: 555,
+	name: 'Bruno  Lima',
+	email: ' bruno@lima.example ',
+	phone_number: '+351 912 345 678',
+	identifier: 'crm-8841',
+	custom_attributes: {},
+	additional_attributes: {},
+	account: { id: 7, name: 'Linen Co' },
+};
 
 // workflows/chatwoot-to-lead.json, imported as shipped, live in a real n8n, through the relay to the Meta double.
 describe('workflow: Chatwoot conversation → Meta Lead', () => {
@@ -42,10 +70,25 @@ describe('workflow: Chatwoot conversation → Meta Lead', () => {
 		relay = await startRelay('pglite', { META_ACCESS_TOKEN: 'EAAB-relay-token', META_GRAPH_URL: meta.url });
 		n8n = await startRealN8n();
 		await n8n.importCredentials([
-			{ id: 'relay-local', name: 'Conversion Relay', type: 'conversionRelayApi', data: { baseUrl: relay.url, apiSecret: relay.apiSecret } },
-			{ id: 'cw-secret', name: 'Chatwoot webhook secret', type: 'chatwootWebhookApi', data: { secret: SECRET, previousSecret: '' } },
+			{
+				id: 'relay-local',
+				name: 'Conversion Relay',
+				type: 'conversionRelayApi',
+				data: { baseUrl: relay.url, apiSecret: relay.apiSecret },
+			},
+			{
+				id: 'cw-secret',
+				name: 'Chatwoot webhook secret',
+				type: 'chatwootWebhookApi',
+				data: { secret: SECRET, previousSecret: '' },
+			},
 		]);
-		await n8n.importWorkflow(forImport('chatwoot-to-lead.json', 'wfChatwootLead01', { conversionRelayApi: 'relay-local', chatwootWebhookApi: 'cw-secret' }));
+		await n8n.importWorkflow(
+			forImport('chatwoot-to-lead.json', 'wfChatwootLead01', {
+				conversionRelayApi: 'relay-local',
+				chatwootWebhookApi: 'cw-secret',
+			}),
+		);
 		await n8n.publish('wfChatwootLead01');
 		server = await n8n.serve();
 		await server.webhookLive('chatwoot-lead');
@@ -63,7 +106,13 @@ describe('workflow: Chatwoot conversation → Meta Lead', () => {
 		const ts = options.ts ?? now();
 		const res = await fetch(`${server.url}/webhook/chatwoot-lead`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'user-agent': 'rest-client', 'x-chatwoot-signature': sign(raw, options.secret ?? SECRET, ts), 'x-chatwoot-timestamp': String(ts), 'x-chatwoot-delivery': options.delivery ?? `delivery-${++deliveries}` },
+			headers: {
+				'content-type': 'application/json',
+				'user-agent': 'rest-client',
+				'x-chatwoot-signature': sign(raw, options.secret ?? SECRET, ts),
+				'x-chatwoot-timestamp': String(ts),
+				'x-chatwoot-delivery': options.delivery ?? `delivery-${++deliveries}`,
+			},
 			body: raw,
 		});
 		return { status: res.status, body: await res.json().catch(() => undefined) };
@@ -71,10 +120,20 @@ describe('workflow: Chatwoot conversation → Meta Lead', () => {
 	const sentToMeta = () => meta.received.flatMap((r) => r.body.data) as Array<Record<string, unknown>>;
 
 	it('refuses a forged signature and a stale timestamp with 401, sending nothing', async () => {
-		expect(await deliver(conversation(901), { secret: 'not-the-secret-at-all-000' })).toEqual({ status: 401, body: { error: 'invalid Chatwoot signature' } });
+		expect(await deliver(conversation(901), { secret: 'not-the-secret-at-all-000' })).toEqual({
+			status: 401,
+			body: { error: 'invalid Chatwoot signature' },
+		});
 		// Correctly signed, but ten minutes old: a replay.
-		expect(await deliver(conversation(902), { ts: now() - 600 })).toEqual({ status: 401, body: { error: 'invalid Chatwoot signature' } });
-		const unsigned = await fetch(`${server.url}/webhook/chatwoot-lead`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(conversation(903)) });
+		expect(await deliver(conversation(902), { ts: now() - 600 })).toEqual({
+			status: 401,
+			body: { error: 'invalid Chatwoot signature' },
+		});
+		const unsigned = await fetch(`${server.url}/webhook/chatwoot-lead`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(conversation(903)),
+		});
 		expect(unsigned.status).toBe(401);
 		await new Promise((r) => setTimeout(r, 1500));
 		expect(sentToMeta()).toEqual([]);
@@ -88,11 +147,26 @@ describe('workflow: Chatwoot conversation → Meta Lead', () => {
 		expect(await deliver(conversation(311), { delivery: 'cw-311' })).toEqual(ok);
 		expect(await deliver(contact)).toEqual(ok);
 		// Conversation 312 gets the label "lead"; 313 gets another label; 314 loses "lead"; a message is no lead.
-		const labelled = (id: number, previous: string[], current: string[]) => conversation(id, { event: 'conversation_updated', labels: current, changed_attributes: [{ label_list: { previous_value: previous, current_value: current } }] });
+		const labelled = (id: number, previous: string[], current: string[]) =>
+			conversation(id, {
+				event: 'conversation_updated',
+				labels: current,
+				changed_attributes: [{ label_list: { previous_value: previous, current_value: current } }],
+			});
 		expect(await deliver(labelled(312, ['vip'], ['vip', 'lead']))).toEqual(ok);
 		expect(await deliver(labelled(313, [], ['vip']))).toEqual(ok);
 		expect(await deliver(labelled(314, ['lead'], []))).toEqual(ok);
-		expect(await deliver({ event: 'message_created', id: 77, content: 'hello', message_type: 'incoming', account: { id: 7 }, conversation: { id: 311 }, sender: { id: 401, email: 'x@example.com' } })).toEqual(ok);
+		expect(
+			await deliver({
+				event: 'message_created',
+				id: 77,
+				content: 'hello',
+				message_type: 'incoming',
+				account: { id: 7 },
+				conversation: { id: 311 },
+				sender: { id: 401, email: 'x@example.com' },
+			}),
+		).toEqual(ok);
 
 		const events = await eventually(async () => {
 			const all = sentToMeta();
@@ -100,24 +174,52 @@ describe('workflow: Chatwoot conversation → Meta Lead', () => {
 			return all;
 		}, 30_000);
 		const byId = Object.fromEntries(events.map((e) => [e.event_id, e]));
-		expect(Object.keys(byId).sort()).toEqual(['chatwoot:7:contact:555:Contact', 'chatwoot:7:conversation:311:Lead', 'chatwoot:7:conversation:312:Lead']);
+		expect(Object.keys(byId).sort()).toEqual([
+			'chatwoot:7:contact:555:Contact',
+			'chatwoot:7:conversation:311:Lead',
+			'chatwoot:7:conversation:312:Lead',
+		]);
 		// Hashes of the values normalized as Meta specifies: e-mail trimmed and lower-cased, phone
 		// digits with country code, names lower-cased, external id as given.
-		expect(byId['chatwoot:7:conversation:311:Lead']).toEqual(expect.objectContaining({
-			event_name: 'Lead',
-			action_source: 'chat',
-			user_data: { em: [sha('ana.souza+311@example.com')], ph: [sha('5511912345678')], fn: [sha('ana')], ln: [sha('souza')], external_id: [sha('chatwoot:401')] },
-		}));
-		expect(byId['chatwoot:7:conversation:312:Lead']).toEqual(expect.objectContaining({
-			event_name: 'Lead',
-			action_source: 'chat',
-			user_data: { em: [sha('ana.souza+312@example.com')], ph: [sha('5511912345678')], fn: [sha('ana')], ln: [sha('souza')], external_id: [sha('chatwoot:402')] },
-		}));
-		expect(byId['chatwoot:7:contact:555:Contact']).toEqual(expect.objectContaining({
-			event_name: 'Contact',
-			action_source: 'chat',
-			user_data: { em: [sha('bruno@lima.example')], ph: [sha('351912345678')], fn: [sha('bruno')], ln: [sha('lima')], external_id: [sha('crm-8841')] },
-		}));
+		expect(byId['chatwoot:7:conversation:311:Lead']).toEqual(
+			expect.objectContaining({
+				event_name: 'Lead',
+				action_source: 'chat',
+				user_data: {
+					em: [sha('ana.souza+311@example.com')],
+					ph: [sha('5511912345678')],
+					fn: [sha('ana')],
+					ln: [sha('souza')],
+					external_id: [sha('chatwoot:401')],
+				},
+			}),
+		);
+		expect(byId['chatwoot:7:conversation:312:Lead']).toEqual(
+			expect.objectContaining({
+				event_name: 'Lead',
+				action_source: 'chat',
+				user_data: {
+					em: [sha('ana.souza+312@example.com')],
+					ph: [sha('5511912345678')],
+					fn: [sha('ana')],
+					ln: [sha('souza')],
+					external_id: [sha('chatwoot:402')],
+				},
+			}),
+		);
+		expect(byId['chatwoot:7:contact:555:Contact']).toEqual(
+			expect.objectContaining({
+				event_name: 'Contact',
+				action_source: 'chat',
+				user_data: {
+					em: [sha('bruno@lima.example')],
+					ph: [sha('351912345678')],
+					fn: [sha('bruno')],
+					ln: [sha('lima')],
+					external_id: [sha('crm-8841')],
+				},
+			}),
+		);
 		for (const e of events) {
 			expect(e).not.toHaveProperty('custom_data');
 			expect(Math.abs(Number(e.event_time) - now())).toBeLessThan(120);

@@ -14,8 +14,10 @@ const CLIENT_SECRET = 'shpss_purchase_e2e_secret_41c7';
 const WORKFLOW_ID = 'wfShopPurchase1';
 const PIXEL = '123456789012345';
 
-const UA_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/489.0]';
-const UA_DESKTOP = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const UA_IPHONE =
+	'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/489.0]';
+const UA_DESKTOP =
+	'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const FBCLID = 'IwZXh0bgNhZW0BMABhZGlk_Aa4Q-x9';
 const FBP_A = 'fb.1.1795000000000.1122334455';
 const FBC_C = 'fb.1.1795111111111.PAZXh0bgNhZW0CMTEAAabCd-Ef_9';
@@ -40,7 +42,16 @@ interface Line {
 	price: string;
 }
 
-function order(id: number, { minutesAgo, lines, total, currency, ...rest }: { minutesAgo: number; lines: Line[]; total: string; currency: string; [key: string]: unknown }) {
+function order(
+	id: number,
+	{
+		minutesAgo,
+		lines,
+		total,
+		currency,
+		...rest
+	}: { minutesAgo: number; lines: Line[]; total: string; currency: string; [key: string]: unknown },
+) {
 	const created = shopifyTime(minutesAgo);
 	const processed = shopifyTime(minutesAgo - 0.05);
 	const subtotal = lines.reduce((sum, l) => sum + Number(l.price) * l.quantity, 0).toFixed(2);
@@ -66,14 +77,32 @@ function order(id: number, { minutesAgo, lines, total, currency, ...rest }: { mi
 		cancel_reason: null,
 		refunds: [],
 		tags: '',
-		line_items: lines.map((l, i) => ({ ...SAMPLE.line_items[0], id: id * 10 + i, variant_id: l.variant, product_id: l.product, sku: l.sku, title: l.title, name: l.title, quantity: l.quantity, current_quantity: l.quantity, price: l.price })),
+		line_items: lines.map((l, i) => ({
+			...SAMPLE.line_items[0],
+			id: id * 10 + i,
+			variant_id: l.variant,
+			product_id: l.product,
+			sku: l.sku,
+			title: l.title,
+			name: l.title,
+			quantity: l.quantity,
+			current_quantity: l.quantity,
+			price: l.price,
+		})),
 		...rest,
 		_created: created.ms,
 		_processed: processed.ms,
 	};
 }
 
-const address = (a: object) => ({ ...SAMPLE.billing_address, company: null, address2: '', latitude: null, longitude: null, ...a });
+const address = (a: object) => ({
+	...SAMPLE.billing_address,
+	company: null,
+	address2: '',
+	latitude: null,
+	longitude: null,
+	...a,
+});
 
 // A: an online order with a customer, an fbclid in the landing page and the _fbp cart attribute.
 const orderA = order(6100000000101, {
@@ -90,7 +119,14 @@ const orderA = order(6100000000101, {
 	contact_email: ' Ana.Lima@Example.COM ',
 	phone: null,
 	browser_ip: '198.51.100.23',
-	client_details: { accept_language: 'en-US', browser_height: 844, browser_ip: '198.51.100.23', browser_width: 390, session_hash: null, user_agent: UA_IPHONE },
+	client_details: {
+		accept_language: 'en-US',
+		browser_height: 844,
+		browser_ip: '198.51.100.23',
+		browser_width: 390,
+		session_hash: null,
+		user_agent: UA_IPHONE,
+	},
 	landing_site: `/products/wool-scarf?utm_source=facebook&utm_medium=paid&fbclid=${FBCLID}`,
 	landing_site_ref: null,
 	referring_site: 'https://l.facebook.com/',
@@ -99,9 +135,50 @@ const orderA = order(6100000000101, {
 		{ name: '_fbp', value: FBP_A },
 		{ name: 'gift note', value: 'Happy birthday!' },
 	],
-	billing_address: address({ first_name: 'ANA', last_name: 'Lima', name: 'ANA Lima', address1: '210 N Oak Park Ave', city: 'Oak Park', province: 'Illinois', province_code: 'IL', zip: '60302-1234', country: 'United States', country_code: 'US', phone: '(312) 555-0147' }),
-	shipping_address: address({ first_name: 'Ana', last_name: 'Lima', name: 'Ana Lima', address1: '210 N Oak Park Ave', city: 'Oak Park', province: 'Illinois', province_code: 'IL', zip: '60302', country: 'United States', country_code: 'US', phone: null }),
-	customer: { ...SAMPLE.customer, id: 7300000000101, admin_graphql_api_id: 'gid://shopify/Customer/7300000000101', email: 'ana.lima@example.com', first_name: 'Ana', last_name: 'Lima', phone: '+13125550147', default_address: { ...SAMPLE.customer.default_address, id: 8300000000101, customer_id: 7300000000101, city: 'Oak Park', province: 'Illinois', province_code: 'IL', zip: '60302' } },
+	billing_address: address({
+		first_name: 'ANA',
+		last_name: 'Lima',
+		name: 'ANA Lima',
+		address1: '210 N Oak Park Ave',
+		city: 'Oak Park',
+		province: 'Illinois',
+		province_code: 'IL',
+		zip: '60302-1234',
+		country: 'United States',
+		country_code: 'US',
+		phone: '(312) 555-0147',
+	}),
+	shipping_address: address({
+		first_name: 'Ana',
+		last_name: 'Lima',
+		name: 'Ana Lima',
+		address1: '210 N Oak Park Ave',
+		city: 'Oak Park',
+		province: 'Illinois',
+		province_code: 'IL',
+		zip: '60302',
+		country: 'United States',
+		country_code: 'US',
+		phone: null,
+	}),
+	customer: {
+		...SAMPLE.customer,
+		id: 7300000000101,
+		admin_graphql_api_id: 'gid://shopify/Customer/7300000000101',
+		email: 'ana.lima@example.com',
+		first_name: 'Ana',
+		last_name: 'Lima',
+		phone: '+13125550147',
+		default_address: {
+			...SAMPLE.customer.default_address,
+			id: 8300000000101,
+			customer_id: 7300000000101,
+			city: 'Oak Park',
+			province: 'Illinois',
+			province_code: 'IL',
+			zip: '60302',
+		},
+	},
 });
 
 // B: a draft order paid by invoice, without a customer record: no checkout, no browser, no
@@ -110,7 +187,9 @@ const orderB = order(6100000000102, {
 	minutesAgo: 9,
 	total: '89.00',
 	currency: 'EUR',
-	lines: [{ variant: 45100000003, product: 9100000003, sku: 'BAG-OLV', title: 'Canvas bag', quantity: 1, price: '89.00' }],
+	lines: [
+		{ variant: 45100000003, product: 9100000003, sku: 'BAG-OLV', title: 'Canvas bag', quantity: 1, price: '89.00' },
+	],
 	checkout_token: null,
 	cart_token: null,
 	token: 'b7d1e0c2a9f84e3c',
@@ -124,7 +203,19 @@ const orderB = order(6100000000102, {
 	referring_site: null,
 	source_name: 'shopify_draft_order',
 	note_attributes: [],
-	billing_address: address({ first_name: 'Wei', last_name: 'Li', name: 'Wei Li', address1: 'Unter den Linden 5', city: 'Berlin', province: 'Berlin', province_code: 'BE', zip: '10117', country: 'Germany', country_code: 'DE', phone: null }),
+	billing_address: address({
+		first_name: 'Wei',
+		last_name: 'Li',
+		name: 'Wei Li',
+		address1: 'Unter den Linden 5',
+		city: 'Berlin',
+		province: 'Berlin',
+		province_code: 'BE',
+		zip: '10117',
+		country: 'Germany',
+		country_code: 'DE',
+		phone: null,
+	}),
 	shipping_address: null,
 	customer: null,
 });
@@ -141,16 +232,44 @@ const orderC = order(6100000000103, {
 	contact_email: 'carlos.diaz@example.org',
 	phone: null,
 	browser_ip: '203.0.113.88',
-	client_details: { accept_language: 'es-MX', browser_height: 900, browser_ip: '203.0.113.88', browser_width: 1440, session_hash: null, user_agent: UA_DESKTOP },
+	client_details: {
+		accept_language: 'es-MX',
+		browser_height: 900,
+		browser_ip: '203.0.113.88',
+		browser_width: 1440,
+		session_hash: null,
+		user_agent: UA_DESKTOP,
+	},
 	landing_site: '/?fbclid=OtherClickId_2',
 	source_name: 'web',
 	note_attributes: [
 		{ name: '_fbc', value: FBC_C },
 		{ name: '_fbp', value: FBP_C },
 	],
-	billing_address: address({ first_name: 'Carlos', last_name: 'Diaz', name: 'Carlos Diaz', address1: '500 Congress Ave', city: 'Austin', province: 'Texas', province_code: 'TX', zip: '78701', country: 'United States', country_code: 'US', phone: null }),
+	billing_address: address({
+		first_name: 'Carlos',
+		last_name: 'Diaz',
+		name: 'Carlos Diaz',
+		address1: '500 Congress Ave',
+		city: 'Austin',
+		province: 'Texas',
+		province_code: 'TX',
+		zip: '78701',
+		country: 'United States',
+		country_code: 'US',
+		phone: null,
+	}),
 	shipping_address: null,
-	customer: { ...SAMPLE.customer, id: 7300000000103, admin_graphql_api_id: 'gid://shopify/Customer/7300000000103', email: 'carlos.diaz@example.org', first_name: 'Carlos', last_name: 'Diaz', phone: null, default_address: null },
+	customer: {
+		...SAMPLE.customer,
+		id: 7300000000103,
+		admin_graphql_api_id: 'gid://shopify/Customer/7300000000103',
+		email: 'carlos.diaz@example.org',
+		first_name: 'Carlos',
+		last_name: 'Diaz',
+		phone: null,
+		default_address: null,
+	},
 });
 
 // D: a point-of-sale sale without a customer: nothing to match a person on, so no event.
@@ -158,7 +277,9 @@ const orderD = order(6100000000104, {
 	minutesAgo: 5,
 	total: '12.00',
 	currency: 'USD',
-	lines: [{ variant: 45100000005, product: 9100000005, sku: 'PIN-01', title: 'Enamel pin', quantity: 1, price: '12.00' }],
+	lines: [
+		{ variant: 45100000005, product: 9100000005, sku: 'PIN-01', title: 'Enamel pin', quantity: 1, price: '12.00' },
+	],
 	checkout_token: null,
 	email: '',
 	contact_email: null,
@@ -175,9 +296,22 @@ const orderD = order(6100000000104, {
 });
 
 // E: a test order (Bogus Gateway): Shopify marks it test, the workflow leaves it out.
-const orderE = { ...order(6100000000105, { minutesAgo: 4, total: '1.00', currency: 'USD', lines: [{ variant: 45100000006, product: 9100000006, sku: 'TEST', title: 'Test product', quantity: 1, price: '1.00' }], checkout_token: 'aaaabbbbccccddddeeeeffff00001111', email: 'ana.lima@example.com' }), test: true };
+const orderE = {
+	...order(6100000000105, {
+		minutesAgo: 4,
+		total: '1.00',
+		currency: 'USD',
+		lines: [
+			{ variant: 45100000006, product: 9100000006, sku: 'TEST', title: 'Test product', quantity: 1, price: '1.00' },
+		],
+		checkout_token: 'aaaabbbbccccddddeeeeffff00001111',
+		email: 'ana.lima@example.com',
+	}),
+	test: true,
+};
 
-const webhookBody = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith('_')));
+const webhookBody = (o: Record<string, unknown>) =>
+	Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith('_')));
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
 describe('workflow: Shopify paid orders → Meta Purchase', () => {
@@ -188,7 +322,10 @@ describe('workflow: Shopify paid orders → Meta Purchase', () => {
 	let relay: TestRelay;
 	let rest: OwnerSession;
 	const events = () => meta.received.flatMap((r) => r.body.data) as Array<Record<string, unknown>>;
-	const runs = async () => (await rest.executions(WORKFLOW_ID)).filter((e) => e.mode === 'webhook' && e.status !== 'running' && e.status !== 'new');
+	const runs = async () =>
+		(await rest.executions(WORKFLOW_ID)).filter(
+			(e) => e.mode === 'webhook' && e.status !== 'running' && e.status !== 'new',
+		);
 
 	beforeAll(async () => {
 		shopify = await startShopifyDouble({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, maxQueryCost: 1000 });
@@ -196,11 +333,35 @@ describe('workflow: Shopify paid orders → Meta Purchase', () => {
 		relay = await startRelay('pglite', { META_ACCESS_TOKEN: 'EAAB-purchase-relay-token', META_GRAPH_URL: meta.url });
 		n8n = await startRealN8n();
 		await n8n.importCredentials([
-			{ id: 'shop-cc', name: 'Shopify shop', type: 'shopifyRelayApi', data: { shopDomain: shopify.shop, apiVersion: '2025-10', authMethod: 'clientCredentials', accessToken: '', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, previousClientSecret: '', baseUrl: shopify.url } },
-			{ id: 'relay-local', name: 'Conversion Relay', type: 'conversionRelayApi', data: { baseUrl: relay.url, apiSecret: relay.apiSecret } },
+			{
+				id: 'shop-cc',
+				name: 'Shopify shop',
+				type: 'shopifyRelayApi',
+				data: {
+					shopDomain: shopify.shop,
+					apiVersion: '2025-10',
+					authMethod: 'clientCredentials',
+					accessToken: '',
+					clientId: CLIENT_ID,
+					clientSecret: CLIENT_SECRET,
+					previousClientSecret: '',
+					baseUrl: shopify.url,
+				},
+			},
+			{
+				id: 'relay-local',
+				name: 'Conversion Relay',
+				type: 'conversionRelayApi',
+				data: { baseUrl: relay.url, apiSecret: relay.apiSecret },
+			},
 		]);
 		// Imported as shipped: the pixel id placeholder stays (the Meta double takes any pixel).
-		await n8n.importWorkflow(forImport('shopify-orders-to-meta-purchase.json', WORKFLOW_ID, { shopifyRelayApi: 'shop-cc', conversionRelayApi: 'relay-local' }));
+		await n8n.importWorkflow(
+			forImport('shopify-orders-to-meta-purchase.json', WORKFLOW_ID, {
+				shopifyRelayApi: 'shop-cc',
+				conversionRelayApi: 'relay-local',
+			}),
+		);
 		await n8n.publish(WORKFLOW_ID);
 		server = await n8n.serve();
 		await eventually(async () => expect(shopify.subscriptions.map((s) => s.topic)).toEqual(['ORDERS_PAID']), 60_000);
@@ -217,7 +378,10 @@ describe('workflow: Shopify paid orders → Meta Purchase', () => {
 	async function deliver(o: Record<string, unknown>, webhookId: string, runsAfter: number) {
 		const [answer] = await shopify.deliver('orders/paid', webhookBody(o), { webhookId });
 		expect(answer.status).toBe(200);
-		await eventually(async () => expect((await runs()).map((r) => r.status)).toEqual(Array(runsAfter).fill('success')), 60_000);
+		await eventually(
+			async () => expect((await runs()).map((r) => r.status)).toEqual(Array(runsAfter).fill('success')),
+			60_000,
+		);
 	}
 
 	it('sends one Purchase per paid order with a buyer, through the relay, with exact hashes, click ids and contents', async () => {
@@ -291,7 +455,15 @@ describe('workflow: Shopify paid orders → Meta Purchase', () => {
 					zp: [sha('10117')],
 					country: [sha('de')],
 				},
-				custom_data: { value: 89, currency: 'EUR', contents: [{ id: '45100000003', quantity: 1, item_price: 89 }], content_ids: ['45100000003'], content_type: 'product', num_items: 1, order_id: '6100000000102' },
+				custom_data: {
+					value: 89,
+					currency: 'EUR',
+					contents: [{ id: '45100000003', quantity: 1, item_price: 89 }],
+					content_ids: ['45100000003'],
+					content_type: 'product',
+					num_items: 1,
+					order_id: '6100000000102',
+				},
 			},
 			{
 				event_name: 'Purchase',
@@ -314,10 +486,20 @@ describe('workflow: Shopify paid orders → Meta Purchase', () => {
 					fbc: FBC_C,
 					fbp: FBP_C,
 				},
-				custom_data: { value: 42.5, currency: 'CAD', contents: [{ id: '45100000004', quantity: 1, item_price: 42.5 }], content_ids: ['45100000004'], content_type: 'product', num_items: 1, order_id: '6100000000103' },
+				custom_data: {
+					value: 42.5,
+					currency: 'CAD',
+					contents: [{ id: '45100000004', quantity: 1, item_price: 42.5 }],
+					content_ids: ['45100000004'],
+					content_type: 'product',
+					num_items: 1,
+					order_id: '6100000000103',
+				},
 			},
 		];
-		expect([...received].sort((a, b) => String(a.event_id).localeCompare(String(b.event_id)))).toEqual([...expected].sort((a, b) => a.event_id.localeCompare(b.event_id)));
+		expect([...received].sort((a, b) => String(a.event_id).localeCompare(String(b.event_id)))).toEqual(
+			[...expected].sort((a, b) => a.event_id.localeCompare(b.event_id)),
+		);
 		// The buyer without a phone has no ph at all (never the hash of an empty string).
 		expect(received.find((e) => e.event_id === expected[2].event_id)?.user_data).not.toHaveProperty('ph');
 		// The POS sale and the test order ran the workflow and sent nothing.
@@ -338,7 +520,9 @@ describe('workflow: Shopify paid orders → Meta Purchase', () => {
 		expect(events()).toHaveLength(3);
 		expect(await runs()).toHaveLength(6);
 		// The relay stored three events, one per order.
-		const listed = (await (await fetch(`${relay.url}/v1/events?limit=100`, { headers: { authorization: `Bearer ${relay.apiSecret}` } })).json()) as { data: unknown[] };
+		const listed = (await (
+			await fetch(`${relay.url}/v1/events?limit=100`, { headers: { authorization: `Bearer ${relay.apiSecret}` } })
+		).json()) as { data: unknown[] };
 		expect(listed.data).toHaveLength(3);
 	});
 });

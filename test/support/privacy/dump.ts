@@ -14,7 +14,8 @@ export async function dumpDatabase(where: { url?: string; dataDir: string }): Pr
 			const tables = (await db.query<{ t: string }>(TABLES)).rows.map((r) => r.t);
 			// One query at a time: a pg client does not run them side by side.
 			const rows: string[] = [];
-			for (const t of tables) rows.push(...(await db.query<{ row: string }>(`select x::text as row from ${t} x`)).rows.map((r) => r.row));
+			for (const t of tables)
+				rows.push(...(await db.query<{ row: string }>(`select x::text as row from ${t} x`)).rows.map((r) => r.row));
 			return rows.join('\n');
 		} finally {
 			await db.end();
@@ -26,7 +27,8 @@ export async function dumpDatabase(where: { url?: string; dataDir: string }): Pr
 	try {
 		const tables = (await db.query<{ t: string }>(TABLES)).rows.map((r) => r.t);
 		const rows: string[] = [];
-		for (const t of tables) rows.push(...(await db.query<{ row: string }>(`select x::text as row from ${t} x`)).rows.map((r) => r.row));
+		for (const t of tables)
+			rows.push(...(await db.query<{ row: string }>(`select x::text as row from ${t} x`)).rows.map((r) => r.row));
 		return rows.join('\n');
 	} finally {
 		await db.close();

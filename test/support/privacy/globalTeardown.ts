@@ -15,6 +15,8 @@ export default function teardown(): void {
 	);
 	const { values, scanned, leaks } = findLeaks(entries);
 	rmSync(dir, { recursive: true, force: true });
-	process.stdout.write(`\nprivacy scan: ${values} raw personal values sent, ${scanned.answer} answers, ${scanned.log} log lines, ${scanned.database} database rows, ${scanned.meta} requests to Meta scanned, ${leaks.length} leaks\n`);
+	process.stdout.write(
+		`\nprivacy scan: ${values} raw personal values sent, ${scanned.answer} answers, ${scanned.log} log lines, ${scanned.database} database rows, ${scanned.meta} requests to Meta scanned, ${leaks.length} leaks\n`,
+	);
 	if (leaks.length) throw new Error(`privacy scan found raw personal data:\n${leaks.slice(0, 50).join('\n')}`);
 }

@@ -8,7 +8,25 @@ export interface Entry {
 
 // Keys under which tests send e-mails, phones, names and street addresses (the event API's flat
 // and Meta-style fields, Shopify's and Chatwoot's payloads, Supabase rows).
-const PERSONAL_KEYS = new Set(['email', 'contact_email', 'em', 'phone', 'phone_number', 'ph', 'first_name', 'last_name', 'firstName', 'lastName', 'fn', 'ln', 'address1', 'address2', 'street', 'city', 'ct']);
+const PERSONAL_KEYS = new Set([
+	'email',
+	'contact_email',
+	'em',
+	'phone',
+	'phone_number',
+	'ph',
+	'first_name',
+	'last_name',
+	'firstName',
+	'lastName',
+	'fn',
+	'ln',
+	'address1',
+	'address2',
+	'street',
+	'city',
+	'ct',
+]);
 const HASH = /^[0-9a-f]{64}$/;
 
 function collect(value: unknown, out: Set<string>, key = '', depth = 0): void {
@@ -24,7 +42,8 @@ function collect(value: unknown, out: Set<string>, key = '', depth = 0): void {
 		return;
 	}
 	if (Array.isArray(value)) value.forEach((v) => collect(v, out, key, depth + 1));
-	else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, out, k, depth + 1);
+	else if (value && typeof value === 'object')
+		for (const [k, v] of Object.entries(value)) collect(v, out, k, depth + 1);
 }
 
 /** The raw values sent, and where any of them came back out. */
@@ -43,7 +62,11 @@ export function findLeaks(entries: Entry[]) {
 		if (e.place === 'sent') continue;
 		scanned[e.place] += e.place === 'answer' || e.place === 'meta' ? 1 : e.text.split('\n').length;
 		const text = e.text.toLowerCase();
-		for (const v of values) if (text.includes(v)) leaks.push(`${e.place} in ${e.file}: "${v}" in ${e.text.slice(Math.max(0, text.indexOf(v) - 80), text.indexOf(v) + v.length + 80)}`);
+		for (const v of values)
+			if (text.includes(v))
+				leaks.push(
+					`${e.place} in ${e.file}: "${v}" in ${e.text.slice(Math.max(0, text.indexOf(v) - 80), text.indexOf(v) + v.length + 80)}`,
+				);
 	}
 	return { values: values.size, scanned, leaks };
 }

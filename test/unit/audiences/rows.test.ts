@@ -1,16 +1,40 @@
 import { createHash } from 'node:crypto';
-import { audienceBatches, parseSchema, SessionCounter, withSessions, type InvalidRecord } from '../../../nodes/core/audiences';
+import {
+	audienceBatches,
+	parseSchema,
+	SessionCounter,
+	withSessions,
+	type InvalidRecord,
+} from '../../../nodes/core/audiences';
 import { audienceRow } from '../../../nodes/core/normalize';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe('audience rows', () => {
 	it('hashes mary@example.com to the documented value', () => {
-		expect(audienceRow(['EMAIL'], { EMAIL: 'mary@example.com' })).toEqual(['f1904cf1a9d73a55fa5de0ac823c4403ded71afd4c3248d00bdcd0866552bb79']);
+		expect(audienceRow(['EMAIL'], { EMAIL: 'mary@example.com' })).toEqual([
+			'f1904cf1a9d73a55fa5de0ac823c4403ded71afd4c3248d00bdcd0866552bb79',
+		]);
 	});
 
 	it('hashes each key by its rule, keeps "" for missing values and leaves MADID / EXTERN_ID unhashed', () => {
-		const schema = parseSchema(['EMAIL', 'PHONE', 'FN', 'FI', 'LN', 'GEN', 'DOBY', 'DOBM', 'DOBD', 'CT', 'ST', 'ZIP', 'COUNTRY', 'MADID', 'EXTERN_ID']);
+		const schema = parseSchema([
+			'EMAIL',
+			'PHONE',
+			'FN',
+			'FI',
+			'LN',
+			'GEN',
+			'DOBY',
+			'DOBM',
+			'DOBD',
+			'CT',
+			'ST',
+			'ZIP',
+			'COUNTRY',
+			'MADID',
+			'EXTERN_ID',
+		]);
 		const row = audienceRow(schema, {
 			EMAIL: ' Mary@Example.com ',
 			PHONE: '(650) 555-1212',
@@ -50,7 +74,10 @@ describe('audience rows', () => {
 	it('treats a row with no identifier as invalid, and LOOKALIKE_VALUE alone as none', () => {
 		expect(audienceRow(['EMAIL', 'PHONE'], { EMAIL: 'nope', PHONE: '' })).toBeUndefined();
 		expect(audienceRow(['EMAIL', 'LOOKALIKE_VALUE'], { LOOKALIKE_VALUE: 12.5 })).toBeUndefined();
-		expect(audienceRow(['EMAIL', 'LOOKALIKE_VALUE'], { EMAIL: 'a@b.co', LOOKALIKE_VALUE: 12.5 })).toEqual([sha('a@b.co'), '12.5']);
+		expect(audienceRow(['EMAIL', 'LOOKALIKE_VALUE'], { EMAIL: 'a@b.co', LOOKALIKE_VALUE: 12.5 })).toEqual([
+			sha('a@b.co'),
+			'12.5',
+		]);
 	});
 
 	it('validates the schema, naming the bad key', () => {

@@ -1,8 +1,18 @@
-import { chunk, dropDuplicateEvents, eventsRequestBody, MAX_EVENTS_PER_REQUEST, sendWithBisection, type SendOutcome } from '../../../nodes/core/capi';
+import {
+	chunk,
+	dropDuplicateEvents,
+	eventsRequestBody,
+	MAX_EVENTS_PER_REQUEST,
+	sendWithBisection,
+	type SendOutcome,
+} from '../../../nodes/core/capi';
 
 describe('batching', () => {
 	it('cuts 2,500 events into 1,000 + 1,000 + 500', () => {
-		const batches = chunk(Array.from({ length: 2500 }, (_, i) => i), MAX_EVENTS_PER_REQUEST);
+		const batches = chunk(
+			Array.from({ length: 2500 }, (_, i) => i),
+			MAX_EVENTS_PER_REQUEST,
+		);
 		expect(batches.map((b) => b.length)).toEqual([1000, 1000, 500]);
 		expect(batches.flat()).toEqual(Array.from({ length: 2500 }, (_, i) => i));
 	});
@@ -34,7 +44,9 @@ describe('sendWithBisection', () => {
 		return async (batch: readonly number[]): Promise<SendOutcome<string>> => {
 			calls.push([...batch]);
 			const culprit = batch.find((n) => bad.has(n));
-			return culprit === undefined ? { ok: true, result: `ok:${batch.length}` } : { ok: false, invalid: true, error: `bad ${culprit}` };
+			return culprit === undefined
+				? { ok: true, result: `ok:${batch.length}` }
+				: { ok: false, invalid: true, error: `bad ${culprit}` };
 		};
 	}
 
@@ -100,7 +112,11 @@ describe('sendWithBisection', () => {
 				Array.from({ length: 8 }, (_, i) => i),
 				async (batch): Promise<SendOutcome<string, string>> => {
 					calls.push([...batch]);
-					return { ok: false, invalid: true, error: batch.includes(7) && batch.length < 8 ? 'bad 7' : 'no such property' };
+					return {
+						ok: false,
+						invalid: true,
+						error: batch.includes(7) && batch.length < 8 ? 'bad 7' : 'no such property',
+					};
 				},
 				{ stopWhenHalvesFailAlike: alike },
 			);

@@ -1,7 +1,16 @@
-import { chunkByBytes, envelopeBytes, eventsRequestBody, MAX_EVENT_BYTES, MAX_EVENTS_PER_REQUEST, MAX_REQUEST_BYTES, utf8Bytes } from '../../../nodes/core/capi';
+import {
+	chunkByBytes,
+	envelopeBytes,
+	eventsRequestBody,
+	MAX_EVENT_BYTES,
+	MAX_EVENTS_PER_REQUEST,
+	MAX_REQUEST_BYTES,
+	utf8Bytes,
+} from '../../../nodes/core/capi';
 
 /** What a request of these items really weighs: the bound chunkByBytes promises. */
-const bodyBytes = (items: readonly string[], fields: Record<string, unknown> = {}) => utf8Bytes(JSON.stringify({ data: items.map((s) => JSON.parse(s) as unknown), ...fields }));
+const bodyBytes = (items: readonly string[], fields: Record<string, unknown> = {}) =>
+	utf8Bytes(JSON.stringify({ data: items.map((s) => JSON.parse(s) as unknown), ...fields }));
 
 describe('chunkByBytes', () => {
 	it('cuts by count like chunk when the items are small', () => {
@@ -55,7 +64,11 @@ describe('chunkByBytes', () => {
 	});
 
 	it('takes an item that fills a request alone, and refuses one that passes it', () => {
-		const { batches, tooLarge } = chunkByBytes(['fits', 'over'], (s) => (s === 'fits' ? 100 - envelopeBytes() : 101 - envelopeBytes()), { maxBytes: 100, maxItemBytes: 1000 });
+		const { batches, tooLarge } = chunkByBytes(
+			['fits', 'over'],
+			(s) => (s === 'fits' ? 100 - envelopeBytes() : 101 - envelopeBytes()),
+			{ maxBytes: 100, maxItemBytes: 1000 },
+		);
 		expect(batches).toEqual([['fits']]);
 		expect(tooLarge).toEqual(['over']);
 	});
@@ -66,12 +79,21 @@ describe('chunkByBytes', () => {
 
 	it('keeps every request within Meta’s count and the byte bound on random sizes', () => {
 		let seed = 7;
-		const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 		for (let run = 0; run < 100; run++) {
 			const sizes = Array.from({ length: Math.floor(random() * 3000) }, () => Math.floor(random() ** 4 * 80_000));
 			const maxBytes = 10_000 + Math.floor(random() * MAX_REQUEST_BYTES);
-			const { batches, tooLarge } = chunkByBytes(sizes.map((size, i) => ({ i, size })), (x) => x.size, { maxBytes });
-			const over = batches.filter((b) => b.length === 0 || b.length > MAX_EVENTS_PER_REQUEST || envelopeBytes() + b.reduce((n, x) => n + x.size, 0) + b.length - 1 > maxBytes);
+			const { batches, tooLarge } = chunkByBytes(
+				sizes.map((size, i) => ({ i, size })),
+				(x) => x.size,
+				{ maxBytes },
+			);
+			const over = batches.filter(
+				(b) =>
+					b.length === 0 ||
+					b.length > MAX_EVENTS_PER_REQUEST ||
+					envelopeBytes() + b.reduce((n, x) => n + x.size, 0) + b.length - 1 > maxBytes,
+			);
 			expect(over).toEqual([]);
 			// Nothing lost, nothing repeated, order kept.
 			expect([...batches.flat(), ...tooLarge].map((x) => x.i).sort((a, b) => a - b)).toEqual(sizes.map((_, i) => i));

@@ -38,8 +38,16 @@ describe('validateEvent', () => {
 	it('rejects events older than 7 days, naming the age, and 62 days for physical_store', () => {
 		const old = purchase({ event_time: NOW - 8 * 86_400 });
 		const issues = validateEvent(old, { now: NOW });
-		expect(issues).toEqual([{ field: 'event_time', message: 'event_time is 8 days old; Meta accepts at most 7 days for action_source website', tooOld: true }]);
-		expect(describeIssues(old, issues)).toBe('Purchase (event_id 1001): event_time is 8 days old; Meta accepts at most 7 days for action_source website');
+		expect(issues).toEqual([
+			{
+				field: 'event_time',
+				message: 'event_time is 8 days old; Meta accepts at most 7 days for action_source website',
+				tooOld: true,
+			},
+		]);
+		expect(describeIssues(old, issues)).toBe(
+			'Purchase (event_id 1001): event_time is 8 days old; Meta accepts at most 7 days for action_source website',
+		);
 		expect(fields({ ...old, action_source: 'physical_store' })).toEqual([]);
 		expect(fields(purchase({ event_time: NOW - 7 * 86_400 }))).toEqual([]);
 	});
@@ -50,7 +58,8 @@ describe('validateEvent', () => {
 	});
 
 	it('applies the too-few-identifiers rule', () => {
-		const only = (user_data: ServerEvent['user_data']) => fields(purchase({ action_source: 'system_generated', user_data }));
+		const only = (user_data: ServerEvent['user_data']) =>
+			fields(purchase({ action_source: 'system_generated', user_data }));
 		expect(only({ ct: [sha('x')], country: [sha('us')], client_user_agent: 'UA' })).toEqual(['user_data']);
 		expect(only({ db: [sha('19970216')], client_user_agent: 'UA' })).toEqual(['user_data']);
 		expect(only({ fn: [sha('mary')], ge: [sha('f')] })).toEqual(['user_data']);
@@ -61,13 +70,17 @@ describe('validateEvent', () => {
 	});
 
 	it('refuses unhashed values in hashed keys, so raw PII cannot leave', () => {
-		expect(fields(purchase({ user_data: { em: ['a@example.com'], client_user_agent: 'UA' } }))).toEqual(['user_data.em']);
+		expect(fields(purchase({ user_data: { em: ['a@example.com'], client_user_agent: 'UA' } }))).toEqual([
+			'user_data.em',
+		]);
 	});
 
 	it('checks action_source, event_name, fbc shape and LDU options', () => {
 		expect(fields(purchase({ action_source: 'shop' as never }))).toEqual(['action_source']);
 		expect(fields(purchase({ event_name: ' ' }))).toEqual(['event_name']);
-		expect(fields(purchase({ user_data: { em: [sha('a@b.co')], client_user_agent: 'UA', fbc: 'fbclid123' } }))).toEqual(['user_data.fbc']);
+		expect(fields(purchase({ user_data: { em: [sha('a@b.co')], client_user_agent: 'UA', fbc: 'fbclid123' } }))).toEqual(
+			['user_data.fbc'],
+		);
 		expect(fields(purchase({ data_processing_options: ['LDU'] }))).toEqual([]);
 		expect(fields(purchase({ data_processing_options: ['GDPR'] }))).toEqual(['data_processing_options']);
 	});
@@ -79,7 +92,12 @@ describe('buildEvent / prepareEvent', () => {
 			{
 				event_name: 'Purchase',
 				event_time: '2026-05-28T20:26:40Z',
-				user_data: { em: ' Mary@Example.com', ph: '(650) 555-1212', country: 'United States', fbc: 'fb.1.1554763741205.AbCdEf' },
+				user_data: {
+					em: ' Mary@Example.com',
+					ph: '(650) 555-1212',
+					country: 'United States',
+					fbc: 'fb.1.1554763741205.AbCdEf',
+				},
 				custom_data: { value: '29.99' as unknown as number, currency: 'usd', order_id: '', content_ids: ['1'] },
 				event_id: 1001,
 				event_source_url: ' https://shop.example.com/ ',
@@ -108,10 +126,23 @@ describe('buildEvent / prepareEvent', () => {
 	});
 
 	it('reports every issue of an invalid event instead of building a half event', () => {
-		const prepared = prepareEvent({ event_name: 'Purchase', event_time: 'yesterday-ish', action_source: 'system_generated', user_data: { em: 'nobody' } }, { now: NOW });
+		const prepared = prepareEvent(
+			{
+				event_name: 'Purchase',
+				event_time: 'yesterday-ish',
+				action_source: 'system_generated',
+				user_data: { em: 'nobody' },
+			},
+			{ now: NOW },
+		);
 		expect(prepared.ok).toBe(false);
 		if (!prepared.ok) {
-			expect(prepared.issues.map((i) => i.field)).toEqual(['event_time', 'user_data', 'custom_data.value', 'custom_data.currency']);
+			expect(prepared.issues.map((i) => i.field)).toEqual([
+				'event_time',
+				'user_data',
+				'custom_data.value',
+				'custom_data.currency',
+			]);
 		}
 	});
 });

@@ -1,9 +1,13 @@
 import { describeValue, redactBody, redactText } from '../../../nodes/core/errors/redact';
 
-describe('redactText: outside APIs\' messages without the personal data they quote', () => {
+describe("redactText: outside APIs' messages without the personal data they quote", () => {
 	it('masks e-mail addresses and international phone numbers, keeps ids and the rest', () => {
-		expect(redactText('Property values were not valid: email "Mary.Jones@Example.com" is invalid')).toBe('Property values were not valid: email "[redacted]" is invalid');
-		expect(redactText('phone +1 (650) 555-1212 and +447700900123 rejected; object 5847392847 not found')).toBe('phone [redacted] and [redacted] rejected; object 5847392847 not found');
+		expect(redactText('Property values were not valid: email "Mary.Jones@Example.com" is invalid')).toBe(
+			'Property values were not valid: email "[redacted]" is invalid',
+		);
+		expect(redactText('phone +1 (650) 555-1212 and +447700900123 rejected; object 5847392847 not found')).toBe(
+			'phone [redacted] and [redacted] rejected; object 5847392847 not found',
+		);
 		expect(redactText('Invalid OAuth access token (#190)')).toBe('Invalid OAuth access token (#190)');
 	});
 
@@ -14,7 +18,13 @@ describe('redactText: outside APIs\' messages without the personal data they quo
 	});
 
 	it('redacts every string of an error body, leaving numbers and structure', () => {
-		expect(redactBody({ status: 'error', context: { ids: ['a@b.co'], code: 400 }, errors: [{ message: 'a@b.co bad' }] })).toEqual({ status: 'error', context: { ids: ['[redacted]'], code: 400 }, errors: [{ message: '[redacted] bad' }] });
+		expect(
+			redactBody({ status: 'error', context: { ids: ['a@b.co'], code: 400 }, errors: [{ message: 'a@b.co bad' }] }),
+		).toEqual({
+			status: 'error',
+			context: { ids: ['[redacted]'], code: 400 },
+			errors: [{ message: '[redacted] bad' }],
+		});
 	});
 });
 

@@ -19,7 +19,8 @@ function getNodeAuthFields(nodeType: INodeTypeDescription): INodeProperties[] {
 	const fields: INodeProperties[] = [];
 	for (const cred of nodeType.credentials ?? []) {
 		for (const option of Object.keys(cred.displayOptions?.show ?? {})) {
-			for (const field of nodeType.properties.filter((p) => p.name === option)) if (!fields.includes(field)) fields.push(field);
+			for (const field of nodeType.properties.filter((p) => p.name === option))
+				if (!fields.includes(field)) fields.push(field);
 		}
 	}
 	return fields;
@@ -28,35 +29,52 @@ function getNodeAuthFields(nodeType: INodeTypeDescription): INodeProperties[] {
 function findAlternativeAuthField(nodeType: INodeTypeDescription, fields: INodeProperties[]): INodeProperties | null {
 	const used: Record<string, string[]> = {};
 	for (const cred of nodeType.credentials ?? []) {
-		for (const [name, values] of Object.entries(cred.displayOptions?.show ?? {})) used[name] = (used[name] ?? []).concat((values ?? []).map((v) => (v ? String(v) : '')));
+		for (const [name, values] of Object.entries(cred.displayOptions?.show ?? {}))
+			used[name] = (used[name] ?? []).concat((values ?? []).map((v) => (v ? String(v) : '')));
 	}
-	return fields.find((f) => f.options?.length && f.options.every((o) => !('value' in o) || typeof o.value !== 'string' || used[f.name].includes(o.value))) ?? null;
+	return (
+		fields.find(
+			(f) =>
+				f.options?.length &&
+				f.options.every((o) => !('value' in o) || typeof o.value !== 'string' || used[f.name].includes(o.value)),
+		) ?? null
+	);
 }
 
 function getMainAuthField(nodeType: INodeTypeDescription): INodeProperties | null {
 	const fields = getNodeAuthFields(nodeType);
-	const authentication = fields.find((p) => p.name === 'authentication' && !p.options?.find((o) => 'value' in o && o.value === 'none'));
+	const authentication = fields.find(
+		(p) => p.name === 'authentication' && !p.options?.find((o) => 'value' in o && o.value === 'none'),
+	);
 	return authentication ?? findAlternativeAuthField(nodeType, fields);
 }
 
-const isAuthRelatedParameter = (fields: INodeProperties[], parameter: INodeProperties) => fields.some((f) => f.displayOptions?.show !== undefined && parameter.name in f.displayOptions.show);
+const isAuthRelatedParameter = (fields: INodeProperties[], parameter: INodeProperties) =>
+	fields.some((f) => f.displayOptions?.show !== undefined && parameter.name in f.displayOptions.show);
 
 /** The parameters the editor never shows in the panel of this node (shouldDisplayNodeParameter). */
 function movedOutOfThePanel(nodeType: INodeTypeDescription): string[] {
 	const main = getMainAuthField(nodeType);
 	if (!main) return [];
 	const fields = getNodeAuthFields(nodeType);
-	return [...new Set(nodeType.properties.filter((p) => p.name === main.name || isAuthRelatedParameter(fields, p)).map((p) => p.name))];
+	return [
+		...new Set(
+			nodeType.properties.filter((p) => p.name === main.name || isAuthRelatedParameter(fields, p)).map((p) => p.name),
+		),
+	];
 }
 
 const nodes = shippedNodes();
 
-describe.each(nodes.map((n) => [n.description.displayName, n] as const))('%s in n8n\'s editor', (_name, node) => {
-	it('has no parameter that a credential\'s displayOptions depend on, unless it is named authentication', () => {
+describe.each(nodes.map((n) => [n.description.displayName, n] as const))("%s in n8n's editor", (_name, node) => {
+	it("has no parameter that a credential's displayOptions depend on, unless it is named authentication", () => {
 		const names = new Set(node.description.properties.map((p) => p.name));
 		for (const cred of node.description.credentials ?? []) {
 			const keys = [...Object.keys(cred.displayOptions?.show ?? {}), ...Object.keys(cred.displayOptions?.hide ?? {})];
-			expect({ credential: cred.name, dependsOn: keys.filter((k) => names.has(k) && k !== 'authentication') }).toEqual({ credential: cred.name, dependsOn: [] });
+			expect({ credential: cred.name, dependsOn: keys.filter((k) => names.has(k) && k !== 'authentication') }).toEqual({
+				credential: cred.name,
+				dependsOn: [],
+			});
 		}
 	});
 
@@ -65,14 +83,22 @@ describe.each(nodes.map((n) => [n.description.displayName, n] as const))('%s in 
 	});
 });
 
-describe('the transcription of n8n\'s rule', () => {
+describe("the transcription of n8n's rule", () => {
 	// The shape that hid the parameters before: a credential per resource and per source.
 	const before = {
 		...nodes.find((n) => n.description.name === 'conversionRelay')!.description,
 		credentials: [
 			{ name: 'conversionRelayApi', required: true, displayOptions: { show: { resource: ['event'] } } },
-			{ name: 'chatwootWebhookApi', required: true, displayOptions: { show: { resource: ['webhook'], source: ['chatwoot'] } } },
-			{ name: 'hubSpotWebhookApi', required: true, displayOptions: { show: { resource: ['webhook'], source: ['hubspot'] } } },
+			{
+				name: 'chatwootWebhookApi',
+				required: true,
+				displayOptions: { show: { resource: ['webhook'], source: ['chatwoot'] } },
+			},
+			{
+				name: 'hubSpotWebhookApi',
+				required: true,
+				displayOptions: { show: { resource: ['webhook'], source: ['hubspot'] } },
+			},
 		],
 	} as INodeTypeDescription;
 
@@ -103,7 +129,8 @@ describe('credentials offered side by side', () => {
 		for (const name of ['conversionRelay', 'metaConversionsApi']) {
 			const creds = nodes.find((n) => n.description.name === name)!.description.credentials ?? [];
 			expect(creds.length).toBeGreaterThan(1);
-			for (const cred of creds) expect([cred.name, cred.required ?? false, cred.displayOptions]).toEqual([cred.name, false, undefined]);
+			for (const cred of creds)
+				expect([cred.name, cred.required ?? false, cred.displayOptions]).toEqual([cred.name, false, undefined]);
 		}
 	});
 });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { ICredentialType, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 export const ROOT = join(__dirname, '../../..');
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+	n8n: { nodes: string[]; credentials: string[] };
+};
 
 /** dist/nodes/X/X.node.js → <root>/nodes/X/X.node (the TypeScript source). */
 const source = (entry: string) => join(ROOT, entry.replace(/^dist\//, '').replace(/\.js$/, ''));

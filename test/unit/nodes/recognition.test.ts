@@ -20,7 +20,12 @@ function pathBox(svg: string): { minX: number; maxX: number; minY: number; maxY:
 }
 
 describe('the Meta logo', () => {
-	const files = ['nodes/MetaConversionsApi/meta.svg', 'nodes/MetaConversionsApi/meta.dark.svg', 'credentials/icons/meta.svg', 'credentials/icons/meta.dark.svg'];
+	const files = [
+		'nodes/MetaConversionsApi/meta.svg',
+		'nodes/MetaConversionsApi/meta.dark.svg',
+		'credentials/icons/meta.svg',
+		'credentials/icons/meta.dark.svg',
+	];
 
 	it.each(files)('%s draws both loops inside its viewBox (it showed one half)', (file) => {
 		const svg = readFileSync(join(ROOT, file), 'utf8');
@@ -60,14 +65,18 @@ describe('names and entries', () => {
 	// its triggers are the options of a parameter labelled Event(s) or Trigger On.
 	it('describes the merged Shopify entry as both a trigger and actions, listing each topic as a trigger', () => {
 		const byName = new Map(nodes.map((n) => [n.description.name, n.description]));
-		const merged = nodes.filter((n) => n.description.group.includes('trigger') && byName.has(n.description.name.replace('Trigger', '')));
+		const merged = nodes.filter(
+			(n) => n.description.group.includes('trigger') && byName.has(n.description.name.replace('Trigger', '')),
+		);
 		expect(merged.map((n) => n.description.name)).toEqual(['shopifyRelayTrigger']);
 		const trigger = merged[0].description;
 		const action = byName.get('shopifyRelay')!;
 		expect(trigger.description).not.toBe(action.description);
 		expect(trigger.description).toMatch(/webhooks/);
 		expect(trigger.description).toMatch(/read customers and orders/);
-		const topics = trigger.properties.find((p) => ['event', 'events', 'trigger on'].includes(p.displayName.toLowerCase()));
+		const topics = trigger.properties.find((p) =>
+			['event', 'events', 'trigger on'].includes(p.displayName.toLowerCase()),
+		);
 		expect(topics?.name).toBe('topics');
 		expect((topics?.options ?? []).length).toBeGreaterThan(1);
 		expect(trigger.subtitle).not.toBe(action.subtitle);
@@ -75,8 +84,12 @@ describe('names and entries', () => {
 
 	it('ships every icon a node or credential names', () => {
 		const icons = [
-			...nodes.flatMap((n) => Object.values(n.description.icon as object).map((i: string) => join(n.file, '..', i.replace('file:', '')))),
-			...shippedCredentials().flatMap((c) => Object.values(c.icon as object).map((i: string) => join('credentials', i.replace('file:', '')))),
+			...nodes.flatMap((n) =>
+				Object.values(n.description.icon as object).map((i: string) => join(n.file, '..', i.replace('file:', ''))),
+			),
+			...shippedCredentials().flatMap((c) =>
+				Object.values(c.icon as object).map((i: string) => join('credentials', i.replace('file:', ''))),
+			),
 		];
 		for (const icon of icons) expect(readFileSync(join(ROOT, icon), 'utf8')).toMatch(/<svg [^>]*viewBox="0 0 64 64"/);
 	});

@@ -10,19 +10,23 @@ const nodes = shippedNodes();
 function strings(value: unknown, path: string, out: Array<[string, string]> = []): Array<[string, string]> {
 	if (typeof value === 'string') out.push([path, value]);
 	else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
-	else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) strings(v, `${path}.${k}`, out);
+	else if (value && typeof value === 'object')
+		for (const [k, v] of Object.entries(value)) strings(v, `${path}.${k}`, out);
 	return out;
 }
 
 /** Every parameter, nested collections' options included. */
 function allParams(props: INodeProperties[]): INodeProperties[] {
-	return props.flatMap((p) => [p, ...allParams(((p.options ?? []) as INodeProperties[]).filter((o) => typeof o === 'object' && 'type' in o))]);
+	return props.flatMap((p) => [
+		p,
+		...allParams(((p.options ?? []) as INodeProperties[]).filter((o) => typeof o === 'object' && 'type' in o)),
+	]);
 }
 
 describe.each(nodes.map((n) => [n.description.displayName, n] as const))('%s', (_name, node) => {
 	const texts = strings(node.description, node.description.name);
 
-	it('spells n8n\'s variables as n8n does ($json, not $JSON)', () => {
+	it("spells n8n's variables as n8n does ($json, not $JSON)", () => {
 		expect(texts.filter(([, s]) => /\$(JSON|Json)\b/.test(s))).toEqual([]);
 	});
 
@@ -45,7 +49,7 @@ describe.each(nodes.map((n) => [n.description.displayName, n] as const))('%s', (
 describe('Meta Conversions API → Action Source and options', () => {
 	const meta = nodes.find((n) => n.description.name === 'metaConversionsApi')!.description;
 
-	it('offers Meta\'s action sources by name, sorted, each once', () => {
+	it("offers Meta's action sources by name, sorted, each once", () => {
 		for (const field of meta.properties.filter((p) => p.name === 'actionSource')) {
 			const options = field.options as Array<{ name: string; value: string }>;
 			expect(options.map((o) => o.value).sort()).toEqual([...ACTION_SOURCES].sort());
@@ -55,13 +59,17 @@ describe('Meta Conversions API → Action Source and options', () => {
 	});
 
 	it('lists the Limited Data Use switch before the country and state it uses', () => {
-		const options = (meta.properties.find((p) => p.name === 'options')!.options as INodeProperties[]).map((o) => o.name);
+		const options = (meta.properties.find((p) => p.name === 'options')!.options as INodeProperties[]).map(
+			(o) => o.name,
+		);
 		expect(options.indexOf('limitedDataUse')).toBeLessThan(options.indexOf('lduCountry'));
 		expect(options.indexOf('limitedDataUse')).toBeLessThan(options.indexOf('lduState'));
 	});
 
-	it('keeps its Options collection in display-name order (n8n\'s lint)', () => {
-		const names = (meta.properties.find((p) => p.name === 'options')!.options as INodeProperties[]).map((o) => o.displayName);
+	it("keeps its Options collection in display-name order (n8n's lint)", () => {
+		const names = (meta.properties.find((p) => p.name === 'options')!.options as INodeProperties[]).map(
+			(o) => o.displayName,
+		);
 		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
 	});
 });
@@ -70,10 +78,17 @@ describe('credentials', () => {
 	const byType = Object.fromEntries(shippedCredentials().map((c) => [c.name, c.displayName]));
 
 	it('keep their internal names (saved workflows refer to them)', () => {
-		expect(Object.keys(byType).sort()).toEqual(['chatwootWebhookApi', 'conversionRelayApi', 'hubSpotRelayApi', 'hubSpotWebhookApi', 'metaConversionRelayApi', 'shopifyRelayApi']);
+		expect(Object.keys(byType).sort()).toEqual([
+			'chatwootWebhookApi',
+			'conversionRelayApi',
+			'hubSpotRelayApi',
+			'hubSpotWebhookApi',
+			'metaConversionRelayApi',
+			'shopifyRelayApi',
+		]);
 	});
 
-	it('tell Meta\'s own API from the relay service\'s', () => {
+	it("tell Meta's own API from the relay service's", () => {
 		expect(byType.metaConversionRelayApi).toBe('Meta Graph API');
 		expect(byType.conversionRelayApi).toBe('Conversion Relay Service API');
 		expect(byType.metaConversionRelayApi).not.toMatch(/Relay/);
@@ -86,7 +101,8 @@ describe('shipped workflows', () => {
 		for (const file of workflowFiles()) {
 			for (const n of readWorkflow(file).nodes.filter((n) => n.type.endsWith('.hubSpotRelay'))) {
 				if (/upsert/i.test(n.name)) expect([file, n.name, n.parameters.operation]).toEqual([file, n.name, 'upsert']);
-				if (/record/i.test(n.name)) expect([file, n.name, n.parameters.operation]).toEqual([file, n.name, 'recordPurchase']);
+				if (/record/i.test(n.name))
+					expect([file, n.name, n.parameters.operation]).toEqual([file, n.name, 'recordPurchase']);
 			}
 		}
 	});

@@ -10,7 +10,10 @@ import { DIFFERENCES, oracleNormalized } from '../../support/normalizationDiffer
 
 const md5 = '5f4dcc3b5aa765d61d8327deb882cf99';
 
-const EXAMPLES: Record<string, { key: HashedUserDataKey; input: string; ours: string | undefined; theirs: string | null }> = {
+const EXAMPLES: Record<
+	string,
+	{ key: HashedUserDataKey; input: string; ours: string | undefined; theirs: string | null }
+> = {
 	'nfc-first': { key: 'ct', input: 'Zu\u0308rich', ours: 'zrich', theirs: 'zurich' },
 	'md5-is-not-a-hash': { key: 'external_id', input: md5, ours: md5, theirs: md5 },
 	'email-colon-quirk': { key: 'em', input: 'a:.b@example.com', ours: undefined, theirs: 'a:.b@example.com' },

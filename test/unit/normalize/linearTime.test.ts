@@ -20,7 +20,8 @@ const NORMALIZERS: Record<string, Fn> = {
 	DOBD: birthDay,
 	'error text redaction': redactText,
 	event_time: toUnixSeconds,
-	'click ids of an order': (v) => extractClickIds({ id: 1, landing_site: v, note_attributes: [{ name: '_fbc', value: v }] }, 0),
+	'click ids of an order': (v) =>
+		extractClickIds({ id: 1, landing_site: v, note_attributes: [{ name: '_fbc', value: v }] }, 0),
 };
 
 // Runs that make one pattern try every start position, or one quantifier give back every character.

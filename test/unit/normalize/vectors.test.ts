@@ -107,11 +107,24 @@ describe('hashing rules', () => {
 
 	it('passes never-hashed keys through unchanged, fbc keeping its case', () => {
 		const fbc = 'fb.1.1554763741205.AbCdEfGhIjKlMnOpQrStUvWxYz1234567890';
-		const out = hashUserData({ fbc, fbp: 'fb.1.1558571054389.1098115397', client_ip_address: '2001:db8::1', client_user_agent: 'Mozilla/5.0 (X11)' });
-		expect(out).toEqual({ fbc, fbp: 'fb.1.1558571054389.1098115397', client_ip_address: '2001:db8::1', client_user_agent: 'Mozilla/5.0 (X11)' });
+		const out = hashUserData({
+			fbc,
+			fbp: 'fb.1.1558571054389.1098115397',
+			client_ip_address: '2001:db8::1',
+			client_user_agent: 'Mozilla/5.0 (X11)',
+		});
+		expect(out).toEqual({
+			fbc,
+			fbp: 'fb.1.1558571054389.1098115397',
+			client_ip_address: '2001:db8::1',
+			client_user_agent: 'Mozilla/5.0 (X11)',
+		});
 	});
 
 	it('accepts numbers for numeric identifiers', () => {
-		expect(normalizeUserData({ external_id: 706405506930370, zp: 37221 })).toEqual({ external_id: ['706405506930370'], zp: ['37221'] });
+		expect(normalizeUserData({ external_id: 706405506930370, zp: 37221 })).toEqual({
+			external_id: ['706405506930370'],
+			zp: ['37221'],
+		});
 	});
 });

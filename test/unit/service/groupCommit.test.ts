@@ -30,7 +30,11 @@ describe('GroupCommit', () => {
 			},
 		);
 		const settled = await Promise.allSettled([1, 2, 3].map((n) => gc.submit(n)));
-		expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([10, 'bad 2', 30]);
+		expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([
+			10,
+			'bad 2',
+			30,
+		]);
 	});
 
 	it('caps a group and keeps going while calls keep coming', async () => {

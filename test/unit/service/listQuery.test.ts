@@ -2,7 +2,8 @@ import { decodeCursor, encodeCursor } from '../../../service/src/http/listQuery'
 import { HttpError } from '../../../service/src/http/errors';
 
 const ID = '3f2c1e9a-8b7d-4c6e-9f10-112233445566';
-const forge = (createdAt: unknown, id: unknown = ID) => Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+const forge = (createdAt: unknown, id: unknown = ID) =>
+	Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 
 function refusal(cursor: string): HttpError | undefined {
 	try {
@@ -15,7 +16,14 @@ function refusal(cursor: string): HttpError | undefined {
 
 describe('decodeCursor', () => {
 	it('gives back what encodeCursor made, in every form Postgres writes a timestamptz', () => {
-		for (const at of ['2026-12-01 10:11:12.123456+00', '2026-12-01 10:11:12+00', '2028-02-29 23:59:59.5+05:30', '0001-01-01 00:00:00-15:59', '9999-12-31 23:59:59.999999+15:59', '2026-01-31T00:00:00Z']) {
+		for (const at of [
+			'2026-12-01 10:11:12.123456+00',
+			'2026-12-01 10:11:12+00',
+			'2028-02-29 23:59:59.5+05:30',
+			'0001-01-01 00:00:00-15:59',
+			'9999-12-31 23:59:59.999999+15:59',
+			'2026-01-31T00:00:00Z',
+		]) {
 			expect(decodeCursor(encodeCursor(at, ID))).toEqual({ createdAt: at, id: ID });
 		}
 	});

@@ -6,7 +6,14 @@ import { sendEvents } from '../../../service/src/meta/graphClient';
 import { Dispatcher } from '../../../service/src/usecases/dispatcher';
 import { startMetaDouble } from '../../support/metaDouble';
 
-const event = (id: string, extra: Record<string, unknown> = {}): ServerEvent => ({ event_name: 'Lead', event_time: 1_700_000_000, action_source: 'chat', event_id: id, user_data: { external_id: ['a'.repeat(64)] }, ...extra });
+const event = (id: string, extra: Record<string, unknown> = {}): ServerEvent => ({
+	event_name: 'Lead',
+	event_time: 1_700_000_000,
+	action_source: 'chat',
+	event_id: id,
+	user_data: { external_id: ['a'.repeat(64)] },
+	...extra,
+});
 
 /** An outbox in memory: the claimed events once, then nothing; records every mark. */
 function fakeOutbox(events: ClaimedEvent[]) {
@@ -19,8 +26,14 @@ function fakeOutbox(events: ClaimedEvent[]) {
 			return events;
 		},
 		markSent: async (_w: string, ids: string[]) => (marks.push({ kind: 'sent', ids }), ids.length),
-		markRetry: async (_w: string, ids: string[], reason: string) => (marks.push({ kind: 'retry', ids, reason }), ids.length),
-		markDead: async (_w: string, ids: string[], reason: string) => (marks.push({ kind: 'dead', ids, reason }), ids.length),
+		markRetry: async (_w: string, ids: string[], reason: string) => (
+			marks.push({ kind: 'retry', ids, reason }),
+			ids.length
+		),
+		markDead: async (_w: string, ids: string[], reason: string) => (
+			marks.push({ kind: 'dead', ids, reason }),
+			ids.length
+		),
 		renew: async (_w: string, ids: string[]) => ids.length,
 		release: async () => 0,
 	};
@@ -46,16 +59,34 @@ describe('building a request to Meta', () => {
 		const big = Array.from({ length: 40 }, (_, i) => event(`e${i}`, { custom_data: { note: 'x'.repeat(60_000) } }));
 		const result = await sendEvents(settings(), '123456', big);
 		expect(result).toMatchObject({ ok: false, error: { class: 'invalid', code: 'too_large' } });
-		expect(!result.ok && result.error.message).toMatch(new RegExp(`above the ${MAX_REQUEST_BYTES.toLocaleString('en-US')} bytes`));
+		expect(!result.ok && result.error.message).toMatch(
+			new RegExp(`above the ${MAX_REQUEST_BYTES.toLocaleString('en-US')} bytes`),
+		);
 		expect(meta.received).toHaveLength(0);
 	});
 
 	it('the dispatcher dead-letters the event at fault alone and sends the others', async () => {
-		const claimed: ClaimedEvent[] = ['a', 'b', 'c'].map((id) => ({ id, pixel_id: '123456', test_event_code: null, attempts: 1, storedBytes: 300, payload: event(id, id === 'b' ? { custom_data: { value: 10n } } : {}) }));
+		const claimed: ClaimedEvent[] = ['a', 'b', 'c'].map((id) => ({
+			id,
+			pixel_id: '123456',
+			test_event_code: null,
+			attempts: 1,
+			storedBytes: 300,
+			payload: event(id, id === 'b' ? { custom_data: { value: 10n } } : {}),
+		}));
 		const { outbox, marks } = fakeOutbox(claimed);
-		const dispatcher = new Dispatcher(outbox, settings(), pino({ level: 'silent' }), { baseDelayMs: 10, idleMs: 10, concurrency: 1 });
+		const dispatcher = new Dispatcher(outbox, settings(), pino({ level: 'silent' }), {
+			baseDelayMs: 10,
+			idleMs: 10,
+			concurrency: 1,
+		});
 		await dispatcher.round();
-		expect(marks.filter((m) => m.kind === 'sent').flatMap((m) => m.ids).sort()).toEqual(['a', 'c']);
+		expect(
+			marks
+				.filter((m) => m.kind === 'sent')
+				.flatMap((m) => m.ids)
+				.sort(),
+		).toEqual(['a', 'c']);
 		const dead = marks.filter((m) => m.kind === 'dead');
 		expect(dead).toHaveLength(1);
 		expect(dead[0].ids).toEqual(['b']);

@@ -46,8 +46,16 @@ describe('HubSpot contact properties', () => {
 			shopify_total_spent: '240.70',
 			shopify_last_order_id: '5847392847',
 		});
-		expect(customerToHubSpotProperties({ email: 'x@y.z', numberOfOrders: '4', amountSpent: { amount: '12.5', currencyCode: 'EUR' } })).toEqual({ email: 'x@y.z', shopify_order_count: '4', shopify_total_spent: '12.5' });
-		expect(customerToHubSpotProperties({ email: 'x@y.z', orders_count: 'many', total_spent: 'lots' })).toEqual({ email: 'x@y.z' });
+		expect(
+			customerToHubSpotProperties({
+				email: 'x@y.z',
+				numberOfOrders: '4',
+				amountSpent: { amount: '12.5', currencyCode: 'EUR' },
+			}),
+		).toEqual({ email: 'x@y.z', shopify_order_count: '4', shopify_total_spent: '12.5' });
+		expect(customerToHubSpotProperties({ email: 'x@y.z', orders_count: 'many', total_spent: 'lots' })).toEqual({
+			email: 'x@y.z',
+		});
 	});
 
 	it('maps an order: the buyer as the order has them, the counters, this order as the last one', () => {
@@ -73,7 +81,11 @@ describe('HubSpot contact properties', () => {
 
 	it('sets the first order date only when Shopify counts exactly one order', () => {
 		const first: Order = { ...withFbclid, customer: { ...withFbclid.customer, orders_count: 1, total_spent: '89.90' } };
-		expect(orderToHubSpotProperties(first)).toMatchObject({ shopify_order_count: '1', shopify_first_order_date: '2026-11-20', shopify_last_order_date: '2026-11-20' });
+		expect(orderToHubSpotProperties(first)).toMatchObject({
+			shopify_order_count: '1',
+			shopify_first_order_date: '2026-11-20',
+			shopify_last_order_date: '2026-11-20',
+		});
 		// Shopify's 2024-10 sample embeds no count: no first date is guessed.
 		expect(orderToHubSpotProperties(sample)).toEqual({
 			email: 'bob.norman@mail.example.com',
@@ -91,7 +103,15 @@ describe('HubSpot contact properties', () => {
 	});
 
 	it('maps an order without a customer from its addresses alone', () => {
-		expect(orderToHubSpotProperties(noCustomerJson as Order)).toEqual({ firstname: 'Pat', city: 'Austin', state: 'TX', zip: '78701-1234', country: 'US', shopify_last_order_id: '6100000001', shopify_last_order_date: '2026-11-21' });
+		expect(orderToHubSpotProperties(noCustomerJson as Order)).toEqual({
+			firstname: 'Pat',
+			city: 'Austin',
+			state: 'TX',
+			zip: '78701-1234',
+			country: 'US',
+			shopify_last_order_id: '6100000001',
+			shopify_last_order_date: '2026-11-21',
+		});
 	});
 
 	it('gives HubSpot dates as UTC calendar days', () => {
@@ -110,7 +130,13 @@ describe('HubSpot deals', () => {
 			dealstage: 'closedwon',
 			shopify_order_id: '450789469',
 		});
-		expect(orderToHubSpotDeal(withFbclid, { pipeline: '75e28846-ad0d-4be2-a027-5e1da6590b98', dealstage: '3', includeCurrency: true })).toEqual({
+		expect(
+			orderToHubSpotDeal(withFbclid, {
+				pipeline: '75e28846-ad0d-4be2-a027-5e1da6590b98',
+				dealstage: '3',
+				includeCurrency: true,
+			}),
+		).toEqual({
 			dealname: 'Shopify order #1042',
 			amount: '89.90',
 			closedate: '2026-11-20T10:30:05.000Z',
@@ -122,12 +148,24 @@ describe('HubSpot deals', () => {
 	});
 
 	it('names a deal by the order name when there is no number, and by the id as a last resort', () => {
-		expect(orderToHubSpotDeal({ id: 77, name: '#A-77' })).toEqual({ dealname: 'Shopify order #A-77', pipeline: 'default', dealstage: 'closedwon', shopify_order_id: '77' });
-		expect(orderToHubSpotDeal({ id: 78 })).toEqual({ dealname: 'Shopify order 78', pipeline: 'default', dealstage: 'closedwon', shopify_order_id: '78' });
+		expect(orderToHubSpotDeal({ id: 77, name: '#A-77' })).toEqual({
+			dealname: 'Shopify order #A-77',
+			pipeline: 'default',
+			dealstage: 'closedwon',
+			shopify_order_id: '77',
+		});
+		expect(orderToHubSpotDeal({ id: 78 })).toEqual({
+			dealname: 'Shopify order 78',
+			pipeline: 'default',
+			dealstage: 'closedwon',
+			shopify_order_id: '78',
+		});
 	});
 
 	it('defines the custom properties for the ensure-properties operation', () => {
-		expect(SHOPIFY_HUBSPOT_PROPERTIES.map(({ name, type, fieldType, groupName }) => ({ name, type, fieldType, groupName }))).toEqual([
+		expect(
+			SHOPIFY_HUBSPOT_PROPERTIES.map(({ name, type, fieldType, groupName }) => ({ name, type, fieldType, groupName })),
+		).toEqual([
 			{ name: 'shopify_customer_id', type: 'string', fieldType: 'text', groupName: 'shopify' },
 			{ name: 'shopify_order_count', type: 'number', fieldType: 'number', groupName: 'shopify' },
 			{ name: 'shopify_total_spent', type: 'number', fieldType: 'number', groupName: 'shopify' },
@@ -136,6 +174,8 @@ describe('HubSpot deals', () => {
 			{ name: 'shopify_first_order_date', type: 'date', fieldType: 'date', groupName: 'shopify' },
 		]);
 		expect(SHOPIFY_HUBSPOT_PROPERTIES.every((p) => p.label.startsWith('Shopify '))).toBe(true);
-		expect(SHOPIFY_HUBSPOT_DEAL_PROPERTIES).toEqual([{ name: 'shopify_order_id', label: 'Shopify order ID', type: 'string', fieldType: 'text', groupName: 'shopify' }]);
+		expect(SHOPIFY_HUBSPOT_DEAL_PROPERTIES).toEqual([
+			{ name: 'shopify_order_id', label: 'Shopify order ID', type: 'string', fieldType: 'text', groupName: 'shopify' },
+		]);
 	});
 });

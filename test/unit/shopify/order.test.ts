@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { buildEvent, validateEvent } from '../../../nodes/core/capi';
-import { eventIdFrom, eventIdTemplateIssues, landingUrl, orderToPurchaseEvent, type Order } from '../../../nodes/core/shopify';
+import {
+	eventIdFrom,
+	eventIdTemplateIssues,
+	landingUrl,
+	orderToPurchaseEvent,
+	type Order,
+} from '../../../nodes/core/shopify';
 import sampleJson from '../../fixtures/shopify/order-450789469.json';
 import withFbclidJson from '../../fixtures/shopify/order-with-fbclid.json';
 import noCustomerJson from '../../fixtures/shopify/order-without-customer.json';
@@ -13,7 +19,8 @@ const testNotification = testNotificationJson as Order;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 const FBCLID = 'IwAR2F4-dbP0l7Mn1IawQQGCINEz7PYXQvwjNwB_qa2ofrHyiLjcbCRxTDMgs';
-const UA_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS]';
+const UA_IPHONE =
+	'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS]';
 
 describe('order → Purchase event', () => {
 	it('maps Shopify’s documented sample order 450789469 (0.0.0.0 is no buyer IP; no user agent, so not a website event)', () => {
@@ -52,18 +59,27 @@ describe('order → Purchase event', () => {
 	});
 
 	it('takes the value from the chosen field and order_id from the chosen key', () => {
-		expect(orderToPurchaseEvent(sample, { valueField: 'current_total_price', orderIdField: 'name' }).custom_data).toMatchObject({ value: 199.65, order_id: '#1001' });
-		expect(orderToPurchaseEvent(sample, { valueField: 'subtotal_price', orderIdField: 'order_number' }).custom_data).toMatchObject({ value: 597, order_id: '1001' });
+		expect(
+			orderToPurchaseEvent(sample, { valueField: 'current_total_price', orderIdField: 'name' }).custom_data,
+		).toMatchObject({ value: 199.65, order_id: '#1001' });
+		expect(
+			orderToPurchaseEvent(sample, { valueField: 'subtotal_price', orderIdField: 'order_number' }).custom_data,
+		).toMatchObject({ value: 597, order_id: '1001' });
 	});
 
 	it('leaves value out (never NaN or 0) when the chosen amount is missing or not a number', () => {
-		expect(orderToPurchaseEvent({ ...withFbclid, current_total_price: undefined }, { valueField: 'current_total_price' }).custom_data).not.toHaveProperty('value');
+		expect(
+			orderToPurchaseEvent({ ...withFbclid, current_total_price: undefined }, { valueField: 'current_total_price' })
+				.custom_data,
+		).not.toHaveProperty('value');
 		expect(orderToPurchaseEvent({ ...withFbclid, total_price: 'n/a' }).custom_data).not.toHaveProperty('value');
 		expect(orderToPurchaseEvent({ ...withFbclid, total_price: null }).custom_data).not.toHaveProperty('value');
 	});
 
 	it('maps an order with an fbclid landing page and the _fbp/_fbc cookies in its cart attributes', () => {
-		expect(orderToPurchaseEvent(withFbclid, { eventIdTemplate: 'order_{order_number}', shopDomain: 'linen.myshopify.com' })).toEqual({
+		expect(
+			orderToPurchaseEvent(withFbclid, { eventIdTemplate: 'order_{order_number}', shopDomain: 'linen.myshopify.com' }),
+		).toEqual({
 			event_name: 'Purchase',
 			event_time: 1795170605,
 			action_source: 'website',
@@ -104,7 +120,9 @@ describe('order → Purchase event', () => {
 	});
 
 	it('makes a relative landing_site absolute with the order status page’s origin when no shop domain is given', () => {
-		expect(orderToPurchaseEvent(withFbclid).event_source_url).toBe(`https://linen.example.com/products/linen-shirt?utm_source=facebook&utm_medium=paid&fbclid=${FBCLID}`);
+		expect(orderToPurchaseEvent(withFbclid).event_source_url).toBe(
+			`https://linen.example.com/products/linen-shirt?utm_source=facebook&utm_medium=paid&fbclid=${FBCLID}`,
+		);
 	});
 
 	it('maps an order without a customer from its shipping address and cart attributes', () => {
@@ -134,7 +152,9 @@ describe('order → Purchase event', () => {
 			},
 		});
 		// A relative landing page with no shop domain and no order status URL cannot be made absolute.
-		expect(orderToPurchaseEvent(noCustomer, { shopDomain: 'https://gifts.example.com/' }).event_source_url).toBe('https://gifts.example.com/?fbclid=garbage%20with%20spaces');
+		expect(orderToPurchaseEvent(noCustomer, { shopDomain: 'https://gifts.example.com/' }).event_source_url).toBe(
+			'https://gifts.example.com/?fbclid=garbage%20with%20spaces',
+		);
 	});
 
 	it('survives the test notification’s nulls; its ids beyond 2^53 arrive as JSON.parse rounded them', () => {
@@ -170,7 +190,9 @@ describe('order → Purchase event', () => {
 	});
 
 	it('falls back to created_at, then to `now`, for the event time; and to presentment_currency, uppercased', () => {
-		expect(orderToPurchaseEvent({ id: 1, created_at: '2026-11-21T08:00:00Z', processed_at: 'soon' }).event_time).toBe(1795248000);
+		expect(orderToPurchaseEvent({ id: 1, created_at: '2026-11-21T08:00:00Z', processed_at: 'soon' }).event_time).toBe(
+			1795248000,
+		);
 		expect(orderToPurchaseEvent({ id: 1 }, { now: 1_795_000_000 })).toEqual({
 			event_name: 'Purchase',
 			event_time: 1_795_000_000,
@@ -179,7 +201,9 @@ describe('order → Purchase event', () => {
 			user_data: {},
 			custom_data: { order_id: '1' },
 		});
-		expect(orderToPurchaseEvent({ id: 1, presentment_currency: 'cad', total_price: '10' }, { eventName: 'OrderPlaced' })).toMatchObject({ event_name: 'OrderPlaced', custom_data: { value: 10, currency: 'CAD' } });
+		expect(
+			orderToPurchaseEvent({ id: 1, presentment_currency: 'cad', total_price: '10' }, { eventName: 'OrderPlaced' }),
+		).toMatchObject({ event_name: 'OrderPlaced', custom_data: { value: 10, currency: 'CAD' } });
 	});
 
 	it('takes the location from one address only, so city and zip never describe two places', () => {
@@ -189,8 +213,21 @@ describe('order → Purchase event', () => {
 			shipping_address: { city: 'Boston', zip: '02108', province_code: 'MA', country_code: 'US' },
 			customer: { id: 9, default_address: { city: 'Denver', zip: '80202' } },
 		};
-		expect(orderToPurchaseEvent(order).user_data).toEqual({ ph: '+1 212 555 0100', fn: 'Ann', ct: 'Boston', st: 'MA', zp: '02108', country: 'US', external_id: '9' });
-		expect(orderToPurchaseEvent({ id: 3, customer: { id: 10, default_address: { city: 'Denver', province: 'Colorado', country: 'United States' } } }).user_data).toEqual({ ct: 'Denver', st: 'Colorado', country: 'United States', external_id: '10' });
+		expect(orderToPurchaseEvent(order).user_data).toEqual({
+			ph: '+1 212 555 0100',
+			fn: 'Ann',
+			ct: 'Boston',
+			st: 'MA',
+			zp: '02108',
+			country: 'US',
+			external_id: '9',
+		});
+		expect(
+			orderToPurchaseEvent({
+				id: 3,
+				customer: { id: 10, default_address: { city: 'Denver', province: 'Colorado', country: 'United States' } },
+			}).user_data,
+		).toEqual({ ct: 'Denver', st: 'Colorado', country: 'United States', external_id: '10' });
 	});
 
 	it('is a website event only with both the page and the browser; otherwise system_generated', () => {
@@ -200,8 +237,15 @@ describe('order → Purchase event', () => {
 		expect(orderToPurchaseEvent({ id: 1, landing_site: page }).action_source).toBe('system_generated');
 		expect(orderToPurchaseEvent({ id: 1, client_details: browser }).action_source).toBe('system_generated');
 		// A relative landing page that cannot be made absolute is no page.
-		expect(orderToPurchaseEvent({ id: 1, landing_site: '/products/x', client_details: browser }).action_source).toBe('system_generated');
-		expect(orderToPurchaseEvent({ id: 1, landing_site: '/products/x', client_details: browser }, { shopDomain: 'shop.example.com' }).action_source).toBe('website');
+		expect(orderToPurchaseEvent({ id: 1, landing_site: '/products/x', client_details: browser }).action_source).toBe(
+			'system_generated',
+		);
+		expect(
+			orderToPurchaseEvent(
+				{ id: 1, landing_site: '/products/x', client_details: browser },
+				{ shopDomain: 'shop.example.com' },
+			).action_source,
+		).toBe('website');
 	});
 
 	it('is Meta-valid once built and hashed', () => {
@@ -231,8 +275,12 @@ describe('event id templates', () => {
 
 	it('says what is wrong with a template', () => {
 		expect(eventIdTemplateIssues('{id}')).toEqual([]);
-		expect(eventIdTemplateIssues('order_{email}')).toEqual(['unknown placeholder {email}; use {id}, {order_number}, {name}, {checkout_token}, {cart_token}, {admin_graphql_api_id}']);
-		expect(eventIdTemplateIssues('purchase')).toEqual(['the template has no placeholder, so every order would get the same event_id']);
+		expect(eventIdTemplateIssues('order_{email}')).toEqual([
+			'unknown placeholder {email}; use {id}, {order_number}, {name}, {checkout_token}, {cart_token}, {admin_graphql_api_id}',
+		]);
+		expect(eventIdTemplateIssues('purchase')).toEqual([
+			'the template has no placeholder, so every order would get the same event_id',
+		]);
 	});
 });
 

@@ -42,18 +42,25 @@ describe('topics', () => {
 			'shop/redact': null,
 		});
 		expect(Object.values(TOPICS)).toEqual(Object.keys(SHOPIFY_TOPICS));
-		expect([graphqlTopic('orders/paid'), graphqlTopic('ORDERS_PAID'), graphqlTopic('shop/redact'), graphqlTopic('products/create')]).toEqual(['ORDERS_PAID', 'ORDERS_PAID', undefined, undefined]);
+		expect([
+			graphqlTopic('orders/paid'),
+			graphqlTopic('ORDERS_PAID'),
+			graphqlTopic('shop/redact'),
+			graphqlTopic('products/create'),
+		]).toEqual(['ORDERS_PAID', 'ORDERS_PAID', undefined, undefined]);
 	});
 
 	it('normalizes header and enum spellings', () => {
-		expect([normalizeTopic(' Orders/Create '), normalizeTopic('REFUNDS_CREATE'), normalizeTopic('customers_redact'), normalizeTopic('app/uninstalled'), normalizeTopic(null)]).toEqual([
-			'orders/create',
-			'refunds/create',
-			'customers/redact',
-			undefined,
-			undefined,
-		]);
-		expect(['customers/data_request', 'CUSTOMERS_REDACT', 'shop/redact', 'customers/update', 'x'].map(isPrivacyTopic)).toEqual([true, true, true, false, false]);
+		expect([
+			normalizeTopic(' Orders/Create '),
+			normalizeTopic('REFUNDS_CREATE'),
+			normalizeTopic('customers_redact'),
+			normalizeTopic('app/uninstalled'),
+			normalizeTopic(null),
+		]).toEqual(['orders/create', 'refunds/create', 'customers/redact', undefined, undefined]);
+		expect(
+			['customers/data_request', 'CUSTOMERS_REDACT', 'shop/redact', 'customers/update', 'x'].map(isPrivacyTopic),
+		).toEqual([true, true, true, false, false]);
 	});
 });
 
@@ -102,8 +109,23 @@ describe('refunds and cancellations', () => {
 	it('sums only successful refund transactions, in cents', () => {
 		expect(refundAmount(refund)).toBe(89.99);
 		expect(refundAmount(sample.refunds![0])).toBe(209);
-		expect(refundAmount({ transactions: [{ kind: 'refund', status: 'success', amount: '0.10' }, { kind: 'refund', status: 'success', amount: '0.20' }] })).toBe(0.3);
-		expect(refundAmount({ transactions: [{ kind: 'REFUND', status: 'Success', amount: 5 }, { kind: 'refund', status: 'pending', amount: '7.00' }, { kind: 'refund', status: 'success', amount: 'n/a' }] })).toBe(5);
+		expect(
+			refundAmount({
+				transactions: [
+					{ kind: 'refund', status: 'success', amount: '0.10' },
+					{ kind: 'refund', status: 'success', amount: '0.20' },
+				],
+			}),
+		).toBe(0.3);
+		expect(
+			refundAmount({
+				transactions: [
+					{ kind: 'REFUND', status: 'Success', amount: 5 },
+					{ kind: 'refund', status: 'pending', amount: '7.00' },
+					{ kind: 'refund', status: 'success', amount: 'n/a' },
+				],
+			}),
+		).toBe(5);
 		expect(refundAmount({ transactions: null })).toBe(0);
 		expect(refundAmount(undefined)).toBe(0);
 	});

@@ -80,8 +80,12 @@ describe('Chatwoot webhooks', () => {
 
 	it('accepts sha256=hex of "timestamp.body"', () => {
 		expect(signChatwootWebhook(body, secret, now)).toBe(expected);
-		expect(verifyChatwootWebhook({ rawBody: body, signature: expected, timestamp: String(now), secret, now })).toBe(true);
-		expect(verifyChatwootWebhook({ rawBody: body, signature: expected, timestamp: String(now), secret, now: now + 300 })).toBe(true);
+		expect(verifyChatwootWebhook({ rawBody: body, signature: expected, timestamp: String(now), secret, now })).toBe(
+			true,
+		);
+		expect(
+			verifyChatwootWebhook({ rawBody: body, signature: expected, timestamp: String(now), secret, now: now + 300 }),
+		).toBe(true);
 	});
 
 	it.each([
@@ -97,7 +101,14 @@ describe('Chatwoot webhooks', () => {
 		['a garbage timestamp', { timestamp: '17e8' }],
 		['the wrong secret', { secret: 'nope' }],
 	])('rejects %s', (_label, change) => {
-		const input = { rawBody: body, signature: expected as string | undefined, timestamp: String(now) as string | undefined, secret, now, ...change };
+		const input = {
+			rawBody: body,
+			signature: expected as string | undefined,
+			timestamp: String(now) as string | undefined,
+			secret,
+			now,
+			...change,
+		};
 		expect(verifyChatwootWebhook(input)).toBe(false);
 	});
 
@@ -115,11 +126,23 @@ describe('HubSpot signatures', () => {
 	const uri = 'https://relay.example.com/v1/webhooks/hubspot?portal=123%3A456';
 	const raw = '[{"objectId":1246965,"propertyName":"dealstage","propertyValue":"closedwon"}]';
 	// Independently: HubSpot decodes %3A to ":" before signing.
-	const expected = createHmac('sha256', secret).update(`POSThttps://relay.example.com/v1/webhooks/hubspot?portal=123:456${raw}${now}`).digest('base64');
+	const expected = createHmac('sha256', secret)
+		.update(`POSThttps://relay.example.com/v1/webhooks/hubspot?portal=123:456${raw}${now}`)
+		.digest('base64');
 
 	it('verifies v3 with the decoded URI', () => {
 		expect(signHubSpotV3('post', uri, raw, secret, now)).toBe(expected);
-		expect(verifyHubSpotV3({ method: 'POST', uri, rawBody: raw, signature: expected, timestamp: String(now), clientSecret: secret, now })).toBe(true);
+		expect(
+			verifyHubSpotV3({
+				method: 'POST',
+				uri,
+				rawBody: raw,
+				signature: expected,
+				timestamp: String(now),
+				clientSecret: secret,
+				now,
+			}),
+		).toBe(true);
 	});
 
 	it.each([
@@ -131,12 +154,23 @@ describe('HubSpot signatures', () => {
 		['no timestamp', { timestamp: undefined }],
 		['the wrong secret', { clientSecret: 'x' }],
 	])('rejects v3 with %s', (_label, change) => {
-		const input = { method: 'POST', uri, rawBody: raw, signature: expected as string | undefined, timestamp: String(now) as string | undefined, clientSecret: secret, now, ...change };
+		const input = {
+			method: 'POST',
+			uri,
+			rawBody: raw,
+			signature: expected as string | undefined,
+			timestamp: String(now) as string | undefined,
+			clientSecret: secret,
+			now,
+			...change,
+		};
 		expect(verifyHubSpotV3(input)).toBe(false);
 	});
 
 	it('verifies v1 (hex sha256 of secret + body)', () => {
-		const v1 = createHash('sha256').update(secret + raw).digest('hex');
+		const v1 = createHash('sha256')
+			.update(secret + raw)
+			.digest('hex');
 		expect(verifyHubSpotV1(raw, v1, secret)).toBe(true);
 		expect(verifyHubSpotV1(raw, v1.slice(2), secret)).toBe(false);
 		expect(verifyHubSpotV1(raw + ' ', v1, secret)).toBe(false);
@@ -149,7 +183,9 @@ describe('relay request signatures', () => {
 	const header = signRelayRequest(body, secret, now);
 
 	it('signs t=…,v1=hex of "t.body" and verifies it', () => {
-		expect(header).toBe(`t=${now},v1=${createHmac('sha256', secret).update(`${now}.${body.toString()}`).digest('hex')}`);
+		expect(header).toBe(
+			`t=${now},v1=${createHmac('sha256', secret).update(`${now}.${body.toString()}`).digest('hex')}`,
+		);
 		expect(verifyRelaySignature({ rawBody: body, header, secrets: secret, now })).toEqual({ ok: true, timestamp: now });
 	});
 
@@ -175,6 +211,9 @@ describe('relay request signatures', () => {
 	});
 
 	it('rejects a tampered body', () => {
-		expect(verifyRelaySignature({ rawBody: flipBit(body), header, secrets: secret, now })).toEqual({ ok: false, reason: 'mismatch' });
+		expect(verifyRelaySignature({ rawBody: flipBit(body), header, secrets: secret, now })).toEqual({
+			ok: false,
+			reason: 'mismatch',
+		});
 	});
 });

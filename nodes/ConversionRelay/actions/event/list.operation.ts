@@ -47,7 +47,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const events: IDataObject[] = [];
 		let cursor: string | undefined;
 		do {
-			const qs: IDataObject = { limit: Math.min(PAGE, limit - events.length), ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) };
+			const qs: IDataObject = {
+				limit: Math.min(PAGE, limit - events.length),
+				...(status ? { status } : {}),
+				...(cursor ? { cursor } : {}),
+			};
 			const response = await relayRequest.call(this, 'GET', '/v1/events', undefined, qs);
 			if (response.statusCode !== 200) throw relayApiError.call(this, response, i);
 			events.push(...((response.body.data ?? []) as IDataObject[]));

@@ -15,14 +15,27 @@ function localTest(source: WebhookSource, where: string, credential: ICredential
 	const secrets = source.secrets(credential.data ?? {});
 	if (secrets.length === 0) return { status: 'Error', message: `Enter the secret shown in ${where}` };
 	const short = secrets.find((s) => s.length < MIN_LENGTH);
-	if (short !== undefined) return { status: 'Error', message: `A secret of ${short.length} characters is too short to be ${source.name}'s: copy it again from ${where}` };
-	return { status: 'OK', message: 'Secret present. It is checked on each delivery: a wrong one makes every delivery fail with 401.' };
+	if (short !== undefined)
+		return {
+			status: 'Error',
+			message: `A secret of ${short.length} characters is too short to be ${source.name}'s: copy it again from ${where}`,
+		};
+	return {
+		status: 'OK',
+		message: 'Secret present. It is checked on each delivery: a wrong one makes every delivery fail with 401.',
+	};
 }
 
-export async function chatwootWebhookSecret(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+export async function chatwootWebhookSecret(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	return localTest(chatwoot, 'Chatwoot (Settings → Integrations → Webhooks)', credential);
 }
 
-export async function hubSpotWebhookSecret(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+export async function hubSpotWebhookSecret(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	return localTest(hubspot, 'the HubSpot app (its Auth tab)', credential);
 }

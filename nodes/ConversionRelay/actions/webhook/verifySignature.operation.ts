@@ -18,7 +18,8 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		options: WEBHOOK_SOURCES.map((s) => ({ name: s.name, value: s.value })),
 		default: 'chatwoot',
-		description: 'Who sent the webhook: decides the headers, the signed message and the credential (Chatwoot Webhook API or HubSpot Webhook API; the other credential fields can stay empty)',
+		description:
+			'Who sent the webhook: decides the headers, the signed message and the credential (Chatwoot Webhook API or HubSpot Webhook API; the other credential fields can stay empty)',
 	},
 	{
 		displayName: 'Webhook URL',
@@ -28,7 +29,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'https://n8n.example.com/webhook/crm-deal-stage',
 		displayOptions: { show: { source: WEBHOOK_SOURCES.filter((s) => s.signsUrl).map((s) => s.value) } },
-		description: 'The target URL exactly as entered in the sender\'s settings (HubSpot signs it, query string included)',
+		description: "The target URL exactly as entered in the sender's settings (HubSpot signs it, query string included)",
 	},
 	{
 		displayName:
@@ -43,7 +44,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: 'data',
 		required: true,
-		description: 'The binary field holding the raw request body (the Webhook node\'s Raw Body option writes it to "data")',
+		description:
+			'The binary field holding the raw request body (the Webhook node\'s Raw Body option writes it to "data")',
 	},
 	{
 		displayName: 'Options',
@@ -87,15 +89,25 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const headersField = String(options.headersField || 'headers');
 		const toleranceSeconds = Number(options.toleranceSeconds) > 0 ? Number(options.toleranceSeconds) : 300;
-		const fail = (reason: string) => new NodeOperationError(this.getNode(), `Item ${i}: ${source.name} webhook refused: ${reason}`, { itemIndex: i });
+		const fail = (reason: string) =>
+			new NodeOperationError(this.getNode(), `Item ${i}: ${source.name} webhook refused: ${reason}`, { itemIndex: i });
 
-		if (!items[i].binary?.[property]) throw fail(`no raw body in the binary field "${property}" (turn on the Webhook node's Raw Body option)`);
+		if (!items[i].binary?.[property])
+			throw fail(`no raw body in the binary field "${property}" (turn on the Webhook node's Raw Body option)`);
 		const headers = items[i].json[headersField];
-		if (!headers || typeof headers !== 'object' || Array.isArray(headers)) throw fail(`no request headers in the field "${headersField}"`);
+		if (!headers || typeof headers !== 'object' || Array.isArray(headers))
+			throw fail(`no request headers in the field "${headersField}"`);
 		const rawBody = await this.helpers.getBinaryDataBuffer(i, property);
 
 		const url = source.signsUrl ? String(this.getNodeParameter('webhookUrl', i, '')).trim() : undefined;
-		const verdict = source.verify({ rawBody, headers: headers as HeaderBag, secrets, toleranceSeconds, nowMs: Date.now(), url });
+		const verdict = source.verify({
+			rawBody,
+			headers: headers as HeaderBag,
+			secrets,
+			toleranceSeconds,
+			nowMs: Date.now(),
+			url,
+		});
 		if (!verdict.ok) throw fail(verdict.reason);
 
 		let payload: unknown;

@@ -8,7 +8,7 @@ export const emailField: INodeProperties = {
 	placeholder: 'name@email.com',
 	default: '',
 	required: true,
-	description: 'The contact\'s e-mail: HubSpot creates the contact or updates the one with this address',
+	description: "The contact's e-mail: HubSpot creates the contact or updates the one with this address",
 };
 
 export const returnPropertiesField: INodeProperties = {
@@ -17,22 +17,30 @@ export const returnPropertiesField: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'email,firstname,shopify_total_spent',
-	description: 'Comma-separated internal property names. Empty: HubSpot\'s defaults (email, first and last name, dates, ID).',
+	description:
+		"Comma-separated internal property names. Empty: HubSpot's defaults (email, first and last name, dates, ID).",
 };
 
 /** The "Properties to Return" field as HubSpot's list, or undefined for its defaults. */
 export function returnProperties(this: IExecuteFunctions, itemIndex: number): string[] | undefined {
 	const raw = String(this.getNodeParameter('returnProperties', itemIndex, '') ?? '');
-	const names = raw.split(',').map((p) => p.trim()).filter(Boolean);
+	const names = raw
+		.split(',')
+		.map((p) => p.trim())
+		.filter(Boolean);
 	return names.length ? names : undefined;
 }
 
 /** An e-mail as the contact's id; HubSpot checks the format, this only refuses an empty one. */
 export function readEmail(this: IExecuteFunctions, itemIndex: number, name = 'email'): string {
 	const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
-	if (raw !== null && typeof raw === 'object') throw new NodeOperationError(this.getNode(), `The e-mail must be text, not ${describeValue(raw)}`, { itemIndex });
+	if (raw !== null && typeof raw === 'object')
+		throw new NodeOperationError(this.getNode(), `The e-mail must be text, not ${describeValue(raw)}`, { itemIndex });
 	const email = String(raw ?? '').trim();
-	if (!email) throw new NodeOperationError(this.getNode(), 'The e-mail is empty: HubSpot contacts are upserted by e-mail', { itemIndex });
+	if (!email)
+		throw new NodeOperationError(this.getNode(), 'The e-mail is empty: HubSpot contacts are upserted by e-mail', {
+			itemIndex,
+		});
 	return email;
 }
 
@@ -41,8 +49,12 @@ export function propertyValues(this: IExecuteFunctions, raw: IDataObject, itemIn
 	const out: Record<string, string> = {};
 	for (const [name, value] of Object.entries(raw)) {
 		if (value === null || value === undefined) out[name] = '';
-		else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
-		else throw new NodeOperationError(this.getNode(), `Property "${name}" must be text, a number or a boolean`, { itemIndex });
+		else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+			out[name] = String(value);
+		else
+			throw new NodeOperationError(this.getNode(), `Property "${name}" must be text, a number or a boolean`, {
+				itemIndex,
+			});
 	}
 	return out;
 }
@@ -57,6 +69,7 @@ export function jsonObject(this: IExecuteFunctions, name: string, itemIndex: num
 			throw new NodeOperationError(this.getNode(), `${label} is not valid JSON`, { itemIndex });
 		}
 	}
-	if (!value || typeof value !== 'object' || Array.isArray(value)) throw new NodeOperationError(this.getNode(), `${label} must be a JSON object`, { itemIndex });
+	if (!value || typeof value !== 'object' || Array.isArray(value))
+		throw new NodeOperationError(this.getNode(), `${label} must be a JSON object`, { itemIndex });
 	return value as IDataObject;
 }

@@ -1,4 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { perItem } from '../../../shared/itemOutcomes';
 import { CRM_OBJECTS, hubSpotApiError, hubspotRequest } from '../../../shared/transport/hubspot';
 import { recordJson } from '../outcomes';
@@ -31,7 +37,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		displayOptions: { show: { findBy: ['id'] } },
-		description: 'HubSpot\'s record ID (hs_object_id)',
+		description: "HubSpot's record ID (hs_object_id)",
 	},
 	returnPropertiesField,
 ];
@@ -43,8 +49,17 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const id = byEmail ? readEmail.call(this, i) : String(this.getNodeParameter('contactId', i, '') ?? '').trim();
 		if (!id) throw new NodeOperationError(this.getNode(), 'The contact ID is empty', { itemIndex: i });
 		const properties = returnProperties.call(this, i);
-		const qs: IDataObject = { ...(byEmail ? { idProperty: 'email' } : {}), ...(properties ? { properties: properties.join(',') } : {}) };
-		const response = await hubspotRequest.call(this, 'GET', `${CRM_OBJECTS}/contacts/${encodeURIComponent(id)}`, undefined, qs);
+		const qs: IDataObject = {
+			...(byEmail ? { idProperty: 'email' } : {}),
+			...(properties ? { properties: properties.join(',') } : {}),
+		};
+		const response = await hubspotRequest.call(
+			this,
+			'GET',
+			`${CRM_OBJECTS}/contacts/${encodeURIComponent(id)}`,
+			undefined,
+			qs,
+		);
 		if (!response.ok) throw hubSpotApiError.call(this, response, i);
 		return recordJson(response.body);
 	});

@@ -1,4 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { customerToHubSpotProperties, orderToHubSpotProperties } from '../../../core/shopify/hubspot';
 import { batchUpsert, type UpsertInput } from '../batchUpsert';
 import { dropOlderCounters } from '../freshness';
@@ -15,7 +21,11 @@ export const description: INodeProperties[] = [
 		name: 'recordType',
 		type: 'options',
 		options: [
-			{ name: 'Detect', value: 'auto', description: 'An order when it has line items, a total or an order number; else a customer' },
+			{
+				name: 'Detect',
+				value: 'auto',
+				description: 'An order when it has line items, a total or an order number; else a customer',
+			},
 			{ name: 'Order', value: 'order' },
 			{ name: 'Customer', value: 'customer' },
 		],
@@ -26,26 +36,37 @@ export const description: INodeProperties[] = [
 		name: 'writeDetails',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to also write name, phone and address from Shopify; off writes only the e-mail and the shopify_* properties',
+		description:
+			'Whether to also write name, phone and address from Shopify; off writes only the e-mail and the shopify_* properties',
 	},
 	{
 		displayName: 'Keep Later Totals',
 		name: 'keepLater',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to read the contacts first and leave their shopify_* totals alone when they already show more orders (or a later last order) than this delivery: Shopify may deliver an older order last. Costs one extra request per 100 contacts.',
+		description:
+			'Whether to read the contacts first and leave their shopify_* totals alone when they already show more orders (or a later last order) than this delivery: Shopify may deliver an older order last. Costs one extra request per 100 contacts.',
 	},
 ];
 
 /** Contact properties from one item: Shopify's absolute counters, so a redelivery writes the same values. */
-function purchaseProperties(this: IExecuteFunctions, i: number): { email: string; properties: Record<string, string>; type: RecordType } {
+function purchaseProperties(
+	this: IExecuteFunctions,
+	i: number,
+): { email: string; properties: Record<string, string>; type: RecordType } {
 	const record = readShopifyRecord.call(this, i);
 	const chosen = this.getNodeParameter('recordType', i, 'auto') as RecordType | 'auto';
 	const type = chosen === 'auto' ? typeOf(record) : chosen;
-	const properties = type === 'order' ? orderToHubSpotProperties(asOrder(record)) : customerToHubSpotProperties(asCustomer(record));
+	const properties =
+		type === 'order' ? orderToHubSpotProperties(asOrder(record)) : customerToHubSpotProperties(asCustomer(record));
 	if (!this.getNodeParameter('writeDetails', i, true)) for (const name of CONTACT_DETAILS) delete properties[name];
 	const email = properties.email;
-	if (!email) throw new NodeOperationError(this.getNode(), `The Shopify ${type} has no e-mail: HubSpot contacts are upserted by e-mail`, { itemIndex: i });
+	if (!email)
+		throw new NodeOperationError(
+			this.getNode(),
+			`The Shopify ${type} has no e-mail: HubSpot contacts are upserted by e-mail`,
+			{ itemIndex: i },
+		);
 	return { email, properties, type };
 }
 
@@ -61,7 +82,19 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		types[i] = type;
 		return { index: i, id: email, properties };
 	});
-	const keptBack = this.getNodeParameter('keepLater', 0, true) ? await dropOlderCounters.call(this, inputs, outcomes) : new Set<number>();
-	await batchUpsert.call(this, 'contacts', 'email', inputs.filter((input) => !outcomes.has(input.index)), outcomes);
-	return outputRecords.call(this, items, outcomes, (record: IDataObject, i: number) => ({ ...recordJson(record), source: types[i], totalsWritten: !keptBack.has(i) }));
+	const keptBack = this.getNodeParameter('keepLater', 0, true)
+		? await dropOlderCounters.call(this, inputs, outcomes)
+		: new Set<number>();
+	await batchUpsert.call(
+		this,
+		'contacts',
+		'email',
+		inputs.filter((input) => !outcomes.has(input.index)),
+		outcomes,
+	);
+	return outputRecords.call(this, items, outcomes, (record: IDataObject, i: number) => ({
+		...recordJson(record),
+		source: types[i],
+		totalsWritten: !keptBack.has(i),
+	}));
 }

@@ -1,4 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { perItem } from '../../../shared/itemOutcomes';
 import { CRM_OBJECTS, hubSpotApiError, hubspotRequest } from '../../../shared/transport/hubspot';
 import { recordJson } from '../outcomes';
@@ -21,7 +27,14 @@ export const description: INodeProperties[] = [
 				displayName: 'Filter',
 				name: 'filter',
 				values: [
-					{ displayName: 'Property Name', name: 'propertyName', type: 'string', default: '', placeholder: 'shopify_order_count', description: 'Internal name of the contact property' },
+					{
+						displayName: 'Property Name',
+						name: 'propertyName',
+						type: 'string',
+						default: '',
+						placeholder: 'shopify_order_count',
+						description: 'Internal name of the contact property',
+					},
 					{
 						displayName: 'Operator',
 						name: 'operator',
@@ -40,7 +53,13 @@ export const description: INodeProperties[] = [
 						],
 						default: 'EQ',
 					},
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Ignored by Has Property and Not Has Property' },
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						description: 'Ignored by Has Property and Not Has Property',
+					},
 				],
 			},
 		],
@@ -73,7 +92,9 @@ function filtersOf(this: IExecuteFunctions, i: number): IDataObject[] {
 		const propertyName = String(row.propertyName ?? '').trim();
 		if (!propertyName) throw new NodeOperationError(this.getNode(), 'A filter has no property name', { itemIndex: i });
 		const operator = String(row.operator ?? 'EQ');
-		return NO_VALUE.includes(operator) ? { propertyName, operator } : { propertyName, operator, value: String(row.value ?? '') };
+		return NO_VALUE.includes(operator)
+			? { propertyName, operator }
+			: { propertyName, operator, value: String(row.value ?? '') };
 	});
 }
 

@@ -1,4 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { batchUpsert, type UpsertInput } from '../batchUpsert';
 import { outputRecords, readEach, type Outcomes } from '../outcomes';
 import { emailField, jsonObject, propertyValues, readEmail } from './fields';
@@ -28,7 +34,14 @@ export const description: INodeProperties[] = [
 				displayName: 'Property',
 				name: 'property',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'firstname', description: 'Internal name of the contact property' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'firstname',
+						description: 'Internal name of the contact property',
+					},
 					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 				],
 			},
@@ -45,8 +58,12 @@ export const description: INodeProperties[] = [
 ];
 
 function readProperties(this: IExecuteFunctions, i: number): Record<string, string> {
-	if (this.getNodeParameter('propertiesInput', i, 'fields') === 'json') return propertyValues.call(this, jsonObject.call(this, 'propertiesJson', i, 'Properties (JSON)'), i);
-	const rows = ((this.getNodeParameter('properties', i, {}) as IDataObject).property ?? []) as Array<{ name?: string; value?: string }>;
+	if (this.getNodeParameter('propertiesInput', i, 'fields') === 'json')
+		return propertyValues.call(this, jsonObject.call(this, 'propertiesJson', i, 'Properties (JSON)'), i);
+	const rows = ((this.getNodeParameter('properties', i, {}) as IDataObject).property ?? []) as Array<{
+		name?: string;
+		value?: string;
+	}>;
 	const raw: IDataObject = {};
 	for (const row of rows) {
 		const name = String(row.name ?? '').trim();

@@ -16,10 +16,13 @@ export const dealDescription: INodeProperties[] = [
 				name: 'Create or Update From Order',
 				value: 'upsertFromOrder',
 				action: `Create or update a deal from a ${SHOPIFY} order`,
-				description: 'One deal per Shopify order, associated with the buyer\'s contact',
+				description: "One deal per Shopify order, associated with the buyer's contact",
 			},
 		],
 		default: 'upsertFromOrder',
 	},
-	...updateDisplayOptions({ show: { resource: ['deal'], operation: ['upsertFromOrder'] } }, upsertFromOrder.description),
+	...updateDisplayOptions(
+		{ show: { resource: ['deal'], operation: ['upsertFromOrder'] } },
+		upsertFromOrder.description,
+	),
 ];

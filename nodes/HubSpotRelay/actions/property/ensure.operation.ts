@@ -10,7 +10,8 @@ import { CRM_PROPERTIES, hubSpotApiError, hubspotRequest } from '../../../shared
 
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Creates the property group "shopify" on contacts and deals, the shopify_* contact properties the Record Purchase operation writes, and the unique deal property shopify_order_id. Properties that already exist are left as they are.',
+		displayName:
+			'Creates the property group "shopify" on contacts and deals, the shopify_* contact properties the Record Purchase operation writes, and the unique deal property shopify_order_id. Properties that already exist are left as they are.',
 		name: 'notice',
 		type: 'notice',
 		default: '',
@@ -36,7 +37,9 @@ function steps(): Step[] {
 		...SHOPIFY_HUBSPOT_PROPERTIES.map((d) => property('contacts', d)),
 		{ label: `deals/groups/${group.name}`, path: `${CRM_PROPERTIES}/deals/groups`, body: group },
 		// Upserting deals by the order id needs it to be a unique property.
-		...SHOPIFY_HUBSPOT_DEAL_PROPERTIES.map((d) => property('deals', d, d.name === SHOPIFY_DEAL_ORDER_ID ? { hasUniqueValue: true } : {})),
+		...SHOPIFY_HUBSPOT_DEAL_PROPERTIES.map((d) =>
+			property('deals', d, d.name === SHOPIFY_DEAL_ORDER_ID ? { hasUniqueValue: true } : {}),
+		),
 	];
 }
 

@@ -11,15 +11,23 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		description: 'The audience\'s name in Ads Manager',
+		description: "The audience's name in Ads Manager",
 	},
 	{
 		displayName: 'Customer File Source',
 		name: 'customerFileSource',
 		type: 'options',
 		options: [
-			{ name: 'Both User and Partner Provided', value: 'BOTH_USER_AND_PARTNER_PROVIDED', description: 'Collected partly from customers, partly from partners' },
-			{ name: 'Partner Provided Only', value: 'PARTNER_PROVIDED_ONLY', description: 'Collected by partners (e.g. agencies or data providers)' },
+			{
+				name: 'Both User and Partner Provided',
+				value: 'BOTH_USER_AND_PARTNER_PROVIDED',
+				description: 'Collected partly from customers, partly from partners',
+			},
+			{
+				name: 'Partner Provided Only',
+				value: 'PARTNER_PROVIDED_ONLY',
+				description: 'Collected by partners (e.g. agencies or data providers)',
+			},
 			{ name: 'User Provided Only', value: 'USER_PROVIDED_ONLY', description: 'Collected directly from customers' },
 		],
 		default: 'USER_PROVIDED_ONLY',
@@ -45,6 +53,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (description) body.description = description;
 		const { ok, response } = await graphCall.call(this, 'POST', `${adAccountPath.call(this, i)}/customaudiences`, body);
 		if (!ok) throw graphApiError.call(this, response, i);
-		return { id: response.body.id as string, name: body.name, subtype: 'CUSTOM', customer_file_source: body.customer_file_source, description: description || null };
+		return {
+			id: response.body.id as string,
+			name: body.name,
+			subtype: 'CUSTOM',
+			customer_file_source: body.customer_file_source,
+			description: description || null,
+		};
 	});
 }

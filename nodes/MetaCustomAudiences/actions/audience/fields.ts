@@ -20,5 +20,6 @@ export const audienceFieldsField: INodeProperties = {
 	name: 'fields',
 	type: 'string',
 	default: DEFAULT_AUDIENCE_FIELDS,
-	description: 'Comma-separated Custom Audience fields to read. Counts are approximate; operation_status 471 means Meta flagged the audience.',
+	description:
+		'Comma-separated Custom Audience fields to read. Counts are approximate; operation_status 471 means Meta flagged the audience.',
 };

@@ -13,9 +13,24 @@ export const usersDescription: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['users'] } },
 		options: [
-			{ name: 'Add', value: 'add', action: 'Add users to an audience', description: 'Add the items\' customers, hashed, in batches of up to 10,000' },
-			{ name: 'Remove', value: 'remove', action: 'Remove users from an audience', description: 'Remove the items\' customers from the audience' },
-			{ name: 'Replace', value: 'replace', action: 'Replace the users of an audience', description: 'Make the items the audience\'s whole member list without resetting ad set learning' },
+			{
+				name: 'Add',
+				value: 'add',
+				action: 'Add users to an audience',
+				description: "Add the items' customers, hashed, in batches of up to 10,000",
+			},
+			{
+				name: 'Remove',
+				value: 'remove',
+				action: 'Remove users from an audience',
+				description: "Remove the items' customers from the audience",
+			},
+			{
+				name: 'Replace',
+				value: 'replace',
+				action: 'Replace the users of an audience',
+				description: "Make the items the audience's whole member list without resetting ad set learning",
+			},
 		],
 		default: 'add',
 	},

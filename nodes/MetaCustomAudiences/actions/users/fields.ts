@@ -17,10 +17,20 @@ export const CUSTOMER_FIELDS: ReadonlyArray<{ name: string; key: AudienceKey; la
 	{ name: 'city', key: 'CT', label: 'City', hint: 'Hashed without spaces or punctuation' },
 	{ name: 'state', key: 'ST', label: 'State', hint: 'Name or 2-letter code' },
 	{ name: 'zip', key: 'ZIP', label: 'ZIP / Postal Code', hint: 'US codes are cut to 5 digits' },
-	{ name: 'country', key: 'COUNTRY', label: 'Country', hint: 'Name or ISO code; also sets the default phone country code' },
+	{
+		name: 'country',
+		key: 'COUNTRY',
+		label: 'Country',
+		hint: 'Name or ISO code; also sets the default phone country code',
+	},
 	{ name: 'mobileAdvertiserId', key: 'MADID', label: 'Mobile Advertiser ID', hint: 'IDFA or GAID, sent unhashed' },
 	{ name: 'externalId', key: 'EXTERN_ID', label: 'External ID', hint: 'Your own customer ID, sent as it is' },
-	{ name: 'lookalikeValue', key: 'LOOKALIKE_VALUE', label: 'Customer Value', hint: 'For value-based audiences: a number ≥ 0' },
+	{
+		name: 'lookalikeValue',
+		key: 'LOOKALIKE_VALUE',
+		label: 'Customer Value',
+		hint: 'For value-based audiences: a number ≥ 0',
+	},
 ];
 
 export const usersFields: INodeProperties[] = [
@@ -42,11 +52,18 @@ export const usersFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		description: 'Raw values per item, usually expressions. The node normalizes and hashes them as Meta specifies; already hashed values are sent as they are. Fields outside the schema are ignored (except Country, which also completes phone numbers).',
+		description:
+			'Raw values per item, usually expressions. The node normalizes and hashes them as Meta specifies; already hashed values are sent as they are. Fields outside the schema are ignored (except Country, which also completes phone numbers).',
 		// n8n's variable is $json, in lower case. Kept out of `description`: n8n's lint rule
 		// node-param-description-miscased-json upper-cases every "json" there (it had written $JSON).
 		hint: 'E.g. Email: {{ $json.email }}',
-		options: CUSTOMER_FIELDS.map((f) => ({ displayName: f.label, name: f.name, type: 'string', default: '', description: f.hint })),
+		options: CUSTOMER_FIELDS.map((f) => ({
+			displayName: f.label,
+			name: f.name,
+			type: 'string',
+			default: '',
+			description: f.hint,
+		})),
 	},
 	{
 		displayName: 'Options',

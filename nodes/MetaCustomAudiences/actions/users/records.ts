@@ -14,7 +14,11 @@ export interface ItemRecord {
  * broken expression) or that names another audience is reported by index and reason; the others
  * go on.
  */
-export function readRecords(this: IExecuteFunctions, items: INodeExecutionData[], audienceId: string): { records: ItemRecord[]; unreadable: InvalidRecord[] } {
+export function readRecords(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	audienceId: string,
+): { records: ItemRecord[]; unreadable: InvalidRecord[] } {
 	const records: ItemRecord[] = [];
 	const unreadable: InvalidRecord[] = [];
 	for (let i = 0; i < items.length; i++) {
@@ -22,7 +26,10 @@ export function readRecords(this: IExecuteFunctions, items: INodeExecutionData[]
 			// One upload goes to one audience: an item naming another must not land in this one.
 			const raw = this.getNodeParameter('audienceId', i, audienceId) as unknown;
 			const own = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
-			if (own !== audienceId) throw new Error(`its audience (${describeValue(raw)}) differs from the first item's ${audienceId}: split the items by audience`);
+			if (own !== audienceId)
+				throw new Error(
+					`its audience (${describeValue(raw)}) differs from the first item's ${audienceId}: split the items by audience`,
+				);
 			const customer = this.getNodeParameter('customer', i, {}) as IDataObject;
 			const record: RawAudienceRecord = {};
 			for (const f of CUSTOMER_FIELDS) {

@@ -5,7 +5,13 @@ import {
 	type INodeExecutionData,
 	type NodeApiError,
 } from 'n8n-workflow';
-import { audienceBatches, MAX_AUDIENCE_ROWS, parseSchema, type AudienceBatch, type InvalidRecord } from '../../../core/audiences/rows';
+import {
+	audienceBatches,
+	MAX_AUDIENCE_ROWS,
+	parseSchema,
+	type AudienceBatch,
+	type InvalidRecord,
+} from '../../../core/audiences/rows';
 import { SessionCounter } from '../../../core/audiences/session';
 import type { AudienceKey, ReplaceSession } from '../../../core/audiences/types';
 import { graphApiError, graphCall } from '../../../shared/transport/graphCall';
@@ -41,13 +47,28 @@ interface Summary extends IDataObject {
 	invalid_item_samples: Array<{ item: number; reason: string }>;
 }
 
-function batchesOf(this: IExecuteFunctions, items: INodeExecutionData[], audienceId: string, schema: AudienceKey[], size: number) {
+function batchesOf(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	audienceId: string,
+	schema: AudienceKey[],
+	size: number,
+) {
 	const { records, unreadable } = readRecords.call(this, items, audienceId);
 	const empty: InvalidRecord[] = [];
-	const batches: AudienceBatch[] = [...audienceBatches(schema, records.map((r) => r.record), empty, size)];
+	const batches: AudienceBatch[] = [
+		...audienceBatches(
+			schema,
+			records.map((r) => r.record),
+			empty,
+			size,
+		),
+	];
 	// audienceBatches counts positions among the readable records: map them back to item indexes.
 	for (const batch of batches) batch.indexes = batch.indexes.map((p) => records[p].index);
-	const invalid = [...unreadable, ...empty.map((e) => ({ index: records[e.index].index, reason: e.reason }))].sort((a, b) => a.index - b.index);
+	const invalid = [...unreadable, ...empty.map((e) => ({ index: records[e.index].index, reason: e.reason }))].sort(
+		(a, b) => a.index - b.index,
+	);
 	return { batches, invalid };
 }
 
@@ -65,7 +86,14 @@ function readTarget(this: IExecuteFunctions): { id: string; schema: AudienceKey[
 	}
 }
 
-function newSummary(mode: UsersMode, id: string, schema: AudienceKey[], items: number, counter: SessionCounter | undefined, invalid: InvalidRecord[]): Summary {
+function newSummary(
+	mode: UsersMode,
+	id: string,
+	schema: AudienceKey[],
+	items: number,
+	counter: SessionCounter | undefined,
+	invalid: InvalidRecord[],
+): Summary {
 	return {
 		operation: mode,
 		audience_id: id,
@@ -106,16 +134,27 @@ interface Upload {
 }
 
 /** Sends the batches in order into the summary; returns the first failure and what it left unsent. */
-async function sendBatches(this: IExecuteFunctions, upload: Upload): Promise<{ error: NodeApiError; unsent: IDataObject } | undefined> {
+async function sendBatches(
+	this: IExecuteFunctions,
+	upload: Upload,
+): Promise<{ error: NodeApiError; unsent: IDataObject } | undefined> {
 	const { edge, extra } = ENDPOINTS[upload.mode];
 	const { batches, summary } = upload;
 	for (let b = 0; b < batches.length; b++) {
 		const session: ReplaceSession | undefined = upload.counter?.next(b === batches.length - 1);
-		const body: IDataObject = { ...extra, payload: batches[b].payload as unknown as IDataObject, ...(session ? { session: session as unknown as IDataObject } : {}) };
+		const body: IDataObject = {
+			...extra,
+			payload: batches[b].payload as unknown as IDataObject,
+			...(session ? { session: session as unknown as IDataObject } : {}),
+		};
 		const { ok, response, requests } = await graphCall.call(this, 'POST', `${upload.id}/${edge}`, body);
 		summary.requests += requests;
 		// Later batches of a session would arrive out of order: stop here and say what was not sent.
-		if (!ok) return { error: graphApiError.call(this, response), unsent: { failed_batch_seq: b + 1, rows_not_sent: upload.rows - summary.rows_sent } };
+		if (!ok)
+			return {
+				error: graphApiError.call(this, response),
+				unsent: { failed_batch_seq: b + 1, rows_not_sent: upload.rows - summary.rows_sent },
+			};
 		addAnswer(summary, batches[b], response.body);
 	}
 	return undefined;
@@ -127,7 +166,11 @@ async function sendBatches(this: IExecuteFunctions, upload: Upload): Promise<{ e
  * (Meta swaps the members when the last batch arrives); add and remove use a session when there
  * is more than one batch. The output is one summary paired with every input item.
  */
-export async function uploadUsers(this: IExecuteFunctions, items: INodeExecutionData[], mode: UsersMode): Promise<INodeExecutionData[]> {
+export async function uploadUsers(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	mode: UsersMode,
+): Promise<INodeExecutionData[]> {
 	if (items.length === 0) return [];
 	const pairedItem = items.map((_, item) => ({ item }));
 	const fail = (error: NodeApiError | NodeOperationError, json: IDataObject): INodeExecutionData[] => {
@@ -138,17 +181,33 @@ export async function uploadUsers(this: IExecuteFunctions, items: INodeExecution
 	try {
 		target = readTarget.call(this);
 	} catch (error) {
-		const failure = error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex: 0 });
+		const failure =
+			error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(this.getNode(), error as Error, { itemIndex: 0 });
 		return fail(failure, { operation: mode, items: items.length, rows_sent: 0 });
 	}
 	const { id, schema } = target;
-	const { batches, invalid } = batchesOf.call(this, items, id, schema, batchSize(this.getNodeParameter('options', 0, {}) as IDataObject));
+	const { batches, invalid } = batchesOf.call(
+		this,
+		items,
+		id,
+		schema,
+		batchSize(this.getNodeParameter('options', 0, {}) as IDataObject),
+	);
 	const rows = batches.reduce((n, b) => n + b.payload.data.length, 0);
 	const counter = mode === 'replace' || batches.length > 1 ? new SessionCounter(undefined, rows) : undefined;
 	const summary = newSummary(mode, id, schema, items.length, counter, invalid);
 	if (rows === 0) {
 		// A replace with no rows would empty the audience: almost always a mapping mistake.
-		return fail(new NodeOperationError(this.getNode(), `None of the ${items.length} items has a usable value for ${schema.join(', ')}: nothing was sent`, { itemIndex: 0 }), summary);
+		return fail(
+			new NodeOperationError(
+				this.getNode(),
+				`None of the ${items.length} items has a usable value for ${schema.join(', ')}: nothing was sent`,
+				{ itemIndex: 0 },
+			),
+			summary,
+		);
 	}
 	const failed = await sendBatches.call(this, { mode, id, batches, rows, counter, summary });
 	return failed ? fail(failed.error, { ...summary, ...failed.unsent }) : [{ json: summary, pairedItem }];

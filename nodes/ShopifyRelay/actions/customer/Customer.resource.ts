@@ -12,8 +12,18 @@ export const customerDescription: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['customer'] } },
 		options: [
-			{ name: 'Get', value: 'get', action: 'Get a customer', description: 'Get a customer with their current order count and total spent' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many customers', description: 'Page through the shop\'s customers, optionally filtered by a search query' },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a customer',
+				description: 'Get a customer with their current order count and total spent',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many customers',
+				description: "Page through the shop's customers, optionally filtered by a search query",
+			},
 		],
 		default: 'getAll',
 	},

@@ -1,4 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { perItem } from '../../../shared/itemOutcomes';
 import { adminGraphql } from '../../../shared/transport/shopifyAdmin';
 import { simplifyField } from '../fields';
@@ -14,7 +20,8 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. 7300000000101',
-		description: 'The customer\'s numeric ID, or its admin_graphql_api_id (gid://shopify/Customer/…) as webhooks carry it',
+		description:
+			"The customer's numeric ID, or its admin_graphql_api_id (gid://shopify/Customer/…) as webhooks carry it",
 	},
 	simplifyField,
 ];
@@ -23,9 +30,15 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await perItem.call(this, items, async (i) => {
 		const id = toGid.call(this, 'Customer', this.getNodeParameter('customerId', i), i);
-		const data = (await adminGraphql.call(this, GET_CUSTOMER, { id })) as { customer?: GraphqlCustomer | null } | undefined;
+		const data = (await adminGraphql.call(this, GET_CUSTOMER, { id })) as
+			{ customer?: GraphqlCustomer | null } | undefined;
 		const customer = data?.customer;
-		if (!customer) throw new NodeOperationError(this.getNode(), `Shopify has no customer ${id} (deleted, or not visible to this app)`, { itemIndex: i });
+		if (!customer)
+			throw new NodeOperationError(
+				this.getNode(),
+				`Shopify has no customer ${id} (deleted, or not visible to this app)`,
+				{ itemIndex: i },
+			);
 		return this.getNodeParameter('simple', i, true) ? simplifyCustomer(customer) : (customer as unknown as IDataObject);
 	});
 }

@@ -36,7 +36,7 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. updated_at:>2026-01-01 email_subscription_status:subscribed',
-				description: 'Shopify\'s customer search syntax; empty reads every customer',
+				description: "Shopify's customer search syntax; empty reads every customer",
 			},
 		],
 	},
@@ -60,10 +60,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const found: IDataObject[] = [];
 		let after: string | null = null;
 		while (found.length < limit) {
-			const variables: IDataObject = { first: Math.min(CUSTOMERS_PAGE, limit - found.length), after, query: query || null };
+			const variables: IDataObject = {
+				first: Math.min(CUSTOMERS_PAGE, limit - found.length),
+				after,
+				query: query || null,
+			};
 			const data = (await adminGraphql.call(this, LIST_CUSTOMERS, variables)) as Page | undefined;
 			const page = data?.customers;
-			for (const customer of page?.nodes ?? []) found.push(simple ? simplifyCustomer(customer) : (customer as unknown as IDataObject));
+			for (const customer of page?.nodes ?? [])
+				found.push(simple ? simplifyCustomer(customer) : (customer as unknown as IDataObject));
 			const next = page?.pageInfo?.hasNextPage ? page.pageInfo.endCursor : null;
 			// A cursor that does not move would loop for ever: stop there.
 			if (!next || next === after) break;

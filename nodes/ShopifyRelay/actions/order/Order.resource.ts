@@ -11,7 +11,12 @@ export const orderDescription: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['order'] } },
 		options: [
-			{ name: 'Get', value: 'get', action: 'Get an order', description: 'Get an order with its customer\'s current totals and its products\' tags' },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get an order',
+				description: "Get an order with its customer's current totals and its products' tags",
+			},
 		],
 		default: 'get',
 	},

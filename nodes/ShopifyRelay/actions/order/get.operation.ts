@@ -1,4 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { perItem } from '../../../shared/itemOutcomes';
 import { adminGraphql } from '../../../shared/transport/shopifyAdmin';
 import { simplifyField } from '../fields';
@@ -14,7 +20,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. {{ $json.payload.admin_graphql_api_id }}',
-		description: 'The order\'s numeric ID, or its admin_graphql_api_id (gid://shopify/Order/…) as webhooks carry it',
+		description: "The order's numeric ID, or its admin_graphql_api_id (gid://shopify/Order/…) as webhooks carry it",
 	},
 	simplifyField,
 ];
@@ -28,7 +34,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const id = toGid.call(this, 'Order', this.getNodeParameter('orderId', i), i);
 		const data = (await adminGraphql.call(this, GET_ORDER, { id })) as { order?: GraphqlOrder | null } | undefined;
 		const order = data?.order;
-		if (!order) throw new NodeOperationError(this.getNode(), `Shopify has no order ${id} (deleted, older than 60 days without read_all_orders, or not visible to this app)`, { itemIndex: i });
+		if (!order)
+			throw new NodeOperationError(
+				this.getNode(),
+				`Shopify has no order ${id} (deleted, older than 60 days without read_all_orders, or not visible to this app)`,
+				{ itemIndex: i },
+			);
 		return this.getNodeParameter('simple', i, true) ? simplifyOrder(order) : (order as unknown as IDataObject);
 	});
 }

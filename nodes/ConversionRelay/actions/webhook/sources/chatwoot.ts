@@ -14,19 +14,33 @@ export const chatwoot: WebhookSource = {
 	value: 'chatwoot',
 	name: 'Chatwoot',
 	credential: 'chatwootWebhookApi',
-	secrets: (credential) => [credential.secret, credential.previousSecret].map((s) => (typeof s === 'string' ? s.trim() : '')).filter(Boolean),
+	secrets: (credential) =>
+		[credential.secret, credential.previousSecret].map((s) => (typeof s === 'string' ? s.trim() : '')).filter(Boolean),
 	verify({ rawBody, headers, secrets, toleranceSeconds, nowMs }) {
 		const nowSeconds = Math.floor(nowMs / 1000);
 		const signature = header(headers, SIGNATURE);
 		const timestamp = header(headers, TIMESTAMP);
-		if (!signature) return { ok: false, reason: `${SIGNATURE} is missing (Chatwoot signs deliveries from version 4.11)` };
-		if (!timestamp || !/^\d{1,12}$/.test(timestamp.trim())) return { ok: false, reason: `${TIMESTAMP} is missing or not unix seconds` };
+		if (!signature)
+			return { ok: false, reason: `${SIGNATURE} is missing (Chatwoot signs deliveries from version 4.11)` };
+		if (!timestamp || !/^\d{1,12}$/.test(timestamp.trim()))
+			return { ok: false, reason: `${TIMESTAMP} is missing or not unix seconds` };
 		if (!fresh(Number(timestamp), toleranceSeconds, nowSeconds)) {
-			return { ok: false, reason: `${TIMESTAMP} is ${Math.abs(nowSeconds - Number(timestamp))} s away from now, more than the ${toleranceSeconds} s allowed (a replay, or a clock off)` };
+			return {
+				ok: false,
+				reason: `${TIMESTAMP} is ${Math.abs(nowSeconds - Number(timestamp))} s away from now, more than the ${toleranceSeconds} s allowed (a replay, or a clock off)`,
+			};
 		}
-		if (!/^sha256=[0-9a-fA-F]{64}$/.test(signature.trim())) return { ok: false, reason: `${SIGNATURE} is not sha256=<64 hex digits>` };
+		if (!/^sha256=[0-9a-fA-F]{64}$/.test(signature.trim()))
+			return { ok: false, reason: `${SIGNATURE} is not sha256=<64 hex digits>` };
 		if (secrets.length === 0) return { ok: false, reason: 'the credential holds no webhook secret' };
-		const ok = verifyChatwootWebhook({ rawBody, signature, timestamp, secret: secrets, toleranceSeconds, now: nowSeconds });
+		const ok = verifyChatwootWebhook({
+			rawBody,
+			signature,
+			timestamp,
+			secret: secrets,
+			toleranceSeconds,
+			now: nowSeconds,
+		});
 		return ok ? { ok: true } : { ok: false, reason: `${SIGNATURE} does not match the webhook secret` };
 	},
 };
