@@ -10,4 +10,6 @@ module.exports = {
 	quoteProps: 'as-needed',
 	endOfLine: 'lf',
 	printWidth: 120,
+	// GraphQL documents are sent as written (whitespace squeezed): the contract tests match them byte for byte.
+	embeddedLanguageFormatting: 'off',
 };

@@ -8,50 +8,12 @@ import { graphql } from '../../shared/graphql';
  */
 export const CUSTOMER_FIELDS = graphql`
 	fragment CustomerFields on Customer {
-		id
-		legacyResourceId
-		firstName
-		lastName
-		state
-		verifiedEmail
-		taxExempt
-		note
-		tags
-		createdAt
-		updatedAt
-		numberOfOrders
-		amountSpent {
-			amount
-			currencyCode
-		}
-		lastOrder {
-			id
-			legacyResourceId
-			name
-			processedAt
-		}
-		defaultEmailAddress {
-			emailAddress
-			marketingState
-		}
-		defaultPhoneNumber {
-			phoneNumber
-			marketingState
-		}
-		defaultAddress {
-			firstName
-			lastName
-			company
-			address1
-			address2
-			city
-			province
-			provinceCode
-			zip
-			country
-			countryCodeV2
-			phone
-		}
+		id legacyResourceId firstName lastName state verifiedEmail taxExempt note tags createdAt updatedAt numberOfOrders
+		amountSpent { amount currencyCode }
+		lastOrder { id legacyResourceId name processedAt }
+		defaultEmailAddress { emailAddress marketingState }
+		defaultPhoneNumber { phoneNumber marketingState }
+		defaultAddress { firstName lastName company address1 address2 city province provinceCode zip country countryCodeV2 phone }
 	}
 `;
 
@@ -59,9 +21,7 @@ export const CUSTOMERS_PAGE = 100;
 
 export const GET_CUSTOMER = graphql`
 	query CustomerById($id: ID!) {
-		customer(id: $id) {
-			...CustomerFields
-		}
+		customer(id: $id) { ...CustomerFields }
 	}
 	${CUSTOMER_FIELDS}
 `;
@@ -69,13 +29,8 @@ export const GET_CUSTOMER = graphql`
 export const LIST_CUSTOMERS = graphql`
 	query Customers($first: Int!, $after: String, $query: String) {
 		customers(first: $first, after: $after, query: $query, sortKey: ID) {
-			nodes {
-				...CustomerFields
-			}
-			pageInfo {
-				hasNextPage
-				endCursor
-			}
+			nodes { ...CustomerFields }
+			pageInfo { hasNextPage endCursor }
 		}
 	}
 	${CUSTOMER_FIELDS}

@@ -8,34 +8,17 @@ import { graphql } from '../../shared/graphql';
 export const LIST_SUBSCRIPTIONS = graphql`
 	query ListWebhookSubscriptions($topics: [WebhookSubscriptionTopic!], $after: String) {
 		webhookSubscriptions(first: 100, topics: $topics, after: $after) {
-			nodes {
-				id
-				topic
-				uri
-			}
-			pageInfo {
-				hasNextPage
-				endCursor
-			}
+			nodes { id topic uri }
+			pageInfo { hasNextPage endCursor }
 		}
 	}
 `;
 
 export const CREATE_SUBSCRIPTION = graphql`
-	mutation CreateWebhookSubscription(
-		$topic: WebhookSubscriptionTopic!
-		$webhookSubscription: WebhookSubscriptionInput!
-	) {
+	mutation CreateWebhookSubscription($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
 		webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
-			webhookSubscription {
-				id
-				topic
-				uri
-			}
-			userErrors {
-				field
-				message
-			}
+			webhookSubscription { id topic uri }
+			userErrors { field message }
 		}
 	}
 `;
@@ -44,10 +27,7 @@ export const DELETE_SUBSCRIPTION = graphql`
 	mutation DeleteWebhookSubscription($id: ID!) {
 		webhookSubscriptionDelete(id: $id) {
 			deletedWebhookSubscriptionId
-			userErrors {
-				field
-				message
-			}
+			userErrors { field message }
 		}
 	}
 `;
