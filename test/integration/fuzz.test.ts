@@ -326,5 +326,5 @@ describe('fuzz: malformed requests against every endpoint', () => {
 		expect({ events: Number(counts.events), receipts: Number(counts.receipts) }).toEqual({ events: 0, receipts: 0 });
 		expect(relay.logs.join('\n')).not.toContain('fuzz@example.com');
 		expect(Object.values(byLabel).reduce((a, b) => a + b, 0)).toBe(CASES);
-	}, 300_000);
+	}, 600_000);
 });
