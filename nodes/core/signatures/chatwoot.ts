@@ -19,12 +19,19 @@ export function signChatwootWebhook(rawBody: Buffer | string, secret: string, ti
 	return `sha256=${hmacSha256(secret, signedPayload(String(timestamp), rawBody)).toString('hex')}`;
 }
 
+/** X-Chatwoot-Timestamp is unix seconds within the tolerance (5 minutes): checkable before the body. */
+export function freshChatwootTimestamp(
+	input: Pick<ChatwootSignatureInput, 'timestamp' | 'toleranceSeconds' | 'now'>,
+): boolean {
+	const { timestamp } = input;
+	if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp.trim())) return false;
+	return fresh(Number(timestamp), input.toleranceSeconds ?? 300, input.now ?? nowSeconds());
+}
+
 /** Chatwoot ≥ 4.11: sha256=hex HMAC of "<timestamp>.<raw body>", timestamp within 5 minutes. */
 export function verifyChatwootWebhook(input: ChatwootSignatureInput): boolean {
 	const { signature, timestamp } = input;
-	if (typeof signature !== 'string' || typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp.trim()))
-		return false;
-	if (!fresh(Number(timestamp), input.toleranceSeconds ?? 300, input.now ?? nowSeconds())) return false;
+	if (typeof signature !== 'string' || typeof timestamp !== 'string' || !freshChatwootTimestamp(input)) return false;
 	const match = /^sha256=(.*)$/.exec(signature.trim());
 	const given = match ? decodeHex(match[1]) : undefined;
 	if (!given) return false;

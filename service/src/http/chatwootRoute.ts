@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics';
 import { HttpError } from './errors';
 import { parseJsonBody, WEBHOOK_MAX_DEPTH } from './jsonLimits';
 import { refusalsAs400 } from './refusals';
+import { secretsOf } from './webhookHeaders';
 
 /**
  * POST /v1/webhooks/chatwoot, after chatwootHeaders: a signed delivery's signature is checked on
@@ -29,11 +30,7 @@ export function chatwootWebhookRoute({
 	clock?: Clock;
 }) {
 	return async (req: Request, res: Response): Promise<void> => {
-		// "new,old" during a rotation: both are accepted.
-		const secret = (config.CHATWOOT_WEBHOOK_SECRET ?? '')
-			.split(',')
-			.map((x) => x.trim())
-			.filter(Boolean);
+		const secret = secretsOf(config.CHATWOOT_WEBHOOK_SECRET);
 		const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 		const signature = req.header('x-chatwoot-signature');
 		if (

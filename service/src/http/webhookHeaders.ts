@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { decodeBase64, fresh } from '../../../nodes/core/signatures/compare';
-import { verifySharedSecret } from '../../../nodes/core/signatures/chatwoot';
+import { decodeBase64 } from '../../../nodes/core/signatures/compare';
+import { freshChatwootTimestamp, verifySharedSecret } from '../../../nodes/core/signatures/chatwoot';
 import { shopifyHeader } from '../../../nodes/core/signatures/shopify';
 import { systemClock, unixSeconds, type Clock } from '../clock';
 import type { Config } from '../config';
@@ -13,7 +13,8 @@ import { HttpError } from './errors';
  * in the routes.
  */
 
-const secretsOf = (value: string | undefined) =>
+/** "new,old" during a rotation: both are accepted. */
+export const secretsOf = (value: string | undefined) =>
 	(value ?? '')
 		.split(',')
 		.map((x) => x.trim())
@@ -36,7 +37,6 @@ export function shopifyHeaders(config: Config) {
 /** Supabase database webhooks are unsigned: the bearer secret is the whole check. */
 export function supabaseHeaders(config: Config) {
 	return (req: Request, _res: Response, next: NextFunction): void => {
-		// "new,old" during a rotation: both are accepted.
 		const secrets = secretsOf(config.SUPABASE_WEBHOOK_SECRET);
 		if (secrets.length === 0)
 			return next(
@@ -61,8 +61,7 @@ export function chatwootHeaders(config: Config, clock: Clock = systemClock) {
 				new HttpError(401, 'unauthorized', 'CHATWOOT_WEBHOOK_SECRET is not set: deliveries cannot be checked'),
 			);
 		if (req.header('x-chatwoot-signature')) {
-			const timestamp = (req.header('x-chatwoot-timestamp') ?? '').trim();
-			const ok = /^\d{1,12}$/.test(timestamp) && fresh(Number(timestamp), 300, unixSeconds(clock));
+			const ok = freshChatwootTimestamp({ timestamp: req.header('x-chatwoot-timestamp'), now: unixSeconds(clock) });
 			return next(
 				ok ? undefined : new HttpError(401, 'unauthorized', 'X-Chatwoot-Signature or X-Chatwoot-Timestamp rejected'),
 			);
