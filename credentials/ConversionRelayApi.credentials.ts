@@ -45,11 +45,21 @@ export class ConversionRelayApi implements ICredentialType {
 	 * Every request is signed (X-Relay-Signature: t=…,v1=HMAC(secret, "t.body")): the secret never
 	 * travels, and a captured request cannot be replayed after five minutes. The body is signed
 	 * as the exact string that is sent.
+	 *
+	 * Except a file upload (a Buffer or a stream as the body, e.g. a sync job's customer file of
+	 * hundreds of MB): it cannot be signed before it is read, so it goes untouched with the secret
+	 * as a Bearer token, which the service checks before it reads the body.
 	 */
 	authenticate = async (
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => {
+		const raw = requestOptions.body as unknown;
+		if (Buffer.isBuffer(raw) || typeof (raw as { pipe?: unknown } | null)?.pipe === 'function')
+			return {
+				...requestOptions,
+				headers: { ...requestOptions.headers, authorization: `Bearer ${String(credentials.apiSecret)}` },
+			};
 		const body =
 			requestOptions.body === undefined || requestOptions.body === ''
 				? ''

@@ -1,8 +1,17 @@
+import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { signRelayRequest } from '../../nodes/core/signatures/relay';
 import { signShopifyWebhook } from '../../nodes/core/signatures/shopify';
 import { BENCH_SECRET } from './relayEnv';
+
+/**
+ * A client as the service's Keep-Alive: timeout=5 header asks: an idle socket is dropped after 4 s,
+ * before the server closes it (Node's Agent does not read that header; a socket reused just as the
+ * server closes it is reset, which a sender would retry).
+ */
+export const keepAliveAgent = (maxSockets: number) => new Agent({ keepAlive: true, maxSockets, timeout: 4_000 });
 import { SHOPIFY_SECRET } from './shopify';
 
 /**
@@ -82,7 +91,7 @@ export function startHostileTraffic(
 	port: number,
 	options: { slowSockets?: number; everyMs?: number } = {},
 ): HostileTraffic {
-	const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+	const agent = keepAliveAgent(16);
 	const expected = new Set<string>();
 	const counts: Record<string, number> = {};
 	const tally = (what: string) => (counts[what] = (counts[what] ?? 0) + 1);
@@ -160,13 +169,13 @@ export function startHostileTraffic(
 	};
 }
 
-/** GET /health every `everyMs`: its latency while everything else goes on. */
-export function probeHealth(port: number, everyMs = 100): { latencies: number[]; stop(): void } {
+/** GET `path` (/health) every `everyMs`: its latency while everything else goes on. */
+export function probeHealth(port: number, everyMs = 100, path = '/health'): { latencies: number[]; stop(): void } {
 	const latencies: number[] = [];
-	const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+	const agent = keepAliveAgent(1);
 	const timer = setInterval(() => {
 		const started = process.hrtime.bigint();
-		const req = request({ host: '127.0.0.1', port, path: '/health', agent }, (res) => {
+		const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
 			res.resume();
 			res.on('end', () => latencies.push(Number(process.hrtime.bigint() - started) / 1e6));
 		});
@@ -180,5 +189,23 @@ export function probeHealth(port: number, everyMs = 100): { latencies: number[];
 			clearInterval(timer);
 			agent.destroy();
 		},
+	};
+}
+
+/** The same probes in a child process (bench/workers/probe): what a monitoring system would see. */
+export function probeInChild(port: number, paths: string[]): { stop(): Promise<Record<string, number[]>> } {
+	const child = spawn(process.execPath, [join(__dirname, '..', 'workers', 'probe.js')], {
+		env: { ...process.env, PROBE_PORT: String(port), PROBE_PATHS: paths.join(',') },
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	let out = '';
+	child.stdout?.on('data', (chunk: Buffer) => (out += String(chunk)));
+	let stopping: Promise<Record<string, number[]>> | undefined;
+	return {
+		stop: () =>
+			(stopping ??= new Promise((resolve) => {
+				child.once('exit', () => resolve(JSON.parse(out || '{}') as Record<string, number[]>));
+				child.kill('SIGTERM');
+			})),
 	};
 }

@@ -8,11 +8,13 @@ export interface Row {
 	ratio: string;
 	target: string;
 	met: boolean | undefined;
+	/** The 1-minute load average when its scenario started → ended (set by bench/run.ts). */
+	load?: string;
 }
 
 /** The results as a Markdown table, with the machine it ran on. */
 export function renderTable(rows: Row[]): string {
-	const header = ['scenario', 'figure', 'value', 'baseline (same run)', 'ratio', 'target', 'met'];
+	const header = ['scenario', 'figure', 'value', 'floor / baseline (same run)', 'ratio', 'target', 'met', 'load'];
 	const lines = rows.map((r) => [
 		r.scenario,
 		r.figure,
@@ -21,6 +23,7 @@ export function renderTable(rows: Row[]): string {
 		r.ratio,
 		r.target,
 		r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+		r.load ?? '',
 	]);
 	const cpu = cpus();
 	return [

@@ -1,17 +1,10 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { runWorker } from '../lib/child';
 import { fmt } from '../lib/stats';
 import type { Row } from '../lib/table';
 
-const run = promisify(execFile);
-
 /** 4. A million customers normalized, hashed and cut into 10,000-row requests, as a stream. */
 export async function audienceHashing(): Promise<Row[]> {
-	const { stdout } = await run(process.execPath, [join(__dirname, '..', 'workers', 'audience.js')], {
-		maxBuffer: 1 << 20,
-	});
-	const r = JSON.parse(stdout.trim().split('\n').pop() as string) as {
+	const r = await runWorker<{
 		rows: number;
 		requests: number;
 		seconds: number;
@@ -19,7 +12,7 @@ export async function audienceHashing(): Promise<Row[]> {
 		floorSeconds: number;
 		perHashNs: number;
 		maxRssMb: number;
-	};
+	}>('audience');
 	const ratio = r.seconds / r.floorSeconds;
 	const scenario = `4 audience hashing (${fmt(r.rows)} customers × 6 keys, ${fmt(r.requests)} requests)`;
 	return [

@@ -1,4 +1,4 @@
-import { startMetaDouble } from '../../test/support/metaDouble';
+import { startMetaDoubleChild } from '../lib/metaDouble';
 import { fmt } from '../lib/stats';
 import type { Row } from '../lib/table';
 import { drain, META_LATENCY_MS } from './delivery';
@@ -14,12 +14,12 @@ export async function scaleOut(): Promise<Row[]> {
 }
 
 async function pair(latencyMs: number): Promise<Row[]> {
-	const meta = await startMetaDouble(undefined, { latencyMs });
+	const meta = await startMetaDoubleChild(latencyMs);
 	try {
 		const one = await drain(meta, 1, EVENTS, 'one');
 		const two = await drain(meta, 2, EVENTS, 'two');
-		const unique = new Set(two.delivered).size;
-		const exactlyOnce = unique === EVENTS && two.delivered.length === EVENTS;
+		const unique = two.meta.distinct;
+		const exactlyOnce = unique === EVENTS && two.meta.events === EVENTS;
 		const ratio = one.seconds / two.seconds;
 		return [
 			{
@@ -34,7 +34,7 @@ async function pair(latencyMs: number): Promise<Row[]> {
 			{
 				scenario: `6 scale-out (2 processes, one Postgres, ${fmt(EVENTS)} events, Meta ${latencyMs} ms)`,
 				figure: 'sent exactly once',
-				value: `${fmt(unique)} distinct of ${fmt(two.delivered.length)} sent`,
+				value: `${fmt(unique)} distinct of ${fmt(two.meta.events)} sent`,
 				baseline: `${fmt(EVENTS)} stored`,
 				ratio: '',
 				target: 'all, none twice',
@@ -42,6 +42,6 @@ async function pair(latencyMs: number): Promise<Row[]> {
 			},
 		];
 	} finally {
-		await meta.close();
+		await meta.stop();
 	}
 }

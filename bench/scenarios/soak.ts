@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { startMetaDouble } from '../../test/support/metaDouble';
 import { startChild } from '../lib/child';
-import { probeHealth, startHostileTraffic } from '../lib/hostile';
+import { keepAliveAgent, probeInChild, startHostileTraffic } from '../lib/hostile';
 import type { LoadRequest } from '../lib/load';
 import { freshDatabase } from '../lib/postgres';
 import { relayEnv } from '../lib/relayEnv';
@@ -20,7 +20,8 @@ function sample(pid: number): { rssMb: number; fds: number } {
 	return { rssMb: rss, fds: readdirSync(`/proc/${pid}/fd`).length };
 }
 
-function post(agent: Agent, port: number, r: LoadRequest): Promise<number> {
+/** The answer's status, or the connection error's code (a sender would retry those). */
+function post(agent: Agent, port: number, r: LoadRequest): Promise<number | string> {
 	return new Promise((resolve) => {
 		const req = request(
 			{
@@ -36,7 +37,7 @@ function post(agent: Agent, port: number, r: LoadRequest): Promise<number> {
 				res.on('end', () => resolve(res.statusCode ?? 0));
 			},
 		);
-		req.on('error', () => resolve(0));
+		req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
 		req.end(r.body);
 	});
 }
@@ -71,12 +72,15 @@ export async function soak(): Promise<Row[]> {
 		'relay',
 		relayEnv({ DATABASE_URL: db.url, META_ACCESS_TOKEN: 'EAAB-soak-token', META_GRAPH_URL: meta.url }),
 	);
-	const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+	const agent = keepAliveAgent(32);
 	const requests = signedOrders(RATE * 60 * MINUTES + RATE);
 	const samples: Array<{ minute: number; rssMb: number; fds: number }> = [];
-	const statuses: Record<number, number> = {};
+	const statuses: Record<string, number> = {};
 	const hostile = startHostileTraffic(server.port);
-	const health = probeHealth(server.port);
+	// /health every 100 ms from a process of its own, and a route that touches no database beside it
+	// (what the event loop alone costs).
+	const probes = probeInChild(server.port, ['/health', '/openapi.json']);
+	let latencies: Record<string, number[]> = {};
 	let delivered = { ids: new Set<string>(), repeats: 0 };
 	let sent = 0;
 	try {
@@ -105,7 +109,7 @@ export async function soak(): Promise<Row[]> {
 		}
 		await Promise.all(inflight);
 		await hostile.stop();
-		health.stop();
+		latencies = await probes.stop();
 		// Drained: every expected event at Meta, or two minutes without progress.
 		for (let waited = 0, last = -1; waited < 120_000; waited += 1_000) {
 			delivered = atMeta(meta);
@@ -115,6 +119,7 @@ export async function soak(): Promise<Row[]> {
 			await new Promise((r) => setTimeout(r, 1_000));
 		}
 	} finally {
+		await probes.stop();
 		agent.destroy();
 		await server.stop();
 		await meta.close();
@@ -142,14 +147,15 @@ export async function soak(): Promise<Row[]> {
 	const unexpected = [...delivered.ids].filter(
 		(k) => !hostile.expected.has(k) && !k.startsWith('Contact\u0000'),
 	).length;
-	const p99 = percentile(health.latencies, 99);
+	const health = latencies['/health'] ?? [];
+	const p99 = percentile(health, 99);
 	const scenario = `soak (${MINUTES} min at ${RATE} webhooks/s + hostile mix, Postgres, Meta 100 ms)`;
 	return [
 		{
 			scenario,
 			figure: '/health p99 ms (every 100 ms)',
 			value: fmt(p99),
-			baseline: `p50 ${fmt(percentile(health.latencies, 50))}`,
+			baseline: `p50 ${fmt(percentile(health, 50))}; /openapi.json p99 ${fmt(percentile(latencies['/openapi.json'] ?? [], 99))}`,
 			ratio: '',
 			target: '≤ 200',
 			met: p99 <= 200,

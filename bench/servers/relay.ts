@@ -6,7 +6,8 @@ import { startServer } from '../../service/src/server';
 async function main(): Promise<void> {
 	const config = loadConfig({ ...process.env, PORT: process.env.BENCH_PORT ?? '0' });
 	const dispatch = process.env.BENCH_DISPATCH ? (JSON.parse(process.env.BENCH_DISPATCH) as object) : {};
-	const running = await startServer(config, pino({ level: 'silent' }), dispatch);
+	const jobs = process.env.BENCH_JOBS ? (JSON.parse(process.env.BENCH_JOBS) as object) : {};
+	const running = await startServer(config, pino({ level: 'silent' }), dispatch, { jobs });
 	process.stdout.write(`${JSON.stringify({ port: running.port, secret: running.apiSecret })}\n`);
 	process.on('SIGTERM', () => {
 		running.stop().then(

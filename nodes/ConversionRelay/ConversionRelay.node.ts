@@ -13,6 +13,7 @@ import * as get from './actions/event/get.operation';
 import * as list from './actions/event/list.operation';
 import * as retry from './actions/event/retry.operation';
 import * as send from './actions/event/send.operation';
+import { jobDescription } from './actions/job/Job.resource';
 import { router } from './actions/router';
 import { chatwootWebhookSecret, hubSpotWebhookSecret } from './actions/webhook/credentialTest';
 import * as verifySignature from './actions/webhook/verifySignature.operation';
@@ -29,7 +30,7 @@ export class ConversionRelay implements INodeType {
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Hand conversions to the Conversion Relay service, which stores them hashed and delivers them to Meta with retries',
+			'Hand conversions to the Conversion Relay service, which stores them hashed and delivers them to Meta with retries; run its sync jobs for whole shops and large files',
 		defaults: { name: 'Conversion Relay' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -50,6 +51,7 @@ export class ConversionRelay implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Event', value: 'event' },
+					{ name: 'Sync Job', value: 'job' },
 					{ name: 'Webhook', value: 'webhook' },
 				],
 				default: 'event',
@@ -106,6 +108,7 @@ export class ConversionRelay implements INodeType {
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['get'] } }, get.description),
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['list'] } }, list.description),
 			...updateDisplayOptions({ show: { resource: ['event'], operation: ['retry'] } }, retry.description),
+			...jobDescription,
 			...updateDisplayOptions(
 				{ show: { resource: ['webhook'], operation: ['verifySignature'] } },
 				verifySignature.description,

@@ -1,7 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { CONTENT_ID_PLACEHOLDERS, DEFAULT_CONTENT_ID } from '../core/shopify/contentIds';
 import { EVENT_ID_PLACEHOLDERS } from '../core/shopify/order';
 
 const placeholders = EVENT_ID_PLACEHOLDERS.map((p) => `{${p}}`).join(', ');
+const contentIdPlaceholders = CONTENT_ID_PLACEHOLDERS.map((p) => `{${p}}`).join(', ');
 
 export const properties: INodeProperties[] = [
 	{
@@ -53,6 +55,14 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
+			{
+				displayName: 'Content ID',
+				name: 'contentId',
+				type: 'string',
+				default: DEFAULT_CONTENT_ID,
+				placeholder: 'e.g. shopify_{country}_{product_id}_{variant_id}',
+				description: `Which ID each order line gets in meta.custom_data.contents and content_ids: the IDs of the catalog your ads use. variant_id, product_id, sku, or a template of ${contentIdPlaceholders} ({country}: the order's country code from its shipping, else billing address, upper case; {country_lower}: lower case). A line without that value is left out.`,
+			},
 			{
 				displayName: 'Event ID Template',
 				name: 'eventIdTemplate',

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one service instance (its own registry: tests run several side by side). */
 export class Metrics {
@@ -57,7 +57,33 @@ export class Metrics {
 		registers: [this.registry],
 	});
 
+	readonly jobRecords = new Counter({
+		name: 'relay_job_records_total',
+		help: 'Sync job records handled by every destination (a resume counts its repeats again)',
+		labelNames: ['source'],
+		registers: [this.registry],
+	});
+	readonly jobRequests = new Counter({
+		name: 'relay_job_requests_total',
+		help: 'Sync job requests to a destination (audience, hubspot)',
+		labelNames: ['destination'],
+		registers: [this.registry],
+	});
+
 	constructor() {
 		collectDefaultMetrics({ register: this.registry, prefix: 'relay_' });
+	}
+
+	/** relay_jobs{state}: read from storage when scraped, so every replica reports the same. */
+	countJobs(read: () => Promise<Record<string, number>>): void {
+		new Gauge({
+			name: 'relay_jobs',
+			help: 'Sync jobs by state',
+			labelNames: ['state'],
+			registers: [this.registry],
+			async collect() {
+				for (const [state, n] of Object.entries(await read())) this.set({ state }, n);
+			},
+		});
 	}
 }

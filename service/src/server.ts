@@ -1,13 +1,21 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import pino, { type Logger } from 'pino';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import { openStorage } from './db/open';
+import { JobsRepository } from './db/jobsRepository';
+import { withLiveness } from './db/liveness';
 import { OutboxRepository, Repository } from './db/repository';
 import { createApp } from './http/app';
 import { Metrics } from './metrics';
 import { resolveApiSecret } from './secret';
+import { DatasetQualityReader, deliveredPixels, type QualityReaderOptions } from './usecases/datasetQuality';
 import { Dispatcher, type DispatcherOptions } from './usecases/dispatcher';
+import { chunkKey } from './usecases/jobs/chunkCodec';
+import type { RetryPolicy } from './usecases/jobs/destinationRetry';
+import { classifyJobError, jobDestinations, openJobSource } from './usecases/jobs/jobPorts';
+import { JobRunner, type RunnerOptions } from './usecases/jobs/runner';
 
 export interface Running {
 	server: Server;
@@ -16,6 +24,9 @@ export interface Running {
 	secretCreated: boolean;
 	repo: Repository;
 	dispatcher: Dispatcher;
+	jobs: JobsRepository;
+	runner: JobRunner;
+	quality: DatasetQualityReader;
 	stop(): Promise<void>;
 }
 
@@ -41,6 +52,13 @@ export const HTTP_LIMITS: HttpLimits = {
 export interface ServerOptions {
 	clock?: Clock;
 	http?: Partial<HttpLimits>;
+	/**
+	 * Sync jobs' runner: lease, idle wait, retry waits (tests shorten them); bulkPollMs: Shopify
+	 * polls; retry: the destinations' own retries within one call.
+	 */
+	jobs?: RunnerOptions & { bulkPollMs?: number; retry?: RetryPolicy };
+	/** Meta's Dataset Quality reads: first read, gaps, backoffs (tests shorten them). */
+	quality?: Partial<QualityReaderOptions>;
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number, limits: HttpLimits): Promise<Server> {
@@ -68,10 +86,10 @@ export async function startServer(
 	config: Config,
 	log: Logger = pino({ level: config.LOG_LEVEL }),
 	dispatch: DispatcherOptions = {},
-	{ clock, http }: ServerOptions = {},
+	{ clock, http, jobs: jobOptions = {}, quality: qualityOptions = {} }: ServerOptions = {},
 ): Promise<Running> {
 	const { secret, created } = resolveApiSecret(config.RELAY_API_SECRET, config.RELAY_DATA_DIR);
-	const db = await openStorage(config, log);
+	const db = withLiveness(await openStorage(config, log));
 	const repo = new Repository(db);
 	const settings = config.META_ACCESS_TOKEN
 		? {
@@ -85,7 +103,62 @@ export async function startServer(
 	// Without a token events are stored and held: the dispatcher does not start.
 	const metrics = new Metrics();
 	const dispatcher = new Dispatcher(new OutboxRepository(db), settings, log, dispatch, metrics);
-	const app = createApp({ repo, config, apiSecret: secret, log, dispatcher, metrics, clock });
+	const jobs = new JobsRepository(db);
+	metrics.countJobs(() => jobs.runningCounts());
+	const key = chunkKey(secret);
+	// During a rotation, chunks stored under the old secret stay readable.
+	const readKeys = [key, ...(config.RELAY_API_SECRET_PREVIOUS ? [chunkKey(config.RELAY_API_SECRET_PREVIOUS)] : [])];
+	const { bulkPollMs, retry, ...runnerOptions } = jobOptions;
+	const bulkFinished = new EventEmitter();
+	const ports = {
+		config,
+		jobs,
+		repo,
+		chunkKeys: readKeys,
+		graph: settings,
+		metrics,
+		clock,
+		bulkPollMs,
+		bulkFinished,
+		retry,
+	};
+	const runner = new JobRunner(jobs, openJobSource(ports), jobDestinations(ports), log.child({ part: 'jobs' }), {
+		classify: classifyJobError,
+		housekeeping: () => jobs.failStaleReceiving(3600).then(() => undefined),
+		onProgress: (job, added) => {
+			metrics.jobRecords.inc({ source: job.spec.source }, Math.max(0, added.records));
+			metrics.jobRequests.inc({ destination: 'audience' }, Math.max(0, added.audience));
+			metrics.jobRequests.inc({ destination: 'hubspot' }, Math.max(0, added.hubspot));
+		},
+		...runnerOptions,
+	});
+	const quality = new DatasetQualityReader(
+		{
+			settings,
+			pixels: deliveredPixels(repo, config.META_PIXEL_ID),
+			// Deliveries come first: while the dispatcher waits out Meta's rate limit, so do the reads.
+			pausedUntil: () => (dispatcher.state.pausedUntil ? Date.parse(dispatcher.state.pausedUntil) : undefined),
+			clock,
+			log: log.child({ part: 'quality' }),
+		},
+		{ intervalMs: config.META_QUALITY_INTERVAL_MINUTES * 60_000, ...qualityOptions },
+	);
+	const app = createApp({
+		quality,
+		repo,
+		config,
+		apiSecret: secret,
+		log,
+		dispatcher,
+		metrics,
+		clock,
+		jobs: {
+			repo: jobs,
+			files: { jobs, key, maxBytes: config.JOB_FILE_MAX_BYTES },
+			wake: () => runner.wake(),
+			bulkFinished,
+		},
+	});
 	let server: Server;
 	try {
 		server = await listen(app, config.PORT, { ...HTTP_LIMITS, ...http });
@@ -96,6 +169,8 @@ export async function startServer(
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : config.PORT;
 	dispatcher.start();
+	runner.start();
+	quality.start();
 	return {
 		server,
 		port,
@@ -103,8 +178,13 @@ export async function startServer(
 		secretCreated: created,
 		repo,
 		dispatcher,
+		jobs,
+		runner,
+		quality,
 		stop: async () => {
 			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await quality.stop();
+			await runner.stop();
 			await dispatcher.stop();
 			await repo.close();
 		},

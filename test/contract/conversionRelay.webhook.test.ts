@@ -281,6 +281,126 @@ describe('Conversion Relay node: Webhook → Verify Signature (Chatwoot)', () =>
 	});
 });
 
+// Message#webhook_data + event, as Chatwoot sends a customer's message with its conversation.
+const CTWA_CLID = 'ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO2E4Nx0-eM-GABDLOPaOd';
+const customerMessage = (
+	channel: string,
+	sourceId: string,
+	contentAttributes: object,
+	extra: { message?: object; conversation?: object } = {},
+) => ({
+	event: 'message_created',
+	id: 90211,
+	content: 'Hi! Is the linen shirt available in M?',
+	message_type: 'incoming',
+	content_type: 'text',
+	content_attributes: contentAttributes,
+	private: false,
+	sender: { id: 711, name: 'Ana Souza', phone_number: '+5511912345678', type: 'contact' },
+	inbox: { id: 4, name: 'Linen' },
+	account: { id: 7, name: 'Linen' },
+	conversation: {
+		id: 311,
+		inbox_id: 4,
+		channel,
+		additional_attributes: {},
+		contact_inbox: { id: 8311, contact_id: 711, inbox_id: 4, source_id: sourceId },
+		meta: { sender: { id: 711, name: 'Ana Souza', phone_number: '+5511912345678' } },
+		labels: [],
+		status: 'open',
+		...extra.conversation,
+	},
+	...extra.message,
+});
+const whatsappReferral = {
+	source_url: 'https://fb.me/3cr4Wqqkv',
+	source_id: '120212345678900123',
+	source_type: 'ad',
+	headline: 'Linen shirts, 20% off',
+	ctwa_clid: CTWA_CLID,
+};
+const adReferral = { source: 'ADS', type: 'OPEN_THREAD', ad_id: '120212345678900456' };
+
+describe('Conversion Relay node: Verify Signature (Chatwoot) names the ad a customer came from', () => {
+	const viewOf = async (payload: object) =>
+		(await run([signed(payload)]))[0].json.business_messaging as IDataObject | undefined;
+
+	it("WhatsApp: the referral's ctwa_clid, the inbox and the conversation, beside the payload as it came", async () => {
+		const payload = customerMessage('Channel::Whatsapp', '5511912345678', { referral: whatsappReferral });
+		const [out] = await run([signed(payload)]);
+		expect(out.json).toEqual({
+			...payload,
+			business_messaging: {
+				inbox_id: '4',
+				conversation_id: '311',
+				messaging_channel: 'whatsapp',
+				user_data: { ctwa_clid: CTWA_CLID },
+			},
+		});
+	});
+
+	it('Messenger and Instagram: an ad referral and the page- or Instagram-scoped id (contact_inbox.source_id)', async () => {
+		expect(
+			await viewOf(customerMessage('Channel::FacebookPage', '6543219876543210', { referral: adReferral })),
+		).toEqual({
+			inbox_id: '4',
+			conversation_id: '311',
+			messaging_channel: 'messenger',
+			user_data: { page_scoped_user_id: '6543219876543210' },
+		});
+		expect(
+			(await viewOf(customerMessage('Channel::Instagram', '1234567890123456789', { referral: adReferral })))?.user_data,
+		).toEqual({ ig_sid: '1234567890123456789' });
+		// Older Chatwoot ran Instagram through the linked Facebook page and marked its conversations so.
+		expect(
+			await viewOf(
+				customerMessage(
+					'Channel::FacebookPage',
+					'1234567890123456789',
+					{ referral: adReferral },
+					{ conversation: { additional_attributes: { type: 'instagram_direct_message' } } },
+				),
+			),
+		).toMatchObject({ messaging_channel: 'instagram', user_data: { ig_sid: '1234567890123456789' } });
+	});
+
+	it("adds nothing for an organic message, an agent's reply, a private note or another channel", async () => {
+		const organic = customerMessage('Channel::Whatsapp', '5511912345678', {});
+		expect((await run([signed(organic)]))[0].json).toEqual(organic);
+		for (const payload of [
+			customerMessage('Channel::FacebookPage', '6543219876543210', { referral: { source: 'SHORTLINK', ref: 'bio' } }),
+			customerMessage(
+				'Channel::Whatsapp',
+				'5511912345678',
+				{ referral: whatsappReferral },
+				{ message: { message_type: 'outgoing' } },
+			),
+			customerMessage(
+				'Channel::Whatsapp',
+				'5511912345678',
+				{ referral: whatsappReferral },
+				{ message: { private: true } },
+			),
+			customerMessage('Channel::WebWidget', 'a3f1c2d4-9e', { referral: whatsappReferral }),
+		])
+			expect(await viewOf(payload)).toBeUndefined();
+	});
+
+	it('names a referral whose id cannot be sent instead of passing it on', async () => {
+		expect(
+			await viewOf(
+				customerMessage('Channel::Whatsapp', '5511912345678', {
+					referral: { ...whatsappReferral, ctwa_clid: 'x'.repeat(1_001) },
+				}),
+			),
+		).toEqual({ ignored: 'content_attributes.referral.ctwa_clid: has 1,001 characters; at most 1,000' });
+		expect(await viewOf(customerMessage('Channel::FacebookPage', 'not-a-psid', { referral: adReferral }))).toEqual({
+			ignored:
+				'conversation.contact_inbox.source_id: must be the page-scoped id Meta gave the contact (1 to 32 digits) on a messenger inbox',
+		});
+	});
+});
+
 describe('Conversion Relay node: Webhook → Verify Signature (HubSpot v3)', () => {
 	const CLIENT_SECRET = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 	const URL = 'https://n8n.example.com/webhook/crm-deal-stage';

@@ -230,6 +230,57 @@ describe('Meta Conversions API node → POST /{pixel}/events', () => {
 		});
 	});
 
+	it('sends a chat from a Click-to-WhatsApp ad mapped field by field as business messaging', async () => {
+		const scope = nock(GRAPH)
+			.post('/v25.0/123456/events', (body: { data: IDataObject[] }) => {
+				const [event] = body.data;
+				expect(body.data).toHaveLength(1);
+				expect(event).toMatchObject({
+					event_name: 'Lead',
+					action_source: 'business_messaging',
+					messaging_channel: 'whatsapp',
+					user_data: {
+						ctwa_clid:
+							'ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO2E4Nx0-eM-GABDLOPaOdRMv-_zfUQ2a',
+						whatsapp_business_account_id: '104996122399160',
+						ph: [sha('16505551212')],
+					},
+				});
+				return true;
+			})
+			.reply(200, { events_received: 1, messages: [], fbtrace_id: 'T' });
+		const ctx = context({
+			params: {
+				eventName: 'Lead',
+				actionSource: 'business_messaging',
+				messagingChannel: 'whatsapp',
+				userData: () => ({
+					phone: '+1 650 555 1212',
+					ctwaClid:
+						'ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO2E4Nx0-eM-GABDLOPaOdRMv-_zfUQ2a',
+					whatsappBusinessAccountId: '104996122399160',
+				}),
+			},
+		});
+		(ctx.getInputData() as unknown[]).splice(1);
+		await new MetaConversionsApi().execute.call(ctx);
+		expect(scope.isDone()).toBe(true);
+	});
+
+	it('refuses a business messaging event mapped without the ids its channel needs, naming them', async () => {
+		const ctx = context({
+			continueOnFail: true,
+			params: {
+				actionSource: 'business_messaging',
+				messagingChannel: 'messenger',
+				userData: () => ({ phone: '+1 650 555 1212' }),
+			},
+		});
+		(ctx.getInputData() as unknown[]).splice(1);
+		const [out] = await new MetaConversionsApi().execute.call(ctx);
+		expect(String(out[0].json.error)).toMatch(/page_id|page_scoped_user_id/);
+	});
+
 	it('refuses a pixel id that is not a number without calling Meta', async () => {
 		await expect(new MetaConversionsApi().execute.call(context({ params: { pixelId: 'my pixel' } }))).rejects.toThrow(
 			'Pixel ID must be digits only, not "my pixel"',

@@ -268,6 +268,27 @@ describe('ready-made views', () => {
 		expect((meta.custom_data as IDataObject).value).toBe(199.65);
 	});
 
+	it('gives each line the content id of the Content ID option (Shopify’s sample shop ships to the US)', async () => {
+		const contents = async (contentId: string, webhookId: string) => {
+			const params = viewsParams({ views: ['metaCustomData'], contentId });
+			const result = await deliver({ raw: ORDER, webhookId, params }).run();
+			const data = ((result.workflowData?.[0][0].json as IDataObject).meta as IDataObject).custom_data as IDataObject;
+			return { ids: data.content_ids, contents: (data.contents as IDataObject[]).map((c) => c.id) };
+		};
+		expect(await contents('shopify_{country}_{product_id}_{variant_id}', 'wh-c1')).toEqual({
+			ids: ['shopify_US_632910392_39072856', 'shopify_US_632910392_49148385', 'shopify_US_632910392_457924702'],
+			contents: ['shopify_US_632910392_39072856', 'shopify_US_632910392_49148385', 'shopify_US_632910392_457924702'],
+		});
+		expect(await contents('sku', 'wh-c2')).toEqual({
+			ids: ['IPOD2008GREEN', 'IPOD2008RED', 'IPOD2008BLACK'],
+			contents: ['IPOD2008GREEN', 'IPOD2008RED', 'IPOD2008BLACK'],
+		});
+		expect(await contents('product_id', 'wh-c3')).toEqual({
+			ids: ['632910392'],
+			contents: ['632910392', '632910392', '632910392'],
+		});
+	});
+
 	it('reads a new customer from its default address, with its exact id despite JSON’s 2^53 limit', async () => {
 		const result = await deliver({
 			raw: CUSTOMER,

@@ -109,6 +109,16 @@ describe('checkExists', () => {
 		await expect(methods.checkExists.call(ctx)).rejects.toThrow('the template has no placeholder');
 		expect(ctx.requests).toHaveLength(0);
 	});
+
+	it('refuses a Content ID it cannot fill, naming the option, before any request', async () => {
+		const options = { views: ['metaCustomData'], contentId: 'shopify_{country}_{id}' };
+		const ctx = context({ topics: ['orders/paid'], options });
+		await expect(methods.checkExists.call(ctx)).rejects.toThrow('Content ID: unknown placeholder {id}');
+		expect(ctx.requests).toHaveLength(0);
+		// Without the view that uses it, the option changes nothing and is not checked.
+		const unused = context({ topics: ['customers/redact'], options: { ...options, views: ['metaUserData'] } });
+		await expect(methods.checkExists.call(unused)).resolves.toBe(true);
+	});
 });
 
 describe('create', () => {

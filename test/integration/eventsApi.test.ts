@@ -5,11 +5,10 @@ import { Client } from 'pg';
 import { signRelayRequest } from '../../nodes/core/signatures/relay';
 import { startRelay, type TestRelay } from '../support/relayServer';
 import { json } from '../support/http';
-import { backendsForThisClock } from '../support/movedClock';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-describe.each(backendsForThisClock(['pglite', 'postgres', 'supabase'] as const))('POST /v1/events on %s', (backend) => {
+describe.each(['pglite', 'postgres', 'supabase'] as const)('POST /v1/events on %s', (backend) => {
 	let relay: TestRelay;
 	let auth: Record<string, string>;
 

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { connect } from 'node:net';
 import { Client } from 'pg';
 import { signChatwootWebhook } from '../../nodes/core/signatures/chatwoot';
 import { signShopifyWebhook } from '../../nodes/core/signatures/shopify';
@@ -258,25 +258,53 @@ function nextCase(secret: string, i: number): Case {
 	}
 }
 
-/** Raw HTTP so that duplicated headers and exact bytes go out as built. */
+/** A whole HTTP/1.1 answer read until the server closed the connection: its status and body. */
+function parseAnswer(raw: Buffer): { status: number; body: string } {
+	const end = raw.indexOf('\r\n\r\n');
+	const head = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1');
+	const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
+	let body = end < 0 ? Buffer.alloc(0) : raw.subarray(end + 4);
+	if (/^transfer-encoding:\s*chunked/im.test(head)) {
+		const parts: Buffer[] = [];
+		for (let at = 0; at < body.length;) {
+			const lineEnd = body.indexOf('\r\n', at);
+			const size = parseInt(body.subarray(at, lineEnd).toString('latin1'), 16);
+			if (!size) break;
+			parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+			at = lineEnd + 2 + size + 2;
+		}
+		body = Buffer.concat(parts);
+	}
+	return { status, body: body.toString('utf8') };
+}
+
+/**
+ * Raw HTTP over a socket of its own, so that duplicated headers and exact bytes go out as built,
+ * and so that no HTTP client patched by another test file in the same jest worker (nock 14
+ * intercepts node:http for the whole process) sits between the test and the service.
+ */
 function send(port: number, c: Case): Promise<{ status: number; body: string }> {
 	return new Promise((resolve, reject) => {
-		// A name given twice is sent as two header lines.
-		const headers: Record<string, string | string[]> = {};
-		for (const [k, v] of c.headers) headers[k] = k in headers ? [...[headers[k]].flat(), v] : v;
-		if (c.body) headers['content-length'] = String(c.body.length);
-		const req = request({ host: '127.0.0.1', port, method: c.method, path: c.path, headers }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (d: Buffer) => chunks.push(d));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+		const lines = [`${c.method} ${c.path} HTTP/1.1`, `host: 127.0.0.1:${port}`, 'connection: close'];
+		for (const [k, v] of c.headers) lines.push(`${k}: ${v}`);
+		if (c.body) lines.push(`content-length: ${c.body.length}`);
+		const chunks: Buffer[] = [];
+		const socket = connect(port, '127.0.0.1', () => {
+			socket.write(Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8'));
+			if (c.body) socket.write(c.body);
 		});
+		socket.on('data', (d: Buffer) => chunks.push(d));
+		socket.on('end', () => resolve(parseAnswer(Buffer.concat(chunks))));
 		// The server may answer 413 and close before the whole body is written.
-		req.on('error', (error: NodeJS.ErrnoException) =>
-			error.code === 'EPIPE' || error.code === 'ECONNRESET'
-				? resolve({ status: 413, body: '{"error":{"code":"payload_too_large","message":"closed while sending"}}' })
-				: reject(error),
-		);
-		req.end(c.body);
+		socket.on('error', (error: NodeJS.ErrnoException) => {
+			if (chunks.length) return resolve(parseAnswer(Buffer.concat(chunks)));
+			if (error.code === 'EPIPE' || error.code === 'ECONNRESET')
+				return resolve({
+					status: 413,
+					body: '{"error":{"code":"payload_too_large","message":"closed while sending"}}',
+				});
+			reject(error);
+		});
 	});
 }
 

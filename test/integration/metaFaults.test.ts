@@ -119,7 +119,10 @@ describe('dispatcher against a faulty Meta', () => {
 				META_PIXEL_ID: '123456',
 				META_ACCESS_TOKEN: 'EAAB-faults-token',
 				META_GRAPH_URL: meta.url,
-				META_TIMEOUT_MS: '300',
+				// The double answers from this jest worker's own event loop: a stall longer than the
+				// timeout between a request's arrival and the double's 200 turns an accepted request into
+				// a timeout, which real Meta's event_id dedup absorbs but the count below would not.
+				META_TIMEOUT_MS: '1500',
 			},
 			{ baseDelayMs: 20, maxDelayMs: 200, idleMs: 20, maxAttempts: MAX_ATTEMPTS },
 		);

@@ -74,6 +74,9 @@ describe('migrations on Postgres', () => {
 		const raced = await schemaOf(a);
 		expect(raced.filter((item) => item.startsWith('function ')).length).toBeGreaterThanOrEqual(20);
 		expect(raced).toEqual(await schemaOf(single));
+		// Idempotent for real: every file run again over the finished schema changes nothing.
+		for (const file of files) await single.exec(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
+		expect(await schemaOf(single)).toEqual(raced);
 		await single.close();
 		await a.close();
 		await b.close();
@@ -85,5 +88,43 @@ describe('migrations on Postgres', () => {
 		const sql = files.map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8')).join('\n');
 		expect(sql).toMatch(/alter table relay_events enable row level security/);
 		expect(sql).toMatch(/alter table relay_receipts enable row level security/);
+	});
+
+	it('after the baseline, each file ends with the lock-down and the newest one names its own timestamp', () => {
+		const files = readdirSync(MIGRATIONS_DIR)
+			.filter((f) => f.endsWith('.sql'))
+			.sort();
+		for (const file of files.filter((f) => f >= '20261201000500'))
+			expect(readFileSync(join(MIGRATIONS_DIR, file), 'utf8').trimEnd()).toMatch(/select relay_lock_down\(\);$/);
+		const newest = files[files.length - 1];
+		const versions = [
+			...readFileSync(join(MIGRATIONS_DIR, newest), 'utf8').matchAll(
+				/function relay_schema_version\(\)[\s\S]*?select '(\d{14})'::text/g,
+			),
+		].map((m) => m[1]);
+		expect(versions).toEqual([newest.split('_')[0]]);
+	});
+
+	it('give conversion rules a lead id column (meta_lead_id) and a CRM name (Supabase), on the seeded rules too, bounded', async () => {
+		const db = openPostgres(url);
+		await migrate(db);
+		const seeded = await db.query<{ lead_id_column: string; lead_event_source: string }>(
+			'select lead_id_column, lead_event_source from relay_conversion_rules order by id',
+		);
+		expect(seeded).toEqual([
+			{ lead_id_column: 'meta_lead_id', lead_event_source: 'Supabase' },
+			{ lead_id_column: 'meta_lead_id', lead_event_source: 'Supabase' },
+		]);
+		const add = (column: string, value: string) =>
+			db.query(
+				`insert into relay_conversion_rules (table_name, column_name, to_value, event_name, ${column}) values ('deals', 'stage', 'won', 'Won', ${value})`,
+			);
+		await add('lead_id_column', 'null');
+		await expect(add('lead_event_source', `'${'x'.repeat(101)}'`)).rejects.toThrow(/lead_event_source_length/);
+		await expect(add('lead_event_source', "''")).rejects.toThrow(/lead_event_source_length/);
+		await expect(add('lead_event_source', 'null')).rejects.toThrow(/null value/);
+		// A Postgres name is 63 bytes: 32 two-byte letters are 64.
+		await expect(add('lead_id_column', `'${'é'.repeat(32)}'`)).rejects.toThrow(/lead_id_column_length/);
+		await db.close();
 	});
 });

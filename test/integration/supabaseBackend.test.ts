@@ -139,6 +139,14 @@ describe('Supabase backend (supabase-js → real PostgREST → Postgres)', () =>
 			total: 1,
 			counts: { em: 1, ph: 0 },
 		});
+		expect(await relay.repo.recentPixels(5)).toEqual(['123456']);
+		const perPixel = await relay.repo.pixelIdentifierCoverage(['123456', '999'], ['em', 'ph']);
+		expect(perPixel.find((c) => c.event_name === 'Purchase')).toEqual({
+			pixel_id: '123456',
+			event_name: 'Purchase',
+			total: 1,
+			counts: { em: 1, ph: 0 },
+		});
 		const counts = await relay.repo.countsByHour(24);
 		expect(counts.reduce((n, c) => n + c.n, 0)).toBe(11);
 		const page = await fetch(`${relay.url}/`, { headers: auth() });

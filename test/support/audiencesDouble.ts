@@ -8,6 +8,10 @@ import { startHttpDouble, type Answer, type Recorded } from './httpDouble';
  *   sessions: a replace swaps the members only when its last batch arrives.
  * A member is a row of hashes keyed by schema; rows whose hashed keys are not 64 hex digits are
  * counted invalid, as Meta does. Needs `Authorization: Bearer <token>`.
+ * Replace sessions end as Meta's do (code 2650): `sessionTtlMs` after their first batch (Meta: 90
+ * minutes) a batch is answered 1870158 (timed out); a batch after the last one 1870159 (already
+ * finished); a session whose first batch is not batch_seq 1, 1870147. `latencyMs` delays every
+ * answer; `requestsPerEdge` counts requests by edge (users, usersreplace, customaudiences, audience).
  */
 export interface Audience {
 	id: string;
@@ -30,10 +34,43 @@ interface UsersBody {
 const PLAIN = new Set(['MADID', 'EXTERN_ID', 'PAGEUID', 'LOOKALIKE_VALUE']);
 const HEX = /^[0-9a-f]{64}$/;
 
-export async function startAudiencesDouble(options: { token: string; account: string }) {
+// Meta's answers that end a replace session (wording of the double; codes as Meta documents them).
+const SESSION_ERRORS = {
+	1870147: { title: 'Invalid Batch Sequence', msg: 'The batch_seq of a new session must start at 1.' },
+	1870158: { title: 'Session Timed Out', msg: 'The replace session timed out. Start a new session.' },
+	1870159: { title: 'Session Already Finished', msg: 'The replace session has already finished.' },
+} as const;
+
+export async function startAudiencesDouble(options: {
+	token: string;
+	account: string;
+	/** Delay before every answer (default 0). */
+	latencyMs?: number;
+	/** How long a replace session lives after its first batch (default 90 minutes, as Meta's). */
+	sessionTtlMs?: number;
+}) {
 	const audiences = new Map<string, Audience>();
 	const replacing = new Map<number, Map<string, Row>>();
+	const sessions = new Map<number, { startedAt: number; finished: boolean }>();
+	// Read at each batch, so a test can end one session early and let the next one live.
+	const sessionTtlMs = () => options.sessionTtlMs ?? 90 * 60_000;
+	const requestsPerEdge: Record<string, number> = {};
 	let nextId = 23850000000000;
+	const sessionError = (subcode: keyof typeof SESSION_ERRORS): Answer => ({
+		status: 400,
+		body: {
+			error: {
+				message: '(#2650) Failed to update the custom audience',
+				type: 'OAuthException',
+				code: 2650,
+				error_subcode: subcode,
+				is_transient: false,
+				error_user_title: SESSION_ERRORS[subcode].title,
+				error_user_msg: SESSION_ERRORS[subcode].msg,
+				fbtrace_id: 'AbCdEfGhIjKl',
+			},
+		},
+	});
 
 	const rowsOf = (body: UsersBody) => {
 		const schema = Array.isArray(body.payload?.schema) ? body.payload.schema : [String(body.payload?.schema ?? '')];
@@ -67,12 +104,21 @@ export async function startAudiencesDouble(options: { token: string; account: st
 					status: 400,
 					body: { error: { message: '(#100) The parameter session is required', type: 'OAuthException', code: 100 } },
 				};
+			const known = sessions.get(session.session_id);
+			if (!known && session.batch_seq !== 1) return sessionError(1870147);
+			if (known?.finished) return sessionError(1870159);
+			if (known && Date.now() - known.startedAt > sessionTtlMs()) {
+				replacing.delete(session.session_id);
+				return sessionError(1870158);
+			}
+			if (!known) sessions.set(session.session_id, { startedAt: Date.now(), finished: false });
 			const pending = replacing.get(session.session_id) ?? new Map<string, Row>();
 			for (const row of rows) pending.set(keyOf(row), row);
 			replacing.set(session.session_id, pending);
 			if (session.last_batch_flag) {
 				audience.members = pending;
 				replacing.delete(session.session_id);
+				sessions.get(session.session_id)!.finished = true;
 			}
 		} else if (body.method === 'DELETE') {
 			for (const [key, member] of audience.members)
@@ -106,6 +152,17 @@ export async function startAudiencesDouble(options: { token: string; account: st
 		};
 		const names = (wanted ?? 'id').split(',').map((f) => f.trim());
 		return Object.fromEntries(names.filter((n) => n in all).map((n) => [n, all[n]]));
+	};
+
+	const edgeOf = (path: string) =>
+		/\/(users|usersreplace|customaudiences)$/.exec(path)?.[1] ??
+		(/^\/(v\d+\.\d+\/)?\d+$/.test(path) ? 'audience' : 'other');
+	const answer = async (req: Recorded): Promise<Answer> => {
+		const edge = edgeOf(req.path);
+		requestsPerEdge[edge] = (requestsPerEdge[edge] ?? 0) + 1;
+		const out = route(req);
+		if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+		return out;
 	};
 
 	const route = (req: Recorded): Answer => {
@@ -192,10 +249,12 @@ export async function startAudiencesDouble(options: { token: string; account: st
 		};
 	};
 
-	const double = await startHttpDouble(route);
+	const double = await startHttpDouble(answer);
 	return {
 		...double,
 		audiences,
+		/** Requests received by edge: users, usersreplace, customaudiences, audience (GET/DELETE /{id}). */
+		requestsPerEdge,
 		/** Creates an audience directly (as if made in Ads Manager) and returns its id. */
 		seed: (name: string) => {
 			const id = String(nextId++);

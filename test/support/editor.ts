@@ -524,21 +524,51 @@ export async function addNode(
 		// Every section open ("Actions" starts collapsed on an empty canvas, "Triggers" on one with a trigger).
 		for (const section of await creator.getByTestId('node-creator-category-item').all())
 			if ((await section.locator('..').getAttribute('data-category-collapsed')) === 'true') await section.click();
+		// A section opens with an animation: read the list until two reads a moment apart agree.
 		actions = await listed();
+		for (let tries = 0; tries < 10; tries++) {
+			await page.waitForTimeout(200);
+			const again = await listed();
+			if (again.join('\n') === actions.join('\n')) break;
+			actions = again;
+		}
 		const index = actions.findIndex((a) => sameAction(a, action));
 		if (index < 0) {
 			problems.push(`${name} in the nodes panel has no action "${action}" (it lists: ${actions.join(', ')})`);
 			await closeNodeCreator(page);
 			return { problems, actions };
 		}
-		await items.nth(index).click();
+		// By its text, not its position: a section that opened after the list was read moves the rest.
+		const byText = items.filter({ has: page.getByText(actions[index], { exact: true }) }).first();
+		await ((await byText.count()) ? byText : items.nth(index)).click();
 	}
 	await ndv.waitFor();
 	return { problems, actions };
 }
 
-/** Picks `option` in the select of parameter `name` (a node's or a credential's). */
+/**
+ * Picks `option` in the select of parameter `name` (a node's or a credential's), and checks the
+ * select shows it: on a busy machine a click can land while the list still animates open, and
+ * the panel keeps the old value; then it is picked once more.
+ */
 export async function choose(page: Page, scope: Locator, name: string, option: string): Promise<void> {
+	const shown = async () =>
+		(await scope
+			.getByTestId(`parameter-input-${name}`)
+			.locator('input')
+			.first()
+			.inputValue()
+			.catch(() => undefined)) === option;
+	for (let attempt = 1; ; attempt++) {
+		await pickOnce(page, scope, name, option);
+		for (let waited = 0; waited < 3_000 && !(await shown()); waited += 100) await page.waitForTimeout(100);
+		// A select that shows no input (a credential's) cannot be read back: the click stands.
+		const readable = (await scope.getByTestId(`parameter-input-${name}`).locator('input').count()) > 0;
+		if (!readable || (await shown()) || attempt === 2) return;
+	}
+}
+
+async function pickOnce(page: Page, scope: Locator, name: string, option: string): Promise<void> {
 	await scope.getByTestId(`parameter-input-${name}`).click();
 	const options = page.locator('[role=option]:visible');
 	await options.first().waitFor({ timeout: 10_000 });

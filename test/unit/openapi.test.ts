@@ -14,10 +14,19 @@ describe('OpenAPI description', () => {
 			'/v1/events',
 			'/v1/events/{id}',
 			'/v1/events/{id}/retry',
+			'/v1/jobs',
+			'/v1/jobs/{id}',
+			'/v1/jobs/{id}/cancel',
 			'/v1/webhooks/chatwoot',
 			'/v1/webhooks/shopify',
 			'/v1/webhooks/supabase',
 		]);
+	});
+
+	it('derives the job request schema from the zod schema that validates job requests', () => {
+		const request = doc.components.schemas.JobRequest;
+		expect(request.required).toEqual(['source']);
+		expect(Object.keys(request.properties ?? {})).toEqual(['source', 'audience', 'hubspot', 'events']);
 	});
 
 	it('derives the event schema from the zod schema that validates requests', () => {

@@ -6,12 +6,14 @@ import * as get from './event/get.operation';
 import * as list from './event/list.operation';
 import * as retry from './event/retry.operation';
 import * as send from './event/send.operation';
+import { jobOperations } from './job/Job.resource';
 import * as verifySignature from './webhook/verifySignature.operation';
 
 type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
 
 const operations: Record<string, Record<string, Operation>> = {
 	event: { send: send.execute, get: get.execute, list: list.execute, retry: retry.execute },
+	job: jobOperations,
 	webhook: { verifySignature: verifySignature.execute },
 };
 
@@ -28,5 +30,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	// Verify Signature asks for its source's credential itself.
 	if (resource === 'event') await requireCredential.call(this, RELAY_CREDENTIAL, 'Event operations');
+	if (resource === 'job') await requireCredential.call(this, RELAY_CREDENTIAL, 'Sync job operations');
 	return [await run.call(this, items)];
 }

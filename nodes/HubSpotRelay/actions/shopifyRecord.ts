@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { withExactIds } from '../../core/shopify/exactIds';
 import type { Customer, Order } from '../../core/shopify/types';
+import { itemParam } from '../../shared/params';
 
 export type RecordType = 'order' | 'customer';
 
@@ -23,7 +24,7 @@ export function typeOf(record: IDataObject): RecordType {
 
 /** The item's Shopify order or customer, parsed, with ids past 2^53 made exact. */
 export function readShopifyRecord(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	let value = this.getNodeParameter('shopifyRecord', itemIndex, {}) as unknown;
+	let value = itemParam(this, 'shopifyRecord', itemIndex, {}) as unknown;
 	if (typeof value === 'string') {
 		try {
 			value = JSON.parse(value);

@@ -1,4 +1,5 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
+import { DEFAULT_CONTENT_ID_RULE, parseContentIdSetting, type ContentIdRule } from '../../core/shopify/contentIds';
 import { shopifyHeader, verifyShopifyWebhook, type HeaderBag } from '../../core/signatures/shopify';
 import { SHOPIFY_CREDENTIAL, shopDomainOf, type ShopifyCredential } from '../../shared/transport/shopifyAdmin';
 import { selectedTopics, type TriggerStaticData } from '../subscriptions/state';
@@ -11,6 +12,7 @@ interface Options {
 	hashUserData?: boolean;
 	eventIdTemplate?: string;
 	valueField?: ViewOptions['valueField'];
+	contentId?: string;
 }
 
 interface Delivery {
@@ -36,15 +38,28 @@ function isRepeat(this: IWebhookFunctions, delivery: Delivery): boolean {
 	);
 }
 
+// Activation refuses an unusable setting (subscriptions/settings.ts); this only guards a run that skipped it.
+function contentIdRule(this: IWebhookFunctions, setting: string | undefined): ContentIdRule {
+	try {
+		return parseContentIdSetting(setting || undefined, 'Content ID');
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), (error as Error).message);
+	}
+}
+
 /** The delivery as the trigger outputs it: its headers, the payload and the views chosen in the options. */
 function deliveryJson(this: IWebhookFunctions, delivery: Delivery, headers: HeaderBag): IDataObject {
 	const options = this.getNodeParameter('options', {}) as Options;
 	const payload = this.getBodyData();
+	const chosen = options.views ?? [];
 	const views = buildViews(delivery.topic, payload, {
-		views: options.views ?? [],
+		views: chosen,
 		hashUserData: options.hashUserData ?? true,
 		eventIdTemplate: options.eventIdTemplate || '{id}',
 		valueField: options.valueField ?? 'total_price',
+		contentIds: chosen.includes('metaCustomData')
+			? contentIdRule.call(this, options.contentId)
+			: DEFAULT_CONTENT_ID_RULE,
 	});
 	return {
 		topic: delivery.topic,

@@ -3,6 +3,7 @@ import type { CustomData, RawUserData } from '../../core/capi/types';
 import { hashUserData, normalizeUserData } from '../../core/normalize/userData';
 import { customerToUserData } from '../../core/shopify/customer';
 import { customerToHubSpotProperties, orderToHubSpotProperties } from '../../core/shopify/hubspot';
+import type { ContentIdRule } from '../../core/shopify/contentIds';
 import { eventIdFrom, orderCustomData, orderUserData, type OrderValueField } from '../../core/shopify/order';
 import { classifyOrder, refundAmount, type ShopifyTopic } from '../../core/shopify/topics';
 import type { Customer, Order, PrivacyCustomer, Refund } from '../../core/shopify/types';
@@ -17,6 +18,7 @@ export interface ViewOptions {
 	hashUserData: boolean;
 	eventIdTemplate: string;
 	valueField: OrderValueField;
+	contentIds: ContentIdRule;
 }
 
 type Kind = 'order' | 'refund' | 'customer' | 'privacyCustomer' | 'shop';
@@ -53,7 +55,8 @@ function refundCustomData(refund: Refund): CustomData {
 }
 
 function customData(kind: Kind, payload: IDataObject, options: ViewOptions): CustomData | undefined {
-	if (kind === 'order') return orderCustomData(payload as Order, { valueField: options.valueField });
+	if (kind === 'order')
+		return orderCustomData(payload as Order, { valueField: options.valueField, contentIds: options.contentIds });
 	if (kind === 'refund') return refundCustomData(payload as Refund);
 	return undefined;
 }

@@ -1,8 +1,9 @@
 import type { NormalizeContext } from '../normalize/fields';
 import { hashUserData } from '../normalize/userData';
 import { present } from '../values';
+import { checkRawLeadId, withCrmSpelling } from './crm';
 import { toUnixSeconds } from './time';
-import type { ActionSource, CustomData, RawUserData, ServerEvent } from './types';
+import type { ActionSource, CustomData, MessagingChannel, RawUserData, ServerEvent } from './types';
 import { validateEvent, type Issue, type ValidateOptions } from './validate';
 
 /** An event as a source or a node gives it: raw identifiers, loose time formats. */
@@ -10,6 +11,7 @@ export interface EventInput {
 	event_name: string;
 	event_time?: unknown;
 	action_source?: ActionSource | string;
+	messaging_channel?: MessagingChannel | string;
 	user_data?: RawUserData;
 	custom_data?: CustomData;
 	event_id?: unknown;
@@ -39,7 +41,7 @@ function cleanCustomData(cd: CustomData | undefined): CustomData | undefined {
 	// Values from forms and webhooks often arrive as strings ("29.99").
 	const value: unknown = out.value;
 	if (typeof value === 'string' && value.trim() !== '') out.value = Number(value);
-	return Object.keys(out).length ? out : undefined;
+	return Object.keys(out).length ? withCrmSpelling(out) : undefined;
 }
 
 /** Hash the identifiers and fill the defaults; the result is what would be sent. */
@@ -53,6 +55,8 @@ export function buildEvent(input: EventInput, options: BuildOptions = {}): Serve
 		action_source: (present(input.action_source) ?? options.defaultActionSource ?? 'website') as ActionSource,
 		user_data: hashUserData(input.user_data ?? {}, options.normalize),
 	};
+	const channel = present(input.messaging_channel);
+	if (channel) event.messaging_channel = channel as MessagingChannel;
 	const eventId = present(input.event_id);
 	if (eventId) event.event_id = eventId;
 	const url = present(input.event_source_url);
@@ -75,6 +79,7 @@ export function buildEvent(input: EventInput, options: BuildOptions = {}): Serve
 /** buildEvent, then validateEvent: an event that Meta would reject never reaches a batch. */
 export function prepareEvent(input: EventInput, options: BuildOptions = {}): Prepared {
 	const event = buildEvent(input, options);
-	const issues = validateEvent(event, options);
+	const raw = checkRawLeadId(input.user_data);
+	const issues = [...raw, ...validateEvent(event, options).filter((i) => !raw.some((r) => r.field === i.field))];
 	return issues.length ? { ok: false, issues, event } : { ok: true, event };
 }

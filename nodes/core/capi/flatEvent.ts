@@ -10,6 +10,7 @@ export interface FlatEvent {
 	event_time?: unknown;
 	event_id?: unknown;
 	action_source?: unknown;
+	messaging_channel?: unknown;
 	event_source_url?: unknown;
 	referrer_url?: unknown;
 	opt_out?: unknown;
@@ -48,7 +49,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** A text field: absent, or a string. Anything else is an error naming the field, not a silent default. */
 function text(
 	body: FlatEvent,
-	field: 'event_name' | 'action_source' | 'event_source_url' | 'referrer_url',
+	field: 'event_name' | 'action_source' | 'messaging_channel' | 'event_source_url' | 'referrer_url',
 ): string | undefined {
 	const value = body[field];
 	if (value === undefined || value === null || value === '') return undefined;
@@ -91,6 +92,7 @@ export function flatToEventInput(
 		event_time: body.event_time,
 		event_id: body.event_id,
 		action_source: (text(body, 'action_source') ?? defaults.actionSource) as ActionSource | undefined,
+		messaging_channel: text(body, 'messaging_channel'),
 		event_source_url: text(body, 'event_source_url'),
 		referrer_url: text(body, 'referrer_url'),
 		opt_out: typeof body.opt_out === 'boolean' ? body.opt_out : undefined,

@@ -13,6 +13,10 @@ export const ACTION_SOURCES = [
 ] as const;
 export type ActionSource = (typeof ACTION_SOURCES)[number];
 
+/** Where a business_messaging event's chat happened (messaging.ts has what each one requires). */
+export const MESSAGING_CHANNELS = ['whatsapp', 'messenger', 'instagram'] as const;
+export type MessagingChannel = (typeof MESSAGING_CHANNELS)[number];
+
 /** user_data keys Meta wants normalized and SHA-256 hashed. */
 export const HASHED_USER_DATA_KEYS = [
 	'em',
@@ -43,6 +47,7 @@ export const PLAIN_USER_DATA_KEYS = [
 	'page_id',
 	'page_scoped_user_id',
 	'ctwa_clid',
+	'whatsapp_business_account_id',
 	'ig_account_id',
 	'ig_sid',
 ] as const;
@@ -77,6 +82,9 @@ export interface CustomData {
 	net_revenue?: number;
 	delivery_category?: string;
 	status?: string;
+	/** "crm" for Meta's CRM integration, with lead_event_source the CRM's name (crm.ts). */
+	event_source?: string;
+	lead_event_source?: string;
 	[key: string]: unknown;
 }
 
@@ -84,6 +92,8 @@ export interface ServerEvent {
 	event_name: string;
 	event_time: number;
 	action_source: ActionSource;
+	/** Only with action_source business_messaging, and required there. */
+	messaging_channel?: MessagingChannel;
 	user_data: UserData;
 	event_id?: string;
 	event_source_url?: string;

@@ -1,3 +1,5 @@
+import { checkCrm } from './crm';
+import { checkMessaging } from './messaging';
 import { ACTION_SOURCES, HASHED_USER_DATA_KEYS, type ServerEvent } from './types';
 
 export interface Issue {
@@ -132,6 +134,8 @@ export function validateEvent(event: ServerEvent, options: ValidateOptions = {})
 	checkCustomData(event, issues);
 	checkWebsite(event, issues);
 	checkProcessingOptions(event, issues);
+	checkCrm(event, issues);
+	checkMessaging(event, issues);
 	return issues;
 }
 

@@ -3,4 +3,4 @@ export * from './fields';
 export * from './dob';
 export * from './userData';
 export * from './audience';
-export { countryCodeOf, callingCodeOf } from './countries';
+export { countryCodeOf } from './countries';

@@ -1,7 +1,7 @@
 import type { RawAudienceRecord } from '../audiences/types';
 import { nowSeconds, toUnixSeconds } from '../capi/time';
 import type { ActionSource, RawServerEvent, RawUserData } from '../capi/types';
-import { compact, present } from '../values';
+import { compact, present, setDefined } from '../values';
 import type { Address, Customer } from './types';
 
 // Some payloads carry addresses[] without default_address, or the other way round.
@@ -12,33 +12,35 @@ function mainAddress(customer: Customer): Address {
 /** Raw identifiers of a customer; the address fills in a missing phone or name. */
 export function customerToUserData(customer: Customer): RawUserData {
 	const a = mainAddress(customer);
-	return compact<RawUserData>({
-		em: present(customer.email),
-		ph: present(customer.phone) ?? present(a.phone),
-		fn: present(customer.first_name) ?? present(a.first_name),
-		ln: present(customer.last_name) ?? present(a.last_name),
-		ct: present(a.city),
-		st: present(a.province_code) ?? present(a.province),
-		zp: present(a.zip),
-		country: present(a.country_code) ?? present(a.country),
-		external_id: present(customer.id),
-	});
+	const ud: RawUserData = {};
+	setDefined(ud, 'em', present(customer.email));
+	setDefined(ud, 'ph', present(customer.phone) ?? present(a.phone));
+	setDefined(ud, 'fn', present(customer.first_name) ?? present(a.first_name));
+	setDefined(ud, 'ln', present(customer.last_name) ?? present(a.last_name));
+	setDefined(ud, 'ct', present(a.city));
+	setDefined(ud, 'st', present(a.province_code) ?? present(a.province));
+	setDefined(ud, 'zp', present(a.zip));
+	setDefined(ud, 'country', present(a.country_code) ?? present(a.country));
+	setDefined(ud, 'external_id', present(customer.id));
+	return ud;
 }
 
 /** The same identifiers keyed by Custom Audience schema key. */
-export function customerToAudienceRecord(customer: Customer): RawAudienceRecord {
-	const ud = customerToUserData(customer);
-	return compact<RawAudienceRecord>({
-		EMAIL: ud.em,
-		PHONE: ud.ph,
-		FN: ud.fn,
-		LN: ud.ln,
-		CT: ud.ct,
-		ST: ud.st,
-		ZIP: ud.zp,
-		COUNTRY: ud.country,
-		EXTERN_ID: ud.external_id,
-	});
+export function customerToAudienceRecord(
+	customer: Customer,
+	ud: RawUserData = customerToUserData(customer),
+): RawAudienceRecord {
+	const record: RawAudienceRecord = {};
+	setDefined(record, 'EMAIL', ud.em);
+	setDefined(record, 'PHONE', ud.ph);
+	setDefined(record, 'FN', ud.fn);
+	setDefined(record, 'LN', ud.ln);
+	setDefined(record, 'CT', ud.ct);
+	setDefined(record, 'ST', ud.st);
+	setDefined(record, 'ZIP', ud.zp);
+	setDefined(record, 'COUNTRY', ud.country);
+	setDefined(record, 'EXTERN_ID', ud.external_id);
+	return record;
 }
 
 export interface CustomerEventOptions {

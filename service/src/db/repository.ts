@@ -1,6 +1,8 @@
-import type { ServerEvent } from '../../../nodes/core/capi/types';
+import type { MessagingChannel, ServerEvent } from '../../../nodes/core/capi/types';
 import { GroupCommit } from './groupCommit';
+import type { Liveness } from './liveness';
 import type { Rpc } from './rpc';
+import { iso, json, UUID } from './rowValues';
 
 export interface NewEvent {
 	pixel_id: string;
@@ -56,8 +58,6 @@ export interface StoredEvent {
  */
 export const LIST_MAX_PAYLOAD_BYTES = 2_000_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 type EventRow = Omit<StoredEvent, 'created_at' | 'updated_at' | 'payload'> & {
 	created_at: unknown;
 	updated_at: unknown;
@@ -65,13 +65,10 @@ type EventRow = Omit<StoredEvent, 'created_at' | 'updated_at' | 'payload'> & {
 	cursor_at?: string;
 };
 
-/** Backends differ in how timestamps and JSON arrive (Date, text, object): one shape out. */
-function iso(value: unknown): string {
-	return new Date(value as string).toISOString();
-}
-
-function json<T>(value: unknown): T {
-	return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+/** Counts per identifier key as the coverage functions answer them, every asked key present. */
+function keyCounts(keys: readonly string[], raw: unknown): Record<string, number> {
+	const counts = json<Record<string, number>>(raw);
+	return Object.fromEntries(keys.map((k) => [k, Number(counts[k] ?? 0)]));
 }
 
 function toStored(row: EventRow): StoredEvent {
@@ -93,8 +90,13 @@ function toStored(row: EventRow): StoredEvent {
 }
 
 /** The only place that knows the storage functions; the use cases see plain objects. */
+/** A database that answered within this long counts as up without a ping of its own. */
+const ANSWERED_RECENTLY_MS = 1_000;
+/** A ping that takes longer is an answer too: the database is not reachable in time. */
+const PING_TIMEOUT_MS = 2_000;
+
 export class Repository {
-	constructor(private readonly db: Rpc) {}
+	constructor(private readonly db: Rpc & Partial<Liveness>) {}
 
 	get backend(): string {
 		return this.db.backend;
@@ -209,14 +211,63 @@ export class Repository {
 			'relay_identifier_coverage',
 			{ p_keys: [...keys] },
 		);
-		return rows.map((r) => {
-			const counts = json<Record<string, number>>(r.counts);
-			return {
-				event_name: r.event_name,
-				total: Number(r.total),
-				counts: Object.fromEntries(keys.map((k) => [k, Number(counts[k] ?? 0)])),
-			};
-		});
+		return rows.map((r) => ({ event_name: r.event_name, total: Number(r.total), counts: keyCounts(keys, r.counts) }));
+	}
+
+	/** The pixels of the last week's events, the busiest first: those whose quality Meta is asked for. */
+	async recentPixels(limit: number): Promise<string[]> {
+		const rows = await this.db.rows<{ pixel_id: string }>('relay_recent_pixels', { p_limit: limit });
+		return rows.map((r) => r.pixel_id);
+	}
+
+	/** identifierCoverage per pixel, for these pixels (keys only; never values). */
+	async pixelIdentifierCoverage(
+		pixels: readonly string[],
+		keys: readonly string[],
+	): Promise<Array<{ pixel_id: string; event_name: string; total: number; counts: Record<string, number> }>> {
+		if (pixels.length === 0) return [];
+		const rows = await this.db.rows<{ pixel_id: string; event_name: string; total: number; counts: unknown }>(
+			'relay_pixel_identifier_coverage',
+			{ p_pixels: [...pixels], p_keys: [...keys] },
+		);
+		return rows.map((r) => ({
+			pixel_id: r.pixel_id,
+			event_name: r.event_name,
+			total: Number(r.total),
+			counts: keyCounts(keys, r.counts),
+		}));
+	}
+
+	/**
+	 * Keeps the ad attribution of a Chatwoot conversation (inbox id, conversation number): the Meta
+	 * channel and the id Meta attributes it by. A newer message's replaces it; true when stored.
+	 */
+	async putChatAttribution(a: ChatAttribution & { inboxId: string; conversationId: string }): Promise<boolean> {
+		return (
+			(await this.db.value<boolean>('relay_chat_attribution_put', {
+				p_inbox_id: a.inboxId,
+				p_conversation_id: a.conversationId,
+				p_channel: a.messagingChannel,
+				p_attribution_id: a.attributionId,
+				p_message_id: a.messageId,
+			})) === true
+		);
+	}
+
+	/** A conversation's ad attribution, unless it expired; undefined for an organic conversation. */
+	async chatAttribution(inboxId: string, conversationId: string): Promise<ChatAttribution | undefined> {
+		const [row] = await this.db.rows<{
+			messaging_channel: string;
+			attribution_id: string;
+			message_id: string | number;
+		}>('relay_chat_attribution', { p_inbox_id: inboxId, p_conversation_id: conversationId });
+		return row
+			? {
+					messagingChannel: row.messaging_channel as MessagingChannel,
+					attributionId: row.attribution_id,
+					messageId: Number(row.message_id),
+				}
+			: undefined;
 	}
 
 	/** The schema version the database has (the newest migration's timestamp). */
@@ -224,17 +275,37 @@ export class Repository {
 		return this.db.value<string>('relay_schema_version');
 	}
 
+	/** Whether the database answers: at once when it answered another call just now, else by a ping bounded in time. */
 	async ping(): Promise<boolean> {
+		if (this.db.answeredAt && Date.now() - this.db.answeredAt() < ANSWERED_RECENTLY_MS) return true;
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const late = new Promise<boolean>((resolve) => {
+			timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+		});
 		try {
-			return Number(await this.db.value('relay_ping')) === 1;
+			const answer = this.db.value('relay_ping').then((v) => Number(v) === 1);
+			return await Promise.race([answer, late]);
 		} catch {
 			return false;
+		} finally {
+			clearTimeout(timer);
 		}
 	}
 
 	close(): Promise<void> {
 		return this.db.close();
 	}
+}
+
+/**
+ * What a Chatwoot conversation from an ad keeps (supabase/migrations/…_relay_chat_attribution.sql):
+ * its Meta channel, the click's ctwa_clid (WhatsApp) or the person's page- or Instagram-scoped id,
+ * and the id of the message that carried the referral.
+ */
+export interface ChatAttribution {
+	messagingChannel: MessagingChannel;
+	attributionId: string;
+	messageId: number;
 }
 
 export interface ConversionRule {
@@ -252,6 +323,10 @@ export interface ConversionRule {
 	last_name_column: string | null;
 	external_id_column: string | null;
 	id_column: string;
+	/** The column holding the Meta Lead Ads lead id: a row with one is sent as a CRM event. */
+	lead_id_column: string | null;
+	/** The CRM's name, sent as custom_data.lead_event_source. */
+	lead_event_source: string;
 }
 
 export interface ClaimedEvent {

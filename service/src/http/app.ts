@@ -1,18 +1,23 @@
+import type { EventEmitter } from 'node:events';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import type { JobsRepository } from '../db/jobsRepository';
 import type { Repository } from '../db/repository';
+import type { QualityView } from '../usecases/datasetQuality';
+import type { FileReceiver } from '../usecases/jobs/receiveFile';
 import type { Dispatcher } from '../usecases/dispatcher';
 import type { Metrics } from '../metrics';
 import { relayAuth } from './auth';
 import { chatwootWebhookRoute } from './chatwootRoute';
 import { errorHandler, notFound } from './errors';
 import { getEventRoute, listEventsRoute, postEventsRoute, retryEventRoute } from './eventsRoute';
+import { cancelJobRoute, fileFormatOf, getJobRoute, listJobsRoute, postJobRoute } from './jobsRoute';
 import { healthRoute, metricsRoute, openApiRoute, statusPageRoute } from './opsRoute';
 import { rejectDuplicateHeaders } from './requestGuards';
 import { requestLog } from './requestLog';
-import { BODY_LIMITS, jsonBody, route } from './routing';
+import { BODY_LIMITS, jsonBody, route, unless } from './routing';
 import { securityHeaders } from './securityHeaders';
 import { shopifyWebhookRoute } from './shopifyRoute';
 import { STATUS_PAGE_STYLE } from './statusPage';
@@ -27,6 +32,10 @@ export interface AppDeps {
 	dispatcher?: Dispatcher;
 	metrics?: Metrics;
 	clock?: Clock;
+	/** Sync jobs: their storage, the uploads' receiver and the runner to wake. */
+	jobs?: { repo: JobsRepository; files: FileReceiver; wake: () => void; bulkFinished?: EventEmitter };
+	/** Meta's own match quality for the status page. */
+	quality?: { view(): QualityView };
 }
 
 /** Every endpoint, its body parsing and its authentication; the handlers live in the route files. */
@@ -75,6 +84,23 @@ export function createApp(deps: AppDeps) {
 		jsonBody(BODY_LIMITS.webhook),
 		route(chatwootWebhookRoute(deps)),
 	);
+
+	if (deps.jobs) {
+		const jobs = { jobs: deps.jobs.repo, config, files: deps.jobs.files, wake: deps.jobs.wake };
+		// A customer file streams into the job as it arrives: no body parser, and Bearer only (a
+		// signature covers the whole body, which is never held).
+		const specBody = jsonBody(BODY_LIMITS.job).map((handler) => unless((req) => Boolean(fileFormatOf(req)), handler));
+		app.post('/v1/jobs', auth.apiHeaders, ...specBody, auth.apiBody, route(postJobRoute(jobs)));
+		app.get('/v1/jobs', jsonBody(BODY_LIMITS.control), auth.read, route(listJobsRoute(jobs)));
+		app.get('/v1/jobs/:id', jsonBody(BODY_LIMITS.control), auth.read, route(getJobRoute(jobs)));
+		app.post(
+			'/v1/jobs/:id/cancel',
+			auth.apiHeaders,
+			jsonBody(BODY_LIMITS.control),
+			auth.apiBody,
+			route(cancelJobRoute(jobs)),
+		);
+	}
 
 	app.use(notFound);
 	app.use(errorHandler(log));

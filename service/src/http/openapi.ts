@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EventInputSchema } from '../usecases/eventSchema';
 import { MAX_EVENTS } from './batchSchema';
 import { ListQuerySchema } from './listQuery';
+import { jobPaths, jobSchemas } from './openapiJobs';
 
 const ErrorSchema = z.object({
 	error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
@@ -50,12 +51,14 @@ function components() {
 			Accepted: schema(AcceptedSchema),
 			Error: schema(ErrorSchema),
 			ListQuery: schema(ListQuerySchema),
+			...jobSchemas(),
 		},
 	};
 }
 
 function paths() {
 	return {
+		...jobPaths(),
 		'/v1/events': {
 			post: {
 				summary: 'Store events for delivery (one event or {data: [...]}, up to 1,000)',

@@ -1,6 +1,9 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
+import type { JobsRepository } from '../db/jobsRepository';
 import type { Repository } from '../db/repository';
+import { jobView } from '../usecases/jobs/jobView';
+import type { QualityView } from '../usecases/datasetQuality';
 import type { Dispatcher, DispatcherState } from '../usecases/dispatcher';
 import type { Metrics } from '../metrics';
 import { HttpError } from './errors';
@@ -11,12 +14,20 @@ interface Deps {
 	repo: Repository;
 	config: Config;
 	dispatcher?: Dispatcher;
+	jobs?: { repo: JobsRepository };
+	/** Meta's own match quality, as last read. */
+	quality?: { view(): QualityView };
 }
 
 /** GET /: the status page. */
-export function statusPageRoute({ repo, config, dispatcher }: Deps) {
+export function statusPageRoute({ repo, config, dispatcher, jobs, quality }: Deps) {
+	const recentJobs = async () => {
+		if (!jobs) return [];
+		const now = Date.now();
+		return (await jobs.repo.list({ limit: 20 })).jobs.map((j) => jobView(j, now));
+	};
 	return async (_req: Request, res: Response): Promise<void> => {
-		res.type('html').send(await renderStatusPage(repo, config, dispatcher?.state));
+		res.type('html').send(await renderStatusPage(repo, config, dispatcher?.state, recentJobs, quality?.view()));
 	};
 }
 

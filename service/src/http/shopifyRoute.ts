@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { MAX_DELIVERY_ID_LENGTH } from '../../../nodes/core/capi/limits';
@@ -18,6 +19,8 @@ interface Deps {
 	metrics?: Metrics;
 	dispatcher?: Dispatcher;
 	clock?: Clock;
+	/** Sync jobs waiting on a bulk operation: bulk_operations/finish wakes them. */
+	jobs?: { bulkFinished?: EventEmitter };
 }
 
 // A domain name: at most 253 characters (DNS), e.g. linen.myshopify.com.
@@ -28,7 +31,7 @@ const SHOP_DOMAIN = /^[a-z0-9][a-z0-9.-]*$/i;
  * POST /v1/webhooks/shopify, after shopifyHeaders: HMAC of the raw body first (401, nothing stored), then one commit,
  * then 200. Delivery to Meta happens afterwards, so Shopify's 5-second limit is never at risk.
  */
-export function shopifyWebhookRoute({ repo, config, log, metrics, dispatcher, clock }: Deps) {
+export function shopifyWebhookRoute({ repo, config, log, metrics, dispatcher, clock, jobs }: Deps) {
 	return async (req: Request, res: Response): Promise<void> => {
 		const headers = req.headers as Record<string, string | string[] | undefined>;
 		const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -56,6 +59,14 @@ export function shopifyWebhookRoute({ repo, config, log, metrics, dispatcher, cl
 			throw new HttpError(400, 'invalid_header', `${header}: at most ${MAX_DELIVERY_ID_LENGTH} characters`, header);
 		}
 		const payload = parseJsonBody(raw, WEBHOOK_MAX_DEPTH, { object: true });
+		if (topic === 'bulk_operations/finish') {
+			// Only a wake-up: the job's runner reads the operation's state from Shopify itself.
+			const operation = (payload as { admin_graphql_api_id?: unknown }).admin_graphql_api_id;
+			if (typeof operation === 'string' && operation.length <= MAX_DELIVERY_ID_LENGTH)
+				jobs?.bulkFinished?.emit(operation);
+			res.status(200).json({ noted: 'bulk operation finished' });
+			return;
+		}
 		const outcome = await handleShopifyDelivery({ repo, config, metrics, clock }, { topic, shop, deliveryId, payload });
 		// The body is not what the topic header says (only the body is signed): nothing was done.
 		if (outcome.kind === 'refused') throw new HttpError(400, 'invalid_payload', outcome.message, outcome.field);

@@ -1,13 +1,12 @@
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
+import type { QualityView } from '../usecases/datasetQuality';
 import type { DispatcherState } from '../usecases/dispatcher';
+import type { JobView } from '../usecases/jobs/jobView';
 import { estimateMatchQuality, MATCH_WEIGHTS } from '../usecases/matchQuality';
-
-const escape = (value: unknown): string =>
-	String(value ?? '').replace(
-		/[&<>"']/g,
-		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-	);
+import { escape } from './html';
+import { jobsSection } from './statusJobs';
+import { metaQualitySection } from './statusQuality';
 
 const STATUSES = ['queued', 'sending', 'sent', 'retry', 'dead'];
 
@@ -23,6 +22,8 @@ ${configured('Default pixel', Boolean(config.META_PIXEL_ID), 'every event must n
 ${configured('Shopify webhooks', config.SHOPIFY_WEBHOOK_SECRETS.length > 0, 'set SHOPIFY_WEBHOOK_SECRETS')}
 ${configured('Supabase webhooks', Boolean(config.SUPABASE_WEBHOOK_SECRET), 'set SUPABASE_WEBHOOK_SECRET')}
 ${configured('Chatwoot webhooks', Boolean(config.CHATWOOT_WEBHOOK_SECRET), 'set CHATWOOT_WEBHOOK_SECRET')}
+${configured('Shopify shop (sync jobs)', Boolean(config.SHOPIFY_SHOP), 'set SHOPIFY_SHOP and SHOPIFY_ADMIN_TOKEN to sync whole shops')}
+${configured('HubSpot (sync jobs)', Boolean(config.HUBSPOT_ACCESS_TOKEN), 'set HUBSPOT_ACCESS_TOKEN to sync contacts')}
 <li>Dispatcher: <strong class="${dispatcher?.running ? 'on' : 'off'}">${dispatcher?.running ? 'running' : 'stopped'}</strong>${dispatcher?.authError ? ` — Meta refused the token: ${escape(dispatcher.authError)}` : ''}</li>
 </ul>`;
 }
@@ -56,7 +57,7 @@ ${coverage.map((c) => `<tr><td>${escape(c.event_name)}</td><td>${c.total}</td><t
 export const STATUS_PAGE_STYLE = `
 body{font:15px/1.4 system-ui,sans-serif;margin:2rem;color:#1d1d1f;max-width:72rem}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccd;padding:.3rem .6rem;text-align:right}
-th:first-child,td:first-child{text-align:left}.on{color:#137333}.off{color:#b3261e}caption{text-align:left;font-weight:600}.wide{overflow-x:auto}
+th:first-child,td:first-child{text-align:left}.on{color:#137333}.off{color:#b3261e}caption{text-align:left;font-weight:600}.wide{overflow-x:auto}.text{text-align:left}
 `;
 
 /** GET /: plain server-rendered HTML, readable without JavaScript. Shows keys and counts only. */
@@ -64,11 +65,16 @@ export async function renderStatusPage(
 	repo: Repository,
 	config: Config,
 	dispatcher: DispatcherState | undefined,
+	recentJobs: () => Promise<JobView[]> = async () => [],
+	quality?: QualityView,
 ): Promise<string> {
-	const [counts, failures, coverage] = await Promise.all([
+	const pixels = quality?.state === 'on' ? quality.pixels.map((p) => p.pixelId) : [];
+	const [counts, failures, coverage, jobs, pixelCoverage] = await Promise.all([
 		repo.countsByHour(24),
 		repo.recentFailures(20),
 		repo.identifierCoverage(Object.keys(MATCH_WEIGHTS)),
+		recentJobs(),
+		repo.pixelIdentifierCoverage(pixels, Object.keys(MATCH_WEIGHTS)),
 	]);
 	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -76,8 +82,10 @@ export async function renderStatusPage(
 <style>${STATUS_PAGE_STYLE}</style></head><body>
 <h1>Conversion Relay</h1>
 ${configurationSection(config, dispatcher)}
+${jobsSection(jobs)}
 ${countsSection(counts)}
 ${failuresSection(failures)}
 ${qualitySection(coverage)}
+${metaQualitySection(quality, pixelCoverage)}
 </body></html>`;
 }

@@ -1,15 +1,8 @@
-import { appSecretProof } from '../../../nodes/core/capi/appSecretProof';
 import { envelopeBytes, eventsRequestBody, utf8Bytes } from '../../../nodes/core/capi/batch';
 import { MAX_REQUEST_BYTES } from '../../../nodes/core/capi/limits';
 import type { ServerEvent } from '../../../nodes/core/capi/types';
-import {
-	classifyGraphError,
-	classifyNetworkError,
-	parseUsageHeaders,
-	redactText,
-	type Classified,
-	type Usage,
-} from '../../../nodes/core/errors';
+import type { Classified, Usage } from '../../../nodes/core/errors';
+import { authFields, graphPostText } from './graphTransport';
 
 export interface GraphSettings {
 	graphUrl: string;
@@ -27,7 +20,7 @@ export type SendResult =
 function requestFields(settings: GraphSettings, testEventCode: string | null | undefined): Record<string, unknown> {
 	return {
 		...(testEventCode ? { test_event_code: testEventCode } : {}),
-		...(settings.appSecret ? { appsecret_proof: appSecretProof(settings.accessToken, settings.appSecret) } : {}),
+		...authFields(settings),
 	};
 }
 
@@ -84,38 +77,8 @@ export async function sendEvents(
 ): Promise<SendResult> {
 	const body = serialize(settings, events, testEventCode);
 	if (!body.ok) return body;
-	const url = `${settings.graphUrl.replace(/\/+$/, '')}/${settings.apiVersion}/${encodeURIComponent(pixelId)}/events`;
-	let response: Response;
-	let text: string;
-	try {
-		response = await fetch(url, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${settings.accessToken}`, 'content-type': 'application/json' },
-			body: body.text,
-			signal: AbortSignal.timeout(settings.timeoutMs ?? 30_000),
-		});
-		// The answer can fail halfway too: a network error like no answer at all.
-		text = await response.text();
-	} catch (error) {
-		return { ok: false, error: classifyNetworkError(error) };
-	}
-	let parsed: unknown = text;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		// not JSON: classified by status
-	}
-	if (response.ok) {
-		const b = (parsed ?? {}) as { fbtrace_id?: string; events_received?: number };
-		return {
-			ok: true,
-			fbtraceId: b.fbtrace_id ?? null,
-			eventsReceived: b.events_received ?? null,
-			usage: parseUsageHeaders(Object.fromEntries(response.headers.entries())),
-		};
-	}
-	const error = classifyGraphError(response.status, parsed, Object.fromEntries(response.headers.entries()));
-	// Meta's text quotes what it refused and can be any length: it goes to last_error, logs and the
-	// status page capped and redacted, as the nodes show it.
-	return { ok: false, error: { ...error, message: redactText(error.message) } };
+	const answer = await graphPostText(settings, `${encodeURIComponent(pixelId)}/events`, body.text);
+	if (!answer.ok) return { ok: false, error: answer.error };
+	const b = (answer.body ?? {}) as { fbtrace_id?: string; events_received?: number };
+	return { ok: true, fbtraceId: b.fbtrace_id ?? null, eventsReceived: b.events_received ?? null, usage: answer.usage };
 }

@@ -6,7 +6,12 @@ import {
 	MAX_IDENTIFIER_VALUES,
 	MAX_PIXEL_ID_LENGTH,
 } from '../../../nodes/core/capi/limits';
-import { ACTION_SOURCES, HASHED_USER_DATA_KEYS, PLAIN_USER_DATA_KEYS } from '../../../nodes/core/capi/types';
+import {
+	ACTION_SOURCES,
+	HASHED_USER_DATA_KEYS,
+	MESSAGING_CHANNELS,
+	PLAIN_USER_DATA_KEYS,
+} from '../../../nodes/core/capi/types';
 
 const count = (n: number) => n.toLocaleString('en-US');
 const atMost = (max: number) => `at most ${count(max)} characters`;
@@ -73,6 +78,8 @@ export const EventInputSchema = z.strictObject({
 	event_time: z.union([z.number(), z.string()]).optional(),
 	event_id: eventId.optional(),
 	action_source: z.enum(ACTION_SOURCES).optional(),
+	/** With action_source business_messaging: the chat's channel (nodes/core/capi/messaging.ts). */
+	messaging_channel: z.enum(MESSAGING_CHANNELS).optional(),
 	event_source_url: z.string().max(2048).optional(),
 	referrer_url: z.string().max(2048).optional(),
 	opt_out: z.boolean().optional(),

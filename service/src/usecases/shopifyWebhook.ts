@@ -151,7 +151,12 @@ export async function handleShopifyDelivery(ctx: IngestContext, d: ShopifyDelive
 		const kind = classifyOrder(order);
 		if (kind === 'test' || kind === 'cancelled' || kind === 'refunded')
 			return { kind: 'ignored', reason: `${kind} order` };
-		event = orderToPurchaseEvent(order, { shopDomain: d.shop, eventIdTemplate: config.SHOPIFY_EVENT_ID_TEMPLATE, now });
+		event = orderToPurchaseEvent(order, {
+			shopDomain: d.shop,
+			eventIdTemplate: config.SHOPIFY_EVENT_ID_TEMPLATE,
+			contentIds: config.SHOPIFY_CONTENT_ID,
+			now,
+		});
 	} else {
 		event = customerToEvent(body as Customer, config.SHOPIFY_CUSTOMER_EVENT, { now });
 	}

@@ -1,3 +1,4 @@
+import { CRM_EVENT_SOURCE, leadIdProblem } from '../../../nodes/core/capi/crm';
 import { MAX_DELIVERY_ID_LENGTH } from '../../../nodes/core/capi/limits';
 import type { EventInputBody } from './eventSchema';
 import type { ConversionRule } from '../db/repository';
@@ -30,6 +31,7 @@ function toEvent(rule: ConversionRule, record: Record<string, unknown>, table: s
 	const value = pick(rule.value_column);
 	const currency = pick(rule.currency_column) ?? rule.default_currency ?? undefined;
 	const updated = text(record.updated_at);
+	const leadId = pick(rule.lead_id_column)?.trim();
 	return {
 		event_name: rule.event_name,
 		event_time: updated && !Number.isNaN(Date.parse(updated)) ? Math.floor(Date.parse(updated) / 1000) : undefined,
@@ -43,7 +45,26 @@ function toEvent(rule: ConversionRule, record: Record<string, unknown>, table: s
 		external_id: pick(rule.external_id_column),
 		...(value !== undefined ? { value: Number(value) } : {}),
 		...(currency ? { currency } : {}),
+		// A lead from Meta's Lead Ads: a stage of Meta's CRM integration. Other rows stay ordinary events.
+		...(leadId
+			? {
+					user_data: { lead_id: leadId },
+					custom_data: { event_source: CRM_EVENT_SOURCE, lead_event_source: rule.lead_event_source },
+				}
+			: {}),
 	};
+}
+
+/**
+ * A lead id that is not one (a CRM's own id in the column, a number rounded on the way) would
+ * make Meta refuse the event: the delivery is refused, naming the column, before anything is stored.
+ */
+function checkLeadIds(rules: ConversionRule[], record: Record<string, unknown>): void {
+	for (const column of new Set(rules.map((r) => r.lead_id_column))) {
+		if (!column || !text(record[column])?.trim()) continue;
+		const problem = leadIdProblem(record[column]);
+		if (problem) throw new RefusedInput(`record.${column}`, problem);
+	}
 }
 
 export async function handleDatabaseChange(ctx: IngestContext, change: DatabaseChange) {
@@ -57,6 +78,7 @@ export async function handleDatabaseChange(ctx: IngestContext, change: DatabaseC
 		if (value && value.length > MAX_DELIVERY_ID_LENGTH)
 			throw new RefusedInput(`record.${column}`, `at most ${MAX_DELIVERY_ID_LENGTH} characters`);
 	}
+	checkLeadIds(rules, record);
 	const events = rules.map((r) => toEvent(r, record, change.table));
 	const id = text(record[rules[0].id_column]) ?? 'unknown';
 	const key = `${change.schema ?? 'public'}.${change.table}|${id}|${change.type}|${text(record.updated_at) ?? ''}|${rules.map((r) => r.event_name).join(',')}`;

@@ -106,7 +106,21 @@ const DOC_FIELDS: DocFields[] = [
 		resource: 'event',
 		operation: 'send',
 		doc: 'docs/nodes/meta-conversions-api.md',
-		fields: ['Delivery', ...EVENT_FIELDS, 'Options → Limited Data Use'],
+		fields: [
+			'Delivery',
+			...EVENT_FIELDS,
+			'Options → Limited Data Use',
+			'Customer Information → Lead ID',
+			'Custom Data → Event Source',
+			'Custom Data → Lead Event Source',
+		],
+	},
+	{
+		node: 'metaConversionsApi',
+		resource: 'dataset',
+		operation: 'getQuality',
+		doc: 'docs/nodes/meta-conversions-api.md',
+		fields: ['Dataset ID', 'Options → Agent Name'],
 	},
 	{
 		node: 'metaConversionsApi',
@@ -123,6 +137,13 @@ const DOC_FIELDS: DocFields[] = [
 		fields: EVENT_FIELDS,
 	},
 	{ node: 'conversionRelay', resource: 'event', operation: 'list', doc: 'README.md', fields: ['Status'] },
+	{
+		node: 'conversionRelay',
+		resource: 'job',
+		operation: 'list',
+		doc: 'README.md',
+		fields: ['State', 'Return All', 'Limit'],
+	},
 	{
 		node: 'conversionRelay',
 		resource: 'webhook',
@@ -147,6 +168,7 @@ const DOC_FIELDS: DocFields[] = [
 			'Options → Hash User Data',
 			'Options → Order Value',
 			'Options → Event ID Template',
+			'Options → Content ID',
 		],
 	},
 	{

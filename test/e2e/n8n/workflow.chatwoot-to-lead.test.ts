@@ -47,6 +47,39 @@ const conversation = (id: number, extra: object = {}) => ({
 	timestamp: now(),
 	...extra,
 });
+// A customer's message as Chatwoot sends it (Message#webhook_data + event), from an inbox on
+// Meta's channels, its conversation inside; the referral as Chatwoot keeps it on the message.
+const WABA = '102290129340398';
+const PAGE = '1122334455667788';
+const CTWA_CLID = 'ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO2E4Nx0-eM-GABDLOPaOd';
+const PSID = '6543219876543210';
+const customerMessage = (
+	id: number,
+	inbox: { id: number; channel: string; sourceId: string },
+	contentAttributes: object,
+) => {
+	const conv = conversation(id, { inbox_id: inbox.id, channel: inbox.channel });
+	return {
+		event: 'message_created',
+		id: 90000 + id,
+		content: 'Hi! Is the linen shirt available in M?',
+		created_at: new Date().toISOString(),
+		message_type: 'incoming',
+		content_type: 'text',
+		content_attributes: contentAttributes,
+		additional_attributes: {},
+		private: false,
+		sender: conv.meta.sender,
+		inbox: { id: inbox.id, name: 'Linen' },
+		account: { id: 7, name: 'Linen Co' },
+		conversation: {
+			...conv,
+			contact_inbox: { id: 8000 + id, contact_id: conv.meta.sender.id, inbox_id: inbox.id, source_id: inbox.sourceId },
+		},
+	};
+};
+const WHATSAPP_INBOX = { id: 8, channel: 'Channel::Whatsapp', sourceId: '5511912345678' };
+const MESSENGER_INBOX = { id: 9, channel: 'Channel::FacebookPage', sourceId: PSID };
 const contact = {
 	event: 'contact_created',
 	id: 555,
@@ -83,12 +116,19 @@ describe('workflow: Chatwoot conversation → Meta Lead', () => {
 				data: { secret: SECRET, previousSecret: '' },
 			},
 		]);
-		await n8n.importWorkflow(
-			forImport('chatwoot-to-lead.json', 'wfChatwootLead01', {
-				conversionRelayApi: 'relay-local',
-				chatwootWebhookApi: 'cw-secret',
-			}),
+		const workflow = forImport('chatwoot-to-lead.json', 'wfChatwootLead01', {
+			conversionRelayApi: 'relay-local',
+			chatwootWebhookApi: 'cw-secret',
+		});
+		// As the sticky note says: the shop lists its inboxes on Meta's channels in INBOXES.
+		const code = workflow.nodes.find((n) => n.name === 'Chatwoot → chat event')!;
+		const shipped = String(code.parameters.jsCode);
+		code.parameters.jsCode = shipped.replace(
+			'const INBOXES = {',
+			`const INBOXES = {\n  '8': { channel: 'whatsapp', account_id: '${WABA}' },\n  '9': { channel: 'messenger', account_id: '${PAGE}' },`,
 		);
+		expect(code.parameters.jsCode).not.toBe(shipped);
+		await n8n.importWorkflow(workflow);
 		await n8n.publish('wfChatwootLead01');
 		server = await n8n.serve();
 		await server.webhookLive('chatwoot-lead');
@@ -227,5 +267,76 @@ describe('workflow: Chatwoot conversation → Meta Lead', () => {
 		// The redelivered conversation reached the relay and was recognised there: still three at Meta.
 		await new Promise((r) => setTimeout(r, 1500));
 		expect(sentToMeta()).toHaveLength(3);
+	});
+	it("on an inbox listed in INBOXES: the first message from an ad is a business_messaging Lead with Meta's ids, an organic one a chat Lead; a later label adds nothing", async () => {
+		const ok = { status: 200, body: { received: true } };
+		// The conversation's creation (without the message) waits for the customer's first message.
+		expect(await deliver(conversation(411, { inbox_id: 8, channel: 'Channel::Whatsapp' }))).toEqual(ok);
+		const referral = {
+			source_url: 'https://fb.me/3cr4Wqqkv',
+			source_id: '120212345678900123',
+			source_type: 'ad',
+			headline: 'Linen shirts, 20% off',
+			ctwa_clid: CTWA_CLID,
+		};
+		expect(await deliver(customerMessage(411, WHATSAPP_INBOX, { referral }))).toEqual(ok);
+		expect(
+			await deliver(
+				customerMessage(421, MESSENGER_INBOX, {
+					referral: { source: 'ADS', type: 'OPEN_THREAD', ad_id: '120212345678900456' },
+				}),
+			),
+		).toEqual(ok);
+		expect(await deliver(customerMessage(431, WHATSAPP_INBOX, {}))).toEqual(ok);
+		// Later, the label "lead" on the ad's conversation: n8n has no memory of the ad, so it is chat.
+		expect(
+			await deliver(
+				conversation(411, {
+					event: 'conversation_updated',
+					inbox_id: 8,
+					channel: 'Channel::Whatsapp',
+					labels: ['lead'],
+					changed_attributes: [{ label_list: { previous_value: [], current_value: ['lead'] } }],
+				}),
+			),
+		).toEqual(ok);
+
+		const ours = (e: Record<string, unknown>) => /conversation:4[123]1:/.test(String(e.event_id));
+		const events = await eventually(async () => {
+			const all = sentToMeta().filter(ours);
+			expect(all).toHaveLength(3);
+			return all;
+		}, 30_000);
+		const byId = Object.fromEntries(events.map((e) => [e.event_id, e]));
+		expect(byId['chatwoot:7:conversation:411:Lead']).toEqual(
+			expect.objectContaining({
+				event_name: 'Lead',
+				action_source: 'business_messaging',
+				messaging_channel: 'whatsapp',
+				user_data: {
+					ctwa_clid: CTWA_CLID,
+					whatsapp_business_account_id: WABA,
+					em: [sha('ana.souza+411@example.com')],
+					ph: [sha('5511912345678')],
+					fn: [sha('ana')],
+					ln: [sha('souza')],
+					external_id: [sha('chatwoot:501')],
+				},
+			}),
+		);
+		expect(byId['chatwoot:7:conversation:421:Lead']).toEqual(
+			expect.objectContaining({
+				action_source: 'business_messaging',
+				messaging_channel: 'messenger',
+				user_data: expect.objectContaining({ page_id: PAGE, page_scoped_user_id: PSID }),
+			}),
+		);
+		const organic = byId['chatwoot:7:conversation:431:Lead'];
+		expect(organic).toEqual(expect.objectContaining({ action_source: 'chat' }));
+		expect(organic).not.toHaveProperty('messaging_channel');
+		expect(Object.keys(organic.user_data as object).sort()).toEqual(['em', 'external_id', 'fn', 'ln', 'ph']);
+		// The label's Lead is the conversation's Lead again (same event id): nothing more reaches Meta.
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(sentToMeta().filter(ours)).toHaveLength(3);
 	});
 });

@@ -170,6 +170,61 @@ describe('workflow: CRM status change → Meta conversion', () => {
 		await new Promise((r) => setTimeout(r, 1500));
 		expect(meta.received.flatMap((r) => r.body.data)).toHaveLength(2);
 	});
+
+	it('a lead from Meta Lead Ads: each stage is a CRM event too (lead id unhashed, event_source crm, Supabase); a lead id that is not one sends nothing', async () => {
+		const before = meta.received.flatMap((r) => r.body.data).length;
+		const fromAds = (status: string) => lead(status, { id: 44, meta_lead_id: '1234567890123456' });
+		const change = (record: object, old: object) => ({ type: 'UPDATE', table: 'leads', record, old_record: old });
+		expect((await hook(change(fromAds('qualified'), fromAds('new')))).status).toBe(200);
+		expect((await hook(change(fromAds('won'), fromAds('qualified')))).status).toBe(200);
+		// A CRM's own id in the column, and a bigint past 2^53 that n8n's JSON parsing rounded: refused in n8n.
+		expect(
+			(await hook(change(lead('qualified', { id: 45, meta_lead_id: 'crm-4471' }), lead('new', { id: 45 })))).status,
+		).toBe(200);
+		const rounded = await fetch(`${server.url}/webhook/crm-status-change`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: SECRET },
+			body: JSON.stringify(change(lead('qualified', { id: 46, meta_lead_id: 0 }), lead('new', { id: 46 }))).replace(
+				'"meta_lead_id":0',
+				'"meta_lead_id":12345678901234567',
+			),
+		});
+		expect(rounded.status).toBe(200);
+
+		const events = await eventually(async () => {
+			const all = meta.received.flatMap((r) => r.body.data).slice(before);
+			expect(all).toHaveLength(2);
+			return all as Array<Record<string, unknown>>;
+		}, 30_000);
+		const byId = Object.fromEntries(events.map((e) => [e.event_id, e]));
+		const user = {
+			em: [sha('lead.person@example.com')],
+			ph: [sha('14155550100')],
+			fn: [sha('lee')],
+			ln: [sha('person')],
+			external_id: [sha('44')],
+			lead_id: '1234567890123456',
+		};
+		expect(byId['leads:44:Lead']).toEqual(
+			expect.objectContaining({
+				event_name: 'Lead',
+				action_source: 'system_generated',
+				user_data: user,
+				custom_data: { event_source: 'crm', lead_event_source: 'Supabase' },
+			}),
+		);
+		expect(byId['leads:44:Purchase']).toEqual(
+			expect.objectContaining({
+				event_name: 'Purchase',
+				action_source: 'system_generated',
+				user_data: user,
+				custom_data: { value: 1250, currency: 'EUR', event_source: 'crm', lead_event_source: 'Supabase' },
+			}),
+		);
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(meta.received.flatMap((r) => r.body.data).slice(before)).toHaveLength(2);
+	});
+
 	// HubSpot webhooks v3: a JSON list of events, deal.propertyChange for dealstage.
 	const stageEvent = (eventId: number, dealId: number, stage: string, extra: object = {}) => ({
 		eventId,
@@ -224,11 +279,17 @@ describe('workflow: CRM status change → Meta conversion', () => {
 		}
 	}
 
-	it('HubSpot: a deal reaching closedwon is a Purchase with its amount, qualifiedtobuy a Lead; other stages, other properties, a retry and forged or stale deliveries send nothing', async () => {
+	it('HubSpot: a deal reaching closedwon is a Purchase with its amount (a Lead Ads lead: a CRM event too), qualifiedtobuy a Lead; other stages, other properties, a retry and forged or stale deliveries send nothing', async () => {
 		const before = meta.received.flatMap((r) => r.body.data).length;
 		const hana = {
 			id: 5101,
-			properties: { email: 'Hana.Kim@Example.com', phone: '+82 10-1234-5678', firstname: 'Hana', lastname: 'Kim' },
+			properties: {
+				email: 'Hana.Kim@Example.com',
+				phone: '+82 10-1234-5678',
+				firstname: 'Hana',
+				lastname: 'Kim',
+				meta_lead_id: '123456789012345',
+			},
 		};
 		const ivo = {
 			id: 5102,
@@ -282,8 +343,9 @@ describe('workflow: CRM status change → Meta conversion', () => {
 					fn: [sha('hana')],
 					ln: [sha('kim')],
 					external_id: [sha('hubspot:5101')],
+					lead_id: '123456789012345',
 				},
-				custom_data: { value: 1250.5, currency: 'EUR' },
+				custom_data: { value: 1250.5, currency: 'EUR', event_source: 'crm', lead_event_source: 'HubSpot' },
 			}),
 		);
 		expect(byId['hubspot:deal:9002:Lead']).toEqual(

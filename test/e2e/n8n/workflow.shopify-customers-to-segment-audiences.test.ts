@@ -167,12 +167,21 @@ describe('workflow: Shopify customers → segment audiences', () => {
 				type: 'metaConversionRelayApi',
 				data: { accessToken: 'EAAB-audiences-token', appSecret: '', apiVersion: 'v25.0', baseUrl: audiences.url },
 			},
+			// For the daily re-sort branch's sync jobs, which this test does not run (its schedule does
+			// not fire here, and no relay service listens at that address).
+			{
+				id: 'relay-1',
+				name: 'Conversion Relay',
+				type: 'conversionRelayApi',
+				data: { baseUrl: 'http://127.0.0.1:9', apiSecret: 'segments-e2e-relay-secret' },
+			},
 		]);
 		// What the sticky note asks a person to change: the three audience ids (and here the shop's
 		// address, which is the local double instead of https://<shop domain>).
 		const wf = forImport('shopify-customers-to-segment-audiences.json', 'wfShopSegments1', {
 			shopifyRelayApi: 'shop-1',
 			metaConversionRelayApi: 'meta-ads',
+			conversionRelayApi: 'relay-1',
 		});
 		const settings = wf.nodes.find((n) => n.name === 'Segment settings');
 		if (!settings) throw new Error('no Segment settings node');

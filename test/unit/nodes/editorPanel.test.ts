@@ -84,11 +84,12 @@ describe.each(nodes.map((n) => [n.description.displayName, n] as const))("%s in 
 });
 
 describe("the transcription of n8n's rule", () => {
-	// The shape that hid the parameters before: a credential per resource and per source.
+	// The shape that hid the parameters before: a credential per resource and per source (the relay
+	// service's for every resource that calls it, Sync Job since it exists).
 	const before = {
 		...nodes.find((n) => n.description.name === 'conversionRelay')!.description,
 		credentials: [
-			{ name: 'conversionRelayApi', required: true, displayOptions: { show: { resource: ['event'] } } },
+			{ name: 'conversionRelayApi', required: true, displayOptions: { show: { resource: ['event', 'job'] } } },
 			{
 				name: 'chatwootWebhookApi',
 				required: true,
@@ -110,6 +111,8 @@ describe("the transcription of n8n's rule", () => {
 		const meta = nodes.find((n) => n.description.name === 'metaConversionsApi')!.description;
 		const withDelivery = {
 			...meta,
+			// Delivery was shown for every resource then (it is for Event only since Dataset exists).
+			properties: meta.properties.map((p) => (p.name === 'delivery' ? { ...p, displayOptions: undefined } : p)),
 			credentials: [
 				{ name: 'metaConversionRelayApi', required: true, displayOptions: { show: { delivery: ['direct'] } } },
 				{ name: 'conversionRelayApi', required: true, displayOptions: { show: { delivery: ['relay'] } } },

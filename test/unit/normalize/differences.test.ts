@@ -19,6 +19,8 @@ const EXAMPLES: Record<
 	'email-colon-quirk': { key: 'em', input: 'a:.b@example.com', ours: undefined, theirs: 'a:.b@example.com' },
 	'phone-extension-cut': { key: 'ph', input: '+1 650-555-1212 ext. 44', ours: '16505551212', theirs: '1650555121244' },
 	'phone-impossible-length': { key: 'ph', input: '0123', ours: undefined, theirs: '123' },
+	'phone-dialling-rules': { key: 'ph', input: '+44 (0)20 7946 0958', ours: '442079460958', theirs: '4402079460958' },
+	'phone-unknown-calling-code': { key: 'ph', input: '+999 123 4567', ours: undefined, theirs: '9991234567' },
 	'name-unicode-punctuation': { key: 'ln', input: 'O’Connor', ours: 'oconnor', theirs: 'o’connor' },
 	'gender-synonyms': { key: 'ge', input: 'Mr.', ours: 'm', theirs: null },
 	'dob-month-names': { key: 'db', input: 'February 16, 1997', ours: '19970216', theirs: null },
@@ -29,6 +31,7 @@ const EXAMPLES: Record<
 	'zip-no-interior-spaces': { key: 'zp', input: 'M1 1AE', ours: 'm11ae', theirs: 'm1 1ae' },
 	'zip-dash-not-cut': { key: 'zp', input: '100-0001', ours: '1000001', theirs: '100' },
 	'country-exact-names': { key: 'country', input: 'Narnia', ours: undefined, theirs: 'na' },
+	'country-ambiguous-codes': { key: 'country', input: 'N/A', ours: undefined, theirs: 'na' },
 };
 
 describe('deliberate differences from Meta’s param builder', () => {

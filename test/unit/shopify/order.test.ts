@@ -141,12 +141,10 @@ describe('order → Purchase event', () => {
 				client_user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/133.0',
 				fbc: 'fb.1.1795247900000.AbCdEfGhIjKl',
 			},
+			// Its one line has no variant id: no content id under the default setting (contentIds.test.ts).
 			custom_data: {
 				value: 15,
 				currency: 'USD',
-				contents: [{ id: '9', quantity: 1, item_price: 15 }],
-				content_ids: ['9'],
-				content_type: 'product',
 				num_items: 1,
 				order_id: '6100000001',
 			},

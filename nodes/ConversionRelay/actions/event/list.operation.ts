@@ -1,5 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { relayApiError, relayRequest } from '../../../shared/transport/relay';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { relayList } from '../../../shared/transport/relay';
 import { perItem } from '../../../shared/itemOutcomes';
 
 export const description: INodeProperties[] = [
@@ -36,6 +36,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+// The most GET /v1/events gives in one page.
 const PAGE = 500;
 
 /** Newest first, following the service's cursor until enough events (or all) are read. */
@@ -44,19 +45,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const status = this.getNodeParameter('status', i, '') as string;
 		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
-		const events: IDataObject[] = [];
-		let cursor: string | undefined;
-		do {
-			const qs: IDataObject = {
-				limit: Math.min(PAGE, limit - events.length),
-				...(status ? { status } : {}),
-				...(cursor ? { cursor } : {}),
-			};
-			const response = await relayRequest.call(this, 'GET', '/v1/events', undefined, qs);
-			if (response.statusCode !== 200) throw relayApiError.call(this, response, i);
-			events.push(...((response.body.data ?? []) as IDataObject[]));
-			cursor = (response.body.next_cursor as string | null) ?? undefined;
-		} while (cursor && events.length < limit);
-		return events;
+		return await relayList.call(this, '/v1/events', status ? { status } : {}, { limit, page: PAGE }, i);
 	});
 }

@@ -75,7 +75,8 @@ export const description: INodeProperties[] = [
 
 /**
  * Checks each item's webhook signature on its raw body. A verified item comes out as the parsed
- * payload (a JSON list of objects, as HubSpot sends, as one item per object); a refused one is
+ * payload (a JSON list of objects, as HubSpot sends, as one item per object), with its source's
+ * view beside it (Chatwoot: the ad a customer's message came from); a refused one is
  * that item's error (its own output with continue-on-fail or the error output, else the run stops
  * naming the item and the reason).
  */
@@ -117,7 +118,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			throw fail('the signature is valid but the body is not JSON');
 		}
 		const isObject = (v: unknown): v is IDataObject => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
-		if (isObject(payload)) return payload;
+		if (isObject(payload)) return { ...payload, ...source.view?.(payload) };
 		if (Array.isArray(payload) && payload.length > 0 && payload.every(isObject)) return payload;
 		throw fail('the signature is valid but the body is neither a JSON object nor a list of objects');
 	});

@@ -1,5 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { describeValue } from '../../../core/errors/redact';
+import { itemParam } from '../../../shared/params';
 
 export const emailField: INodeProperties = {
 	displayName: 'Email',
@@ -23,7 +24,7 @@ export const returnPropertiesField: INodeProperties = {
 
 /** The "Properties to Return" field as HubSpot's list, or undefined for its defaults. */
 export function returnProperties(this: IExecuteFunctions, itemIndex: number): string[] | undefined {
-	const raw = String(this.getNodeParameter('returnProperties', itemIndex, '') ?? '');
+	const raw = String(itemParam(this, 'returnProperties', itemIndex, '') ?? '');
 	const names = raw
 		.split(',')
 		.map((p) => p.trim())
@@ -33,7 +34,7 @@ export function returnProperties(this: IExecuteFunctions, itemIndex: number): st
 
 /** An e-mail as the contact's id; HubSpot checks the format, this only refuses an empty one. */
 export function readEmail(this: IExecuteFunctions, itemIndex: number, name = 'email'): string {
-	const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
+	const raw = itemParam(this, name, itemIndex, '') as unknown;
 	if (raw !== null && typeof raw === 'object')
 		throw new NodeOperationError(this.getNode(), `The e-mail must be text, not ${describeValue(raw)}`, { itemIndex });
 	const email = String(raw ?? '').trim();
@@ -61,7 +62,7 @@ export function propertyValues(this: IExecuteFunctions, raw: IDataObject, itemIn
 
 /** A json parameter as an object, whether n8n hands it over parsed or as text. */
 export function jsonObject(this: IExecuteFunctions, name: string, itemIndex: number, label: string): IDataObject {
-	let value = this.getNodeParameter(name, itemIndex, {}) as unknown;
+	let value = itemParam(this, name, itemIndex, {}) as unknown;
 	if (typeof value === 'string') {
 		try {
 			value = value.trim() ? JSON.parse(value) : {};

@@ -10,6 +10,7 @@ import { batchUpsert, type UpsertInput } from '../batchUpsert';
 import { dropOlderCounters } from '../freshness';
 import { outputRecords, readEach, recordJson, type Outcomes } from '../outcomes';
 import { asCustomer, asOrder, readShopifyRecord, shopifyRecordField, typeOf, type RecordType } from '../shopifyRecord';
+import { itemParam } from '../../../shared/params';
 
 // What customerToHubSpotProperties/orderToHubSpotProperties add besides Shopify's counters.
 const CONTACT_DETAILS = ['firstname', 'lastname', 'phone', 'city', 'state', 'zip', 'country'];
@@ -55,11 +56,11 @@ function purchaseProperties(
 	i: number,
 ): { email: string; properties: Record<string, string>; type: RecordType } {
 	const record = readShopifyRecord.call(this, i);
-	const chosen = this.getNodeParameter('recordType', i, 'auto') as RecordType | 'auto';
+	const chosen = itemParam(this, 'recordType', i, 'auto') as RecordType | 'auto';
 	const type = chosen === 'auto' ? typeOf(record) : chosen;
 	const properties =
 		type === 'order' ? orderToHubSpotProperties(asOrder(record)) : customerToHubSpotProperties(asCustomer(record));
-	if (!this.getNodeParameter('writeDetails', i, true)) for (const name of CONTACT_DETAILS) delete properties[name];
+	if (!itemParam(this, 'writeDetails', i, true)) for (const name of CONTACT_DETAILS) delete properties[name];
 	const email = properties.email;
 	if (!email)
 		throw new NodeOperationError(
@@ -82,7 +83,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		types[i] = type;
 		return { index: i, id: email, properties };
 	});
-	const keptBack = this.getNodeParameter('keepLater', 0, true)
+	const keptBack = itemParam(this, 'keepLater', 0, true)
 		? await dropOlderCounters.call(this, inputs, outcomes)
 		: new Set<number>();
 	await batchUpsert.call(

@@ -8,6 +8,7 @@ import {
 import { batchUpsert, type UpsertInput } from '../batchUpsert';
 import { outputRecords, readEach, type Outcomes } from '../outcomes';
 import { emailField, jsonObject, propertyValues, readEmail } from './fields';
+import { itemParam } from '../../../shared/params';
 
 export const description: INodeProperties[] = [
 	emailField,
@@ -58,9 +59,9 @@ export const description: INodeProperties[] = [
 ];
 
 function readProperties(this: IExecuteFunctions, i: number): Record<string, string> {
-	if (this.getNodeParameter('propertiesInput', i, 'fields') === 'json')
+	if (itemParam(this, 'propertiesInput', i, 'fields') === 'json')
 		return propertyValues.call(this, jsonObject.call(this, 'propertiesJson', i, 'Properties (JSON)'), i);
-	const rows = ((this.getNodeParameter('properties', i, {}) as IDataObject).property ?? []) as Array<{
+	const rows = ((itemParam(this, 'properties', i, {}) as IDataObject).property ?? []) as Array<{
 		name?: string;
 		value?: string;
 	}>;

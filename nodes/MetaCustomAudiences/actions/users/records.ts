@@ -3,6 +3,7 @@ import type { InvalidRecord } from '../../../core/audiences/rows';
 import type { RawAudienceRecord } from '../../../core/audiences/types';
 import { describeValue } from '../../../core/errors/redact';
 import { CUSTOMER_FIELDS } from './fields';
+import { itemParam } from '../../../shared/params';
 
 export interface ItemRecord {
 	index: number;
@@ -24,13 +25,13 @@ export function readRecords(
 	for (let i = 0; i < items.length; i++) {
 		try {
 			// One upload goes to one audience: an item naming another must not land in this one.
-			const raw = this.getNodeParameter('audienceId', i, audienceId) as unknown;
+			const raw = itemParam(this, 'audienceId', i, audienceId) as unknown;
 			const own = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
 			if (own !== audienceId)
 				throw new Error(
 					`its audience (${describeValue(raw)}) differs from the first item's ${audienceId}: split the items by audience`,
 				);
-			const customer = this.getNodeParameter('customer', i, {}) as IDataObject;
+			const customer = itemParam(this, 'customer', i, {}) as IDataObject;
 			const record: RawAudienceRecord = {};
 			for (const f of CUSTOMER_FIELDS) {
 				const value = customer[f.name];

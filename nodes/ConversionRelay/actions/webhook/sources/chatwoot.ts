@@ -1,3 +1,10 @@
+import type { IDataObject } from 'n8n-workflow';
+import {
+	adReferralOf,
+	conversationOf,
+	isIncomingMessage,
+	messagingChannelOf,
+} from '../../../../core/chatwoot/adReferral';
 import { verifyChatwootWebhook } from '../../../../core/signatures/chatwoot';
 import { fresh } from '../../../../core/signatures/compare';
 import { header, type WebhookSource } from './types';
@@ -43,4 +50,31 @@ export const chatwoot: WebhookSource = {
 		});
 		return ok ? { ok: true } : { ok: false, reason: `${SIGNATURE} does not match the webhook secret` };
 	},
+	view: businessMessagingView,
 };
+
+/**
+ * A customer's message on WhatsApp, Messenger or Instagram that came from an ad, as Meta's
+ * Conversions API for Business Messaging wants it: business_messaging = {inbox_id,
+ * conversation_id, messaging_channel, user_data: {ctwa_clid | page_scoped_user_id | ig_sid}}. The
+ * account id Meta also asks for (WABA, Page, Instagram account) is not in Chatwoot's payloads: the
+ * workflow adds it per inbox. A referral whose id cannot be sent is named under `ignored`; a
+ * message from no ad gets nothing.
+ */
+function businessMessagingView(payload: IDataObject): IDataObject | undefined {
+	if (!isIncomingMessage(payload)) return undefined;
+	const conversation = conversationOf(payload);
+	const channel = messagingChannelOf(conversation);
+	if (!channel) return undefined;
+	const referral = adReferralOf(payload, conversation, channel);
+	if (referral.kind === 'organic') return undefined;
+	if (referral.kind === 'invalid') return { business_messaging: { ignored: `${referral.field}: ${referral.reason}` } };
+	return {
+		business_messaging: {
+			inbox_id: conversation.inboxId ?? null,
+			conversation_id: conversation.conversationId ?? null,
+			messaging_channel: referral.click.messaging_channel,
+			user_data: referral.click.user_data as IDataObject,
+		},
+	};
+}

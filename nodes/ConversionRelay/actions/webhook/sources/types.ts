@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
@@ -30,6 +30,8 @@ export interface WebhookSource {
 	/** Whether the signature covers the URL (then the node asks for it). */
 	signsUrl?: boolean;
 	verify(input: VerifyInput): Verdict;
+	/** Fields the verified item gets beside the sender's payload (what the payload means for Meta). */
+	view?(payload: IDataObject): IDataObject | undefined;
 }
 
 /** A header by name, whatever its case (Node lower-cases them; other callers may not). */
