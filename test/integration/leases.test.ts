@@ -65,7 +65,8 @@ describe('claim leases', () => {
 		const seconds = await secondsUntilSent(survivor, ids);
 		process.stdout.write(`lease (postgres): a dead replica's claim taken over after ${seconds.toFixed(1)} s\n`);
 		expect(seconds).toBeLessThan(13);
-		expect(meta.received.flatMap((q) => q.body.data.map((e) => e.event_id))).toEqual(['p1', 'p2']);
+		// Each once; the order is the claim's, which the takeover does not promise.
+		expect(meta.received.flatMap((q) => q.body.data.map((e) => e.event_id)).sort()).toEqual(['p1', 'p2']);
 	}, 30_000);
 
 	it('a lone instance restarted on its PGlite folder takes its killed predecessor’s claims over within one lease', async () => {
