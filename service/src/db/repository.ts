@@ -30,6 +30,16 @@ export interface IngestedEvent {
 	duplicate: boolean;
 }
 
+/** A row of relay_ingest_batch: a delivery's (event_ord null) or one of its events'. */
+interface IngestRow {
+	delivery: number;
+	duplicate_delivery: boolean;
+	event_ord: number | null;
+	id: string | null;
+	status: string | null;
+	duplicate: boolean | null;
+}
+
 export interface IngestResult {
 	duplicate_delivery: boolean;
 	events: IngestedEvent[];
@@ -103,19 +113,62 @@ export class Repository {
 	}
 
 	private readonly ingestGroup = new GroupCommit<IngestCall, IngestResult>(
-		async (calls) =>
-			json<unknown[]>(await this.db.value('relay_ingest_many', { p_deliveries: calls })).map((r) =>
-				json<IngestResult>(r),
-			),
-		async (call) =>
-			json<IngestResult>(
-				await this.db.value('relay_ingest', {
-					p_source: call.source,
-					p_delivery_key: call.delivery_key,
-					p_events: call.events,
-				}),
-			),
+		(calls) => this.ingestMany(calls),
+		async (call) => (await this.ingestMany([call]))[0],
 	);
+
+	/** Deliveries stored in one call of relay_ingest_batch, its arguments as column arrays. */
+	private async ingestMany(calls: IngestCall[]): Promise<IngestResult[]> {
+		const sources: string[] = [];
+		const deliveryKeys: Array<string | null> = [];
+		const delivery: number[] = [];
+		const pixelIds: string[] = [];
+		const eventNames: string[] = [];
+		const eventIds: Array<string | null> = [];
+		const payloads: string[] = [];
+		const testEventCodes: Array<string | null> = [];
+		const shops: Array<string | null> = [];
+		/** Per event position: its delivery and its index there. */
+		const within: number[] = [];
+		const results: IngestResult[] = calls.map((call, d) => {
+			sources.push(call.source);
+			deliveryKeys.push(call.delivery_key);
+			call.events.forEach((e, i) => {
+				delivery.push(d + 1);
+				within.push(i);
+				pixelIds.push(e.pixel_id);
+				eventNames.push(e.payload.event_name);
+				// As jsonb's ->> reads it: a number's digits (ids are safe integers or strings).
+				eventIds.push(e.payload.event_id == null ? null : String(e.payload.event_id));
+				payloads.push(JSON.stringify(e.payload));
+				testEventCodes.push(e.test_event_code ?? null);
+				shops.push(e.shop ?? null);
+			});
+			return { duplicate_delivery: false, events: new Array<IngestedEvent>(call.events.length) };
+		});
+		const rows = await this.db.rows<IngestRow>('relay_ingest_batch', {
+			p_sources: sources,
+			p_delivery_keys: deliveryKeys,
+			p_delivery: delivery,
+			p_pixel_ids: pixelIds,
+			p_event_names: eventNames,
+			p_event_ids: eventIds,
+			p_payloads: payloads,
+			p_test_event_codes: testEventCodes,
+			p_shops: shops,
+		});
+		for (const row of rows) {
+			const result = results[Number(row.delivery) - 1];
+			if (row.event_ord == null) {
+				result.duplicate_delivery = row.duplicate_delivery;
+				if (row.duplicate_delivery) result.events = [];
+			} else {
+				const at = Number(row.event_ord) - 1;
+				result.events[within[at]] = { id: row.id as string, status: row.status as string, duplicate: !!row.duplicate };
+			}
+		}
+		return results;
+	}
 
 	/** Stored in one transaction with whatever else arrived meanwhile (group commit). */
 	ingest(source: string, deliveryKey: string | null, events: NewEvent[]): Promise<IngestResult> {
