@@ -9,6 +9,8 @@ export interface NewEvent {
 	test_event_code?: string;
 	shop?: string;
 	payload: ServerEvent;
+	/** payload's JSON text, when the caller has it already (it measured the event's size). */
+	payloadText?: string;
 }
 
 /** What makes an event unique: Meta deduplicates on the same three. */
@@ -140,7 +142,7 @@ export class Repository {
 				eventNames.push(e.payload.event_name);
 				// As jsonb's ->> reads it: a number's digits (ids are safe integers or strings).
 				eventIds.push(e.payload.event_id == null ? null : String(e.payload.event_id));
-				payloads.push(JSON.stringify(e.payload));
+				payloads.push(e.payloadText ?? JSON.stringify(e.payload));
 				testEventCodes.push(e.test_event_code ?? null);
 				shops.push(e.shop ?? null);
 			});

@@ -87,17 +87,21 @@ const count = (n: number) => n.toLocaleString('en-US');
  * An event as it would be sent (hashed, serialized) above MAX_EVENT_BYTES can never be sent:
  * refused here, naming its largest part, rather than held in the queue forever.
  */
-function sizeError(index: number, event: ServerEvent): EventError | undefined {
-	const bytes = Buffer.byteLength(JSON.stringify(event));
-	if (bytes <= MAX_EVENT_BYTES) return undefined;
+/** The event as it will be stored and sent (its JSON text), or why it is too large for Meta. */
+function serialize(index: number, event: ServerEvent): { text: string } | { error: EventError } {
+	const text = JSON.stringify(event);
+	const bytes = Buffer.byteLength(text);
+	if (bytes <= MAX_EVENT_BYTES) return { text };
 	const [largest] = Object.entries(event)
 		.map(([key, value]) => [key, Buffer.byteLength(JSON.stringify(value) ?? '')] as const)
 		.sort((a, b) => b[1] - a[1]);
 	return {
-		index,
-		code: 'invalid_event',
-		field: largest[0],
-		message: `event: ${count(bytes)} bytes as sent (hashed, serialized), at most ${count(MAX_EVENT_BYTES)}; ${largest[0]} is ${count(largest[1])} of them`,
+		error: {
+			index,
+			code: 'invalid_event',
+			field: largest[0],
+			message: `event: ${count(bytes)} bytes as sent (hashed, serialized), at most ${count(MAX_EVENT_BYTES)}; ${largest[0]} is ${count(largest[1])} of them`,
+		},
 	};
 }
 
@@ -150,8 +154,8 @@ function checkItem(
 		}
 		return { kind: 'invalid', error };
 	}
-	const tooLarge = sizeError(index, prepared.event);
-	if (tooLarge) return { kind: 'invalid', error: tooLarge };
+	const serialized = serialize(index, prepared.event);
+	if ('error' in serialized) return { kind: 'invalid', error: serialized.error };
 	const testCode = parsed.data.test_event_code ?? config.META_TEST_EVENT_CODE;
 	return {
 		kind: 'valid',
@@ -159,6 +163,7 @@ function checkItem(
 		event: {
 			pixel_id: pixelId,
 			payload: prepared.event,
+			payloadText: serialized.text,
 			...(testCode ? { test_event_code: testCode } : {}),
 			...(shop ? { shop } : {}),
 		},
