@@ -3,6 +3,10 @@ import { startMetaDouble } from '../../support/metaDouble';
 import { startRealN8n, type RealN8n } from '../../support/realN8n';
 import { eventually, startRelay, type TestRelay } from '../../support/relayServer';
 
+// Each run is `n8n execute`, a whole n8n start: about 10 s alone, past 30 s on a loaded 2-core
+// machine, and some tests run it twice.
+jest.setTimeout(180_000);
+
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 const PEOPLE = [

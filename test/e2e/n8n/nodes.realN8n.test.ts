@@ -5,6 +5,10 @@ import { startMetaDouble, type Responder } from '../../support/metaDouble';
 import { startRealN8n, type N8nItem, type RealN8n } from '../../support/realN8n';
 import { eventually, startRelay, type TestRelay } from '../../support/relayServer';
 
+// Each run is `n8n execute`, a whole n8n start: about 10 s alone, past 30 s on a loaded 2-core
+// machine, and some tests run it twice.
+jest.setTimeout(180_000);
+
 /**
  * The Meta Custom Audiences, HubSpot and Conversion Relay nodes in a real n8n 2.40.7, each run
  * headless (`n8n execute`) from a Manual Trigger against a stateful double (or, for the relay,
