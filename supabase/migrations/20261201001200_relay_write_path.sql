@@ -1,5 +1,6 @@
--- The write path near the floor: ingest as statements over arrays, and a claim that reads only
--- index entries of claimable rows.
+-- The write path near the floor: ingest as statements over arrays (replaces relay_ingest and
+-- relay_ingest_many of 20261201000100_relay_ingest.sql), and a claim that reads only index
+-- entries of claimable rows.
 
 -- Ingest of a whole group of deliveries (group commit) in one call: columns as arrays, one
 -- element per delivery (p_sources, p_delivery_keys) or per event (the rest; p_delivery is the
@@ -85,43 +86,46 @@ drop function if exists relay_ingest(text, text, jsonb);
 -- from an index (the ready ones by relay_events_ready) instead of one scan of every row.
 create index if not exists relay_events_leased on relay_events (locked_at) where status = 'sending';
 
--- As 20261201000200's relay_claim (same arguments, same answer), with each kind of claimable
--- row read through its index: lapsed claims first (the oldest work), then the ready rows in the
--- order they became ready.
-create or replace function relay_claim(p_worker text, p_limit integer, p_stale_after_seconds integer, p_max_bytes integer default null)
-returns table (id uuid, pixel_id text, test_event_code text, attempts integer, payload jsonb, payload_bytes integer)
+-- Replaces relay_claim of 20261201000200_relay_dispatch.sql (same arguments and rows), with each
+-- kind of claimable row read through its index: lapsed claims first (the oldest work), then the
+-- ready rows in the order they became ready. The payload comes back as its JSON text, measured
+-- and sent as it is: no parse and no new serialization in the dispatcher. A new name, as the
+-- payload's type changes (the earlier file, run again, must still apply).
+drop function if exists relay_claim(text, integer, integer, integer);
+create or replace function relay_claim_texts(p_worker text, p_limit integer, p_stale_after_seconds integer, p_max_bytes integer default null)
+returns table (id uuid, pixel_id text, test_event_code text, attempts integer, payload text, payload_bytes integer)
 language sql
 as $$
 	with lapsed as (
-		select e.id, 0 as kind, e.locked_at as at_time, e.ctid as at, octet_length(e.payload::text) as bytes from relay_events e
+		select e.id, 0 as kind, e.locked_at as at_time, e.ctid as at, e.payload::text as body from relay_events e
 		where e.status = 'sending' and e.locked_at < now() - make_interval(secs => p_stale_after_seconds)
 		order by e.locked_at
 		limit p_limit
 		for update skip locked
 	), due as (
-		select e.id, 1 as kind, e.next_attempt_at as at_time, e.ctid as at, octet_length(e.payload::text) as bytes from relay_events e
+		select e.id, 1 as kind, e.next_attempt_at as at_time, e.ctid as at, e.payload::text as body from relay_events e
 		where e.status in ('queued', 'retry') and e.next_attempt_at <= now()
 		order by e.next_attempt_at
 		limit p_limit
 		for update skip locked
 	), ready as (
 		-- Rows locked here but not taken stay as they were, locked only until this statement commits.
-		select r.id, r.kind, r.at_time, r.at, r.bytes from (select * from lapsed union all select * from due) r
+		select r.id, r.kind, r.at_time, r.at, r.body, octet_length(r.body) as bytes from (select * from lapsed union all select * from due) r
 		order by r.kind, r.at_time, r.at
 		limit p_limit
 	), sized as (
-		select r.id, r.bytes, r.bytes > coalesce(p_max_bytes, 2147483647) as too_large, row_number() over w as ord,
+		select r.id, r.body, r.bytes, r.bytes > coalesce(p_max_bytes, 2147483647) as too_large, row_number() over w as ord,
 		       sum(case when r.bytes > coalesce(p_max_bytes, 2147483647) then 0 else r.bytes end) over w as running
 		from ready r
 		window w as (order by r.kind, r.at_time, r.at rows unbounded preceding)
 	), taken as (
-		select s.id, s.bytes, s.too_large, s.ord from sized s where s.too_large or s.running <= coalesce(p_max_bytes, 2147483647)
+		select s.id, s.body, s.bytes, s.too_large, s.ord from sized s where s.too_large or s.running <= coalesce(p_max_bytes, 2147483647)
 	), claimed as (
 		update relay_events e
 		set status = 'sending', locked_by = p_worker, locked_at = now(), attempts = e.attempts + 1, updated_at = now()
 		from taken
 		where e.id = taken.id
-		returning e.id, e.pixel_id, e.test_event_code, e.attempts, case when taken.too_large then null else e.payload end as payload, taken.bytes, taken.ord
+		returning e.id, e.pixel_id, e.test_event_code, e.attempts, case when taken.too_large then null else taken.body end as payload, taken.bytes, taken.ord
 	)
 	select c.id, c.pixel_id, c.test_event_code, c.attempts, c.payload, c.bytes from claimed c order by c.ord;
 $$;

@@ -178,7 +178,7 @@ describe('dispatcher → Meta double', () => {
 		const db = new Client({ connectionString: holder.databaseUrl });
 		await db.connect();
 		// A replica claims the event, then "crashes" before marking it.
-		await db.query("select * from relay_claim('crashed-replica', 10, 300)");
+		await db.query("select * from relay_claim_texts('crashed-replica', 10, 300)");
 		await db.query("update relay_events set locked_at = now() - interval '10 minutes' where id = $1", [id]);
 		await db.end();
 		relay = await startRelay(

@@ -56,7 +56,7 @@ describe('claim leases', () => {
 		const db = new Client({ connectionString: holder.databaseUrl });
 		await db.connect();
 		// A replica claims them just now, then is killed: no mark, no release.
-		await db.query("select * from relay_claim('relay-killed', 10, 10)");
+		await db.query("select * from relay_claim_texts('relay-killed', 10, 10)");
 		await db.end();
 		const survivor = await startRelay('postgres', token(), undefined, {
 			shared: { url: holder.databaseUrl as string },
@@ -118,7 +118,14 @@ describe('claim leases', () => {
 		async function roundWith(renew: () => Promise<number>) {
 			const marks: string[] = [];
 			const claimed: ClaimedEvent[] = [
-				{ id: 'x', pixel_id: '123456', test_event_code: null, attempts: 1, storedBytes: 200, payload: event('x') },
+				{
+					id: 'x',
+					pixel_id: '123456',
+					test_event_code: null,
+					attempts: 1,
+					storedBytes: 200,
+					payloadText: JSON.stringify(event('x')),
+				},
 			];
 			const outbox = {
 				claim: async () => claimed.splice(0),

@@ -389,8 +389,8 @@ export interface ClaimedEvent {
 	pixel_id: string;
 	test_event_code: string | null;
 	attempts: number;
-	/** Absent when the stored payload alone is larger than the claim's byte bound: never loaded. */
-	payload?: ServerEvent;
+	/** The stored payload's JSON text, sent as it is; absent when it alone is larger than the claim's byte bound (never loaded). */
+	payloadText?: string;
 	/** Size of the stored payload (its text form in the database). */
 	storedBytes: number;
 }
@@ -405,8 +405,8 @@ export class OutboxRepository {
 	 */
 	async claim(worker: string, limit: number, leaseSeconds: number, maxBytes: number): Promise<ClaimedEvent[]> {
 		const rows = await this.db.rows<
-			Omit<ClaimedEvent, 'payload' | 'storedBytes'> & { payload: unknown; payload_bytes: number | string }
-		>('relay_claim', {
+			Omit<ClaimedEvent, 'payloadText' | 'storedBytes'> & { payload: string | null; payload_bytes: number | string }
+		>('relay_claim_texts', {
 			p_worker: worker,
 			p_limit: limit,
 			p_stale_after_seconds: leaseSeconds,
@@ -417,7 +417,7 @@ export class OutboxRepository {
 			pixel_id: r.pixel_id,
 			test_event_code: r.test_event_code,
 			attempts: r.attempts,
-			...(r.payload === null || r.payload === undefined ? {} : { payload: json<ServerEvent>(r.payload) }),
+			...(r.payload === null || r.payload === undefined ? {} : { payloadText: r.payload }),
 			storedBytes: Number(r.payload_bytes),
 		}));
 	}

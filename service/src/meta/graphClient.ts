@@ -1,4 +1,4 @@
-import { envelopeBytes, eventsRequestBody, utf8Bytes } from '../../../nodes/core/capi/batch';
+import { envelopeBytes, MAX_EVENTS_PER_REQUEST, utf8Bytes } from '../../../nodes/core/capi/batch';
 import { MAX_REQUEST_BYTES } from '../../../nodes/core/capi/limits';
 import type { ServerEvent } from '../../../nodes/core/capi/types';
 import type { Classified, Usage } from '../../../nodes/core/errors';
@@ -29,56 +29,68 @@ export function requestEnvelopeBytes(settings: GraphSettings, testEventCode?: st
 	return envelopeBytes(requestFields(settings, testEventCode));
 }
 
+/** The request's own failure: about its content, not the network. */
+const invalid = (code: string, message: string): { ok: false; error: Classified } => ({
+	ok: false,
+	error: { class: 'invalid', retryable: false, code, message },
+});
+
 /**
- * The body as sent, or why it cannot be: an event that does not serialize, or a body above
- * MAX_REQUEST_BYTES. Either is about the content, not the network ('invalid'), so a batch
- * bisects down to the event at fault and the others still go.
+ * The body as sent, from its events' JSON texts, or why it cannot be: a body above
+ * MAX_REQUEST_BYTES is about the content, not the network ('invalid'), so a batch bisects down to
+ * the event at fault and the others still go.
  */
-function serialize(
+function bodyOf(
 	settings: GraphSettings,
-	events: readonly ServerEvent[],
+	texts: readonly string[],
 	testEventCode: string | null | undefined,
 ): { ok: true; text: string } | { ok: false; error: Classified } {
-	let text: string;
-	try {
-		text = JSON.stringify({ ...eventsRequestBody(events), ...requestFields(settings, testEventCode) });
-	} catch (error) {
-		return {
-			ok: false,
-			error: {
-				class: 'invalid',
-				retryable: false,
-				code: 'request_build',
-				message: `the request could not be built: ${(error as Error).name}: ${(error as Error).message}`,
-			},
-		};
+	if (texts.length === 0 || texts.length > MAX_EVENTS_PER_REQUEST) {
+		return invalid('request_build', `a request carries 1 to ${MAX_EVENTS_PER_REQUEST} events, not ${texts.length}`);
 	}
+	// The events as written, the other fields after them: the body JSON.stringify would write.
+	const rest = JSON.stringify(requestFields(settings, testEventCode));
+	const text = `{"data":[${texts.join(',')}]${rest === '{}' ? '}' : `,${rest.slice(1)}`}`;
 	const bytes = utf8Bytes(text);
 	if (bytes > MAX_REQUEST_BYTES) {
-		return {
-			ok: false,
-			error: {
-				class: 'invalid',
-				retryable: false,
-				code: 'too_large',
-				message: `the request is ${bytes.toLocaleString('en-US')} bytes, above the ${MAX_REQUEST_BYTES.toLocaleString('en-US')} bytes a request may carry`,
-			},
-		};
+		return invalid(
+			'too_large',
+			`the request is ${bytes.toLocaleString('en-US')} bytes, above the ${MAX_REQUEST_BYTES.toLocaleString('en-US')} bytes a request may carry`,
+		);
 	}
 	return { ok: true, text };
 }
 
-/** The service's one transport to Meta's Conversions API. The token goes in a header, never a URL. */
+/** Events sent as their JSON texts are (the dispatcher's, as stored): no parse, no new serialization. */
+export async function sendEventTexts(
+	settings: GraphSettings,
+	pixelId: string,
+	texts: readonly string[],
+	testEventCode?: string | null,
+): Promise<SendResult> {
+	const body = bodyOf(settings, texts, testEventCode);
+	if (!body.ok) return body;
+	const answer = await graphPostText(settings, `${encodeURIComponent(pixelId)}/events`, body.text);
+	if (!answer.ok) return { ok: false, error: answer.error };
+	const b = (answer.body ?? {}) as { fbtrace_id?: string; events_received?: number };
+	return { ok: true, fbtraceId: b.fbtrace_id ?? null, eventsReceived: b.events_received ?? null, usage: answer.usage };
+}
+
+/** Events as objects, serialized here; one that cannot be is the request's failure. */
 export async function sendEvents(
 	settings: GraphSettings,
 	pixelId: string,
 	events: readonly ServerEvent[],
 	testEventCode?: string | null,
 ): Promise<SendResult> {
-	const body = serialize(settings, events, testEventCode);
-	if (!body.ok) return body;
-	const answer = await graphPostText(settings, `${encodeURIComponent(pixelId)}/events`, body.text);
-	if (!answer.ok) return { ok: false, error: answer.error };
-	const b = (answer.body ?? {}) as { fbtrace_id?: string; events_received?: number };
-	return { ok: true, fbtraceId: b.fbtrace_id ?? null, eventsReceived: b.events_received ?? null, usage: answer.usage };
+	let texts: string[];
+	try {
+		texts = events.map((e) => JSON.stringify(e));
+	} catch (error) {
+		return invalid(
+			'request_build',
+			`the request could not be built: ${(error as Error).name}: ${(error as Error).message}`,
+		);
+	}
+	return sendEventTexts(settings, pixelId, texts, testEventCode);
 }

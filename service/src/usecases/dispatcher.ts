@@ -3,11 +3,10 @@ import type { Logger } from 'pino';
 import { chunkByBytes, MAX_EVENTS_PER_REQUEST, utf8Bytes } from '../../../nodes/core/capi/batch';
 import { sendWithBisection, type SendOutcome } from '../../../nodes/core/capi/bisect';
 import { MAX_EVENT_BYTES, MAX_REQUEST_BYTES } from '../../../nodes/core/capi/limits';
-import type { ServerEvent } from '../../../nodes/core/capi/types';
 import type { Classified } from '../../../nodes/core/errors';
 import type { ClaimedEvent, OutboxRepository } from '../db/repository';
 import type { Metrics } from '../metrics';
-import { requestEnvelopeBytes, sendEvents, type GraphSettings, type SendResult } from '../meta/graphClient';
+import { requestEnvelopeBytes, sendEventTexts, type GraphSettings, type SendResult } from '../meta/graphClient';
 import { Leases, type Lease } from './leases';
 
 export interface DispatcherOptions {
@@ -88,8 +87,8 @@ const reasonOf = (error: Classified): string =>
 
 type Accepted = Extract<SendResult, { ok: true }>;
 
-/** A claimed event with its payload loaded and its size as sent. */
-type Sendable = ClaimedEvent & { payload: ServerEvent; bytes: number };
+/** A claimed event with its payload's text, as sent, and that text's size. */
+type Sendable = ClaimedEvent & { payloadText: string; bytes: number };
 
 const figure = (n: number): string => n.toLocaleString('en-US');
 
@@ -99,20 +98,20 @@ const figure = (n: number): string => n.toLocaleString('en-US');
  * stored before, or by hand).
  */
 function measure(event: ClaimedEvent): { ok: true; event: Sendable } | { ok: false; reason: string } {
-	if (!event.payload) {
+	if (event.payloadText === undefined) {
 		return {
 			ok: false,
 			reason: `too_large: the event is ${figure(event.storedBytes)} bytes as stored, above the ${figure(MAX_REQUEST_BYTES)} bytes a request to Meta may carry; not sent`,
 		};
 	}
-	try {
-		return { ok: true, event: { ...event, payload: event.payload, bytes: utf8Bytes(JSON.stringify(event.payload)) } };
-	} catch (error) {
-		return {
-			ok: false,
-			reason: `unserializable: the event cannot be written as JSON (${(error as Error).name}: ${(error as Error).message}); not sent`,
-		};
+	let text = event.payloadText;
+	let bytes = utf8Bytes(text);
+	// The database writes its JSON with spaces; written compactly, as measured at ingest, the event may fit.
+	if (bytes > MAX_EVENT_BYTES) {
+		text = JSON.stringify(JSON.parse(text));
+		bytes = utf8Bytes(text);
 	}
+	return { ok: true, event: { ...event, payloadText: text, bytes } };
 }
 
 function tooLargeReason(event: Sendable, envelope: number): string {
@@ -343,10 +342,10 @@ export class Dispatcher {
 	private async timedSend(pixel: string, testCode: string | null, part: readonly Sendable[]): Promise<SendResult> {
 		const timer = this.metrics?.metaLatency.startTimer();
 		this.metrics?.batchSize.observe(part.length);
-		const result = await sendEvents(
+		const result = await sendEventTexts(
 			this.settings as GraphSettings,
 			pixel,
-			part.map((e) => e.payload),
+			part.map((e) => e.payloadText),
 			testCode,
 		);
 		timer?.({ outcome: result.ok ? 'ok' : result.error.class });

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 
 /**
  * The claims a dispatcher works on, as leases. A claim is free for anyone to take once it is
- * older than the lease (relay_claim), so the dispatcher renews the claims it still holds every
+ * older than the lease (relay_claim_texts), so the dispatcher renews the claims it still holds every
  * fifth of the lease; a dead dispatcher stops renewing and its claims are taken over one lease
  * later, while a live one's are never taken from it.
  *

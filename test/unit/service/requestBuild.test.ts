@@ -65,15 +65,8 @@ describe('building a request to Meta', () => {
 		expect(meta.received).toHaveLength(0);
 	});
 
-	it('the dispatcher dead-letters the event at fault alone and sends the others', async () => {
-		const claimed: ClaimedEvent[] = ['a', 'b', 'c'].map((id) => ({
-			id,
-			pixel_id: '123456',
-			test_event_code: null,
-			attempts: 1,
-			storedBytes: 300,
-			payload: event(id, id === 'b' ? { custom_data: { value: 10n } } : {}),
-		}));
+	/** A dispatcher of one lane over these claimed events, run for one round. */
+	async function roundOver(claimed: ClaimedEvent[]) {
 		const { outbox, marks } = fakeOutbox(claimed);
 		const dispatcher = new Dispatcher(outbox, settings(), pino({ level: 'silent' }), {
 			baseDelayMs: 10,
@@ -81,6 +74,25 @@ describe('building a request to Meta', () => {
 			concurrency: 1,
 		});
 		await dispatcher.round();
+		return marks;
+	}
+	const claimedAs = (id: string, payloadText: string): ClaimedEvent => ({
+		id,
+		pixel_id: '123456',
+		test_event_code: null,
+		attempts: 1,
+		storedBytes: Buffer.byteLength(payloadText),
+		payloadText,
+	});
+	/** JSON as Postgres writes a jsonb value: a space after each colon and comma. */
+	const spaced = (e: ServerEvent) =>
+		JSON.stringify(e).replace(/":/g, '": ').replace(/,"/g, ', "').replace(/},{/g, '}, {');
+
+	it('the dispatcher dead-letters the event at fault alone and sends the others', async () => {
+		const big = event('b', { custom_data: { content_name: 'x'.repeat(70_000) } });
+		const marks = await roundOver(
+			['a', 'b', 'c'].map((id) => claimedAs(id, JSON.stringify(id === 'b' ? big : event(id)))),
+		);
 		expect(
 			marks
 				.filter((m) => m.kind === 'sent')
@@ -90,8 +102,21 @@ describe('building a request to Meta', () => {
 		const dead = marks.filter((m) => m.kind === 'dead');
 		expect(dead).toHaveLength(1);
 		expect(dead[0].ids).toEqual(['b']);
-		expect(dead[0].reason).toMatch(/BigInt/);
+		expect(dead[0].reason).toMatch(
+			/^too_large: the event is 70,\d{3} bytes as sent, above the 64,000 bytes one event may have/,
+		);
 		expect(marks.filter((m) => m.kind === 'retry')).toEqual([]);
 		expect(meta.received.flatMap((r) => r.body.data.map((e) => e.event_id))).toEqual(['a', 'c']);
+	});
+
+	it('the dispatcher sends stored texts as they are, and compacts one that fits only without the spaces', async () => {
+		const contents = Array.from({ length: 2_500 }, () => ({ id: '1', quantity: 1 }));
+		const wide = event('c', { custom_data: { contents } });
+		expect(Buffer.byteLength(JSON.stringify(wide))).toBeLessThan(64_000);
+		expect(Buffer.byteLength(spaced(wide))).toBeGreaterThan(64_000);
+		const marks = await roundOver([claimedAs('a', spaced(event('a'))), claimedAs('c', spaced(wide))]);
+		expect(marks.map((m) => m.kind)).toEqual(['sent']);
+		expect(meta.received).toHaveLength(1);
+		expect(meta.received[0].body.data).toEqual([event('a'), wide]);
 	});
 });
