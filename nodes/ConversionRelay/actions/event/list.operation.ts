@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { relayList } from '../../../shared/transport/relay';
 import { perItem } from '../../../shared/itemOutcomes';
+import { returnAllFields } from '../../../shared/returnAll';
 
 export const description: INodeProperties[] = [
 	{
@@ -18,22 +19,7 @@ export const description: INodeProperties[] = [
 		default: 'dead',
 		description: 'Only events in this state',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		displayOptions: { show: { returnAll: [false] } },
-		default: 50,
-		description: 'Max number of results to return',
-	},
+	...returnAllFields,
 ];
 
 // The most GET /v1/events gives in one page.

@@ -9,6 +9,7 @@ import { perItem } from '../../../shared/itemOutcomes';
 import { CRM_OBJECTS, hubSpotApiError, hubspotRequest } from '../../../shared/transport/hubspot';
 import { recordJson } from '../outcomes';
 import { returnProperties, returnPropertiesField } from './fields';
+import { returnAllFields } from '../../../shared/returnAll';
 
 // Operators that compare with nothing.
 const NO_VALUE = ['HAS_PROPERTY', 'NOT_HAS_PROPERTY'];
@@ -65,22 +66,7 @@ export const description: INodeProperties[] = [
 		],
 	},
 	returnPropertiesField,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		displayOptions: { show: { returnAll: [false] } },
-		default: 50,
-		description: 'Max number of results to return',
-	},
+	...returnAllFields,
 ];
 
 /** HubSpot's largest search page. */

@@ -3,27 +3,9 @@ import { graphApiError, graphCall } from '../../../shared/transport/graphCall';
 import { adAccountIdField, adAccountPath } from '../ids';
 import { perItem } from '../../../shared/itemOutcomes';
 import { audienceFieldsField, DEFAULT_AUDIENCE_FIELDS } from './fields';
+import { returnAllFields } from '../../../shared/returnAll';
 
-export const description: INodeProperties[] = [
-	adAccountIdField,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		displayOptions: { show: { returnAll: [false] } },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	audienceFieldsField,
-];
+export const description: INodeProperties[] = [adAccountIdField, ...returnAllFields, audienceFieldsField];
 
 const PAGE = 100;
 

@@ -4,24 +4,10 @@ import { adminGraphql } from '../../../shared/transport/shopifyAdmin';
 import { simplifyField } from '../fields';
 import { CUSTOMERS_PAGE, LIST_CUSTOMERS } from '../queries';
 import { simplifyCustomer, type GraphqlCustomer } from '../simplify';
+import { returnAllFields } from '../../../shared/returnAll';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		displayOptions: { show: { returnAll: [false] } },
-		default: 50,
-		description: 'Max number of results to return',
-	},
+	...returnAllFields,
 	simplifyField,
 	{
 		displayName: 'Options',
