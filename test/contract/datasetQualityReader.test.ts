@@ -8,6 +8,7 @@ import { DatasetQualityReader } from '../../service/src/usecases/datasetQuality'
 import {
 	NO_PERMISSION,
 	QUALITY_ANSWER,
+	QUALITY_ROWS,
 	THROTTLED_USAGE_HEADER,
 	TOKEN_EXPIRED,
 	USER_THROTTLED,
@@ -47,42 +48,7 @@ describe("the service's Dataset Quality client → GET /{version}/dataset_qualit
 		expect(answer).toEqual({
 			ok: true,
 			usage: { maxPercent: 0 },
-			rows: [
-				{
-					event_name: 'Purchase',
-					composite_score: 7.2,
-					match_keys: { email: 100, ip_address: 99.9, phone: 62.5 },
-					event_coverage: 34.1,
-					event_coverage_goal: 75,
-					dedupe_keys: {
-						event_id: { browser: 100, server: 100, overall_browser_coverage: 14.8 },
-						fbp: { browser: 0, server: 0, overall_browser_coverage: 0 },
-					},
-					data_freshness: 'real_time',
-					acr: 37.9,
-					diagnostics: [
-						{
-							name: 'Server sending mismatched IP addresses',
-							description: expect.stringContaining('do not match those from Meta Pixel'),
-							solution: expect.stringContaining('client_ip_address'),
-							percentage: 61.5,
-							affected_event_count: 19567,
-							total_event_count: 31830,
-						},
-					],
-				},
-				{
-					event_name: 'Lead',
-					composite_score: 6.2,
-					match_keys: { user_agent: 100, external_id: 100 },
-					event_coverage: null,
-					event_coverage_goal: null,
-					dedupe_keys: {},
-					data_freshness: 'hourly',
-					acr: null,
-					diagnostics: [],
-				},
-			],
+			rows: QUALITY_ROWS,
 		});
 	});
 

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { DATASET_QUALITY_FIELDS } from '../../nodes/core/capi/datasetQuality';
 import { MetaConversionsApi } from '../../nodes/MetaConversionsApi/MetaConversionsApi.node';
-import { NO_PERMISSION, QUALITY_ANSWER, USER_THROTTLED } from '../support/datasetQualityAnswers';
+import { NO_PERMISSION, QUALITY_ANSWER, QUALITY_ROWS, USER_THROTTLED } from '../support/datasetQualityAnswers';
 import { executeContext } from '../support/executeContext';
 
 const GRAPH = 'https://graph.test';
@@ -40,52 +40,12 @@ describe('Meta Conversions API node → Dataset → Get Quality (GET /{version}/
 		const scope = qualityRead({ dataset_id: '123456' }).reply(200, QUALITY_ANSWER);
 		const [out] = await run(context({ datasetId: ' 123456 ' }));
 		expect(scope.isDone()).toBe(true);
-		expect(out).toEqual([
-			{
-				json: {
-					dataset_id: '123456',
-					event_name: 'Purchase',
-					composite_score: 7.2,
-					match_keys: { email: 100, ip_address: 99.9, phone: 62.5 },
-					event_coverage: 34.1,
-					event_coverage_goal: 75,
-					dedupe_keys: {
-						event_id: { browser: 100, server: 100, overall_browser_coverage: 14.8 },
-						fbp: { browser: 0, server: 0, overall_browser_coverage: 0 },
-					},
-					data_freshness: 'real_time',
-					acr: 37.9,
-					diagnostics: [
-						{
-							name: 'Server sending mismatched IP addresses',
-							description: QUALITY_ANSWER.web[0].event_match_quality.diagnostics![0].description,
-							solution: QUALITY_ANSWER.web[0].event_match_quality.diagnostics![0].solution,
-							percentage: 61.5,
-							affected_event_count: 19567,
-							total_event_count: 31830,
-						},
-					],
-					raw: QUALITY_ANSWER.web[0],
-				},
+		expect(out).toEqual(
+			QUALITY_ROWS.map((row, k) => ({
+				json: { dataset_id: '123456', ...row, raw: QUALITY_ANSWER.web[k] },
 				pairedItem: { item: 0 },
-			},
-			{
-				json: {
-					dataset_id: '123456',
-					event_name: 'Lead',
-					composite_score: 6.2,
-					match_keys: { user_agent: 100, external_id: 100 },
-					event_coverage: null,
-					event_coverage_goal: null,
-					dedupe_keys: {},
-					data_freshness: 'hourly',
-					acr: null,
-					diagnostics: [],
-					raw: QUALITY_ANSWER.web[1],
-				},
-				pairedItem: { item: 0 },
-			},
-		]);
+			})),
+		);
 	});
 
 	it('reads each item’s dataset, with agent_name when set and appsecret_proof with an app secret', async () => {

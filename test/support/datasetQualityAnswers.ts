@@ -60,6 +60,44 @@ export const QUALITY_ANSWER = {
 	],
 };
 
+/** QUALITY_ANSWER's two events as the core reader gives them, one row each. */
+export const QUALITY_ROWS = [
+	{
+		event_name: 'Purchase',
+		composite_score: 7.2,
+		match_keys: { email: 100, ip_address: 99.9, phone: 62.5 },
+		event_coverage: 34.1,
+		event_coverage_goal: 75,
+		dedupe_keys: {
+			event_id: { browser: 100, server: 100, overall_browser_coverage: 14.8 },
+			fbp: { browser: 0, server: 0, overall_browser_coverage: 0 },
+		},
+		data_freshness: 'real_time',
+		acr: 37.9,
+		diagnostics: [
+			{
+				name: 'Server sending mismatched IP addresses',
+				description: QUALITY_ANSWER.web[0].event_match_quality.diagnostics![0].description,
+				solution: QUALITY_ANSWER.web[0].event_match_quality.diagnostics![0].solution,
+				percentage: 61.5,
+				affected_event_count: 19567,
+				total_event_count: 31830,
+			},
+		],
+	},
+	{
+		event_name: 'Lead',
+		composite_score: 6.2,
+		match_keys: { user_agent: 100, external_id: 100 },
+		event_coverage: null,
+		event_coverage_goal: null,
+		dedupe_keys: {},
+		data_freshness: 'hourly',
+		acr: null,
+		diagnostics: [],
+	},
+];
+
 /** A token whose app or system user may not read the dataset's quality. */
 export const NO_PERMISSION = {
 	error: {
