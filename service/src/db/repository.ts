@@ -107,6 +107,11 @@ const ANSWERED_RECENTLY_MS = 1_000;
 /** A ping that takes longer is an answer too: the database is not reachable in time. */
 const PING_TIMEOUT_MS = 2_000;
 
+/** Webhooks (an event each) are grouped up to this many events a statement. */
+const GROUP_MAX_EVENTS = 1_000;
+/** A batch this large is stored on its own, beside whatever group is in flight. */
+const ALONE_EVENTS = 100;
+
 export class Repository {
 	constructor(private readonly db: Rpc & Partial<Liveness>) {}
 
@@ -117,6 +122,7 @@ export class Repository {
 	private readonly ingestGroup = new GroupCommit<IngestCall, IngestResult>(
 		(calls) => this.ingestMany(calls),
 		async (call) => (await this.ingestMany([call]))[0],
+		{ weight: (call) => call.events.length, maxWeight: GROUP_MAX_EVENTS, alone: ALONE_EVENTS, maxCalls: 200 },
 	);
 
 	/** Deliveries stored in one call of relay_ingest_batch, its arguments as column arrays. */

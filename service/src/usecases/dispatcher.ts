@@ -283,7 +283,9 @@ export class Dispatcher {
 				continue;
 			}
 			const key = `${e.pixel_id}\u0000${e.test_event_code ?? ''}`;
-			groups.set(key, [...(groups.get(key) ?? []), measured.event]);
+			const group = groups.get(key);
+			if (group) group.push(measured.event);
+			else groups.set(key, [measured.event]);
 		}
 		for (const group of groups.values()) {
 			const envelope = requestEnvelopeBytes(this.settings as GraphSettings, group[0].test_event_code);

@@ -48,10 +48,36 @@ describe('GroupCommit', () => {
 				sizes.push(1);
 				return n;
 			},
-			3,
+			{ maxCalls: 3 },
 		);
 		const all = await Promise.all(Array.from({ length: 7 }, (_, i) => gc.submit(i)));
 		expect(all).toEqual([0, 1, 2, 3, 4, 5, 6]);
 		expect(sizes).toEqual([3, 3, 1]);
+	});
+
+	it('bounds a group by weight, and runs a heavy call at once beside the group in flight', async () => {
+		const calls: string[] = [];
+		let release!: () => void;
+		const held = new Promise<void>((r) => (release = r));
+		const gc = new GroupCommit<number, number>(
+			async (inputs) => {
+				calls.push(`many:${inputs.join('+')}`);
+				await held;
+				return inputs;
+			},
+			async (n) => {
+				calls.push(`one:${n}`);
+				return n;
+			},
+			{ weight: (n) => n, maxWeight: 10, alone: 50, maxCalls: 200 },
+		);
+		const small = [4, 5, 3, 6].map((n) => gc.submit(n));
+		await new Promise((r) => setImmediate(r));
+		// The group 4+5 is held open in the database; the heavy call does not wait for it.
+		expect(await gc.submit(60)).toBe(60);
+		expect(calls).toEqual(['many:4+5', 'one:60']);
+		release();
+		expect(await Promise.all(small)).toEqual([4, 5, 3, 6]);
+		expect(calls).toEqual(['many:4+5', 'one:60', 'many:3+6']);
 	});
 });
