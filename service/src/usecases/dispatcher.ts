@@ -87,6 +87,12 @@ const reasonOf = (error: Classified): string =>
 
 type Accepted = Extract<SendResult, { ok: true }>;
 
+/** What one claim took, and the lease that keeps it this worker's. */
+interface Claim {
+	events: ClaimedEvent[];
+	lease: Lease;
+}
+
 /** A claimed event with its payload's text, as sent, and that text's size. */
 type Sendable = ClaimedEvent & { payloadText: string; bytes: number };
 
@@ -208,19 +214,39 @@ export class Dispatcher {
 		this.state.running = false;
 	}
 
+	/**
+	 * A lane's loop. After a full claim (a backlog) the next claim is taken while this one is
+	 * sent, so the database's time overlaps Meta's instead of adding to it; the claim taken ahead
+	 * is leased like any other, and given back by stop() if the lane ends before sending it.
+	 */
 	private async lane(): Promise<void> {
+		let ahead: Promise<Claim | undefined> | undefined;
 		while (!this.stopping && !this.state.authError) {
 			// A nudge wakes the sleep; the pause still holds until its time.
 			for (let left = this.pauseLeft(); left > 0 && !this.stopping; left = this.pauseLeft()) await this.sleep(left);
 			if (this.stopping) break;
 			let claimed = 0;
 			try {
-				claimed = await this.round();
+				const claim = await (ahead ?? this.claim());
+				ahead = undefined;
+				if (claim) {
+					claimed = claim.events.length;
+					if (claimed >= this.claimLimit) ahead = this.claim().catch((error) => this.roundFailed(error));
+					await this.work(claim);
+				}
 			} catch (error) {
-				this.log.error({ err: { message: (error as Error).message } }, 'dispatch round failed');
+				this.roundFailed(error);
 			}
 			if (claimed === 0 && !this.stopping) await this.sleep(this.options.idleMs);
 		}
+		// Not renewed any more: stop() gives its events back, or they lapse to another replica.
+		const left = await ahead;
+		if (left) this.leases.drop(left.lease);
+	}
+
+	private roundFailed(error: unknown): undefined {
+		this.log.error({ err: { message: (error as Error).message } }, 'dispatch round failed');
+		return undefined;
 	}
 
 	private pauseLeft(): number {
@@ -247,56 +273,65 @@ export class Dispatcher {
 		this.log.warn({ usagePercent: usage.maxPercent, waitMs: wait }, 'Meta usage near its limit; pausing delivery');
 	}
 
-	/**
-	 * One lane's round: claim (at most 1,000 events and about one request's bytes), group per
-	 * pixel, send in batches bounded by count and bytes, mark.
-	 */
-	async round(): Promise<number> {
-		const sentAt = Date.now();
+	private get claimLimit(): number {
+		return Math.min(this.options.claimLimit, MAX_EVENTS_PER_REQUEST);
+	}
+
+	/** At most 1,000 events and about one request's bytes, leased from the moment of the claim. */
+	private async claim(): Promise<Claim | undefined> {
+		const claimedAt = Date.now();
 		const events = await this.outbox.claim(
 			this.worker,
-			Math.min(this.options.claimLimit, MAX_EVENTS_PER_REQUEST),
+			this.claimLimit,
 			this.options.staleAfterSeconds,
 			MAX_REQUEST_BYTES,
 		);
 		this.state.lastRoundAt = new Date().toISOString();
-		if (events.length === 0) return 0;
-		const lease = this.leases.take(
-			events.map((e) => e.id),
-			sentAt,
-		);
-		try {
-			await this.work(events, lease);
-		} finally {
-			this.leases.drop(lease);
-		}
-		return events.length;
+		if (events.length === 0) return undefined;
+		return {
+			events,
+			lease: this.leases.take(
+				events.map((e) => e.id),
+				claimedAt,
+			),
+		};
 	}
 
-	/** The events of one claim: measured, grouped per pixel, sent in batches, marked. */
-	private async work(events: ClaimedEvent[], lease: Lease): Promise<void> {
-		const groups = new Map<string, Sendable[]>();
-		for (const e of events) {
-			const measured = measure(e);
-			if (!measured.ok) {
-				await this.refuse(e, measured.reason);
-				continue;
+	/** One round without a lane: claim, then send and mark what was claimed. */
+	async round(): Promise<number> {
+		const claim = await this.claim();
+		if (claim) await this.work(claim);
+		return claim?.events.length ?? 0;
+	}
+
+	/** The events of one claim: measured, grouped per pixel, sent in batches bounded by count and bytes, marked. */
+	private async work({ events, lease }: Claim): Promise<void> {
+		try {
+			const groups = new Map<string, Sendable[]>();
+			for (const e of events) {
+				const measured = measure(e);
+				if (!measured.ok) {
+					await this.refuse(e, measured.reason);
+					continue;
+				}
+				const key = `${e.pixel_id}\u0000${e.test_event_code ?? ''}`;
+				const group = groups.get(key);
+				if (group) group.push(measured.event);
+				else groups.set(key, [measured.event]);
 			}
-			const key = `${e.pixel_id}\u0000${e.test_event_code ?? ''}`;
-			const group = groups.get(key);
-			if (group) group.push(measured.event);
-			else groups.set(key, [measured.event]);
-		}
-		for (const group of groups.values()) {
-			const envelope = requestEnvelopeBytes(this.settings as GraphSettings, group[0].test_event_code);
-			const { batches, tooLarge } = chunkByBytes(group, (e) => e.bytes, {
-				maxCount: MAX_EVENTS_PER_REQUEST,
-				maxBytes: MAX_REQUEST_BYTES,
-				maxItemBytes: MAX_EVENT_BYTES,
-				envelopeBytes: envelope,
-			});
-			for (const e of tooLarge) await this.refuse(e, tooLargeReason(e, envelope));
-			for (const batch of batches) await this.deliver(batch, lease);
+			for (const group of groups.values()) {
+				const envelope = requestEnvelopeBytes(this.settings as GraphSettings, group[0].test_event_code);
+				const { batches, tooLarge } = chunkByBytes(group, (e) => e.bytes, {
+					maxCount: MAX_EVENTS_PER_REQUEST,
+					maxBytes: MAX_REQUEST_BYTES,
+					maxItemBytes: MAX_EVENT_BYTES,
+					envelopeBytes: envelope,
+				});
+				for (const e of tooLarge) await this.refuse(e, tooLargeReason(e, envelope));
+				for (const batch of batches) await this.deliver(batch, lease);
+			}
+		} finally {
+			this.leases.drop(lease);
 		}
 	}
 
