@@ -1,6 +1,5 @@
 import { envelopeBytes, MAX_EVENTS_PER_REQUEST, utf8Bytes } from '../../../nodes/core/capi/batch';
 import { MAX_REQUEST_BYTES } from '../../../nodes/core/capi/limits';
-import type { ServerEvent } from '../../../nodes/core/capi/types';
 import type { Classified, Usage } from '../../../nodes/core/errors';
 import { authFields, graphPostText } from './graphTransport';
 
@@ -74,23 +73,4 @@ export async function sendEventTexts(
 	if (!answer.ok) return { ok: false, error: answer.error };
 	const b = (answer.body ?? {}) as { fbtrace_id?: string; events_received?: number };
 	return { ok: true, fbtraceId: b.fbtrace_id ?? null, eventsReceived: b.events_received ?? null, usage: answer.usage };
-}
-
-/** Events as objects, serialized here; one that cannot be is the request's failure. */
-export async function sendEvents(
-	settings: GraphSettings,
-	pixelId: string,
-	events: readonly ServerEvent[],
-	testEventCode?: string | null,
-): Promise<SendResult> {
-	let texts: string[];
-	try {
-		texts = events.map((e) => JSON.stringify(e));
-	} catch (error) {
-		return invalid(
-			'request_build',
-			`the request could not be built: ${(error as Error).name}: ${(error as Error).message}`,
-		);
-	}
-	return sendEventTexts(settings, pixelId, texts, testEventCode);
 }
