@@ -122,7 +122,7 @@ export class Repository {
 	private readonly ingestGroup = new GroupCommit<IngestCall, IngestResult>(
 		(calls) => this.ingestMany(calls),
 		async (call) => (await this.ingestMany([call]))[0],
-		{ weight: (call) => call.events.length, maxWeight: GROUP_MAX_EVENTS, alone: ALONE_EVENTS, maxCalls: 200 },
+		{ weight: (call) => call.events.length, maxWeight: GROUP_MAX_EVENTS, alone: ALONE_EVENTS },
 	);
 
 	/** Deliveries stored in one call of relay_ingest_batch, its arguments as column arrays. */
